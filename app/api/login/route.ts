@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { clientIp, publicRoute, unauthorized } from "@/lib/http/index.ts";
+import { issueLoginToken } from "@/lib/tokens/index.ts";
+import { verifyCredentials } from "@/lib/users/index.ts";
+
+const body = z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) });
+
+/** A short-lived API token for command-line tools and scripts. */
+export const POST = publicRoute({
+  body,
+  maxBodyBytes: 4096,
+  handler: async ({ req, body }) => {
+    const principal = await verifyCredentials({ ...body, ip: clientIp(req), via: "api" });
+    if (!principal) throw unauthorized("Wrong e-mail or password");
+    const t = await issueLoginToken(principal);
+    return { token: t.token, expiresAt: t.expiresAt, role: principal.role };
+  },
+});

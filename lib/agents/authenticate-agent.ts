@@ -1,0 +1,18 @@
+import { prisma } from "../db/index.ts";
+import { hashSecret } from "../secrets/index.ts";
+import { globalHaltState } from "./global-halt.ts";
+import { agentInclude, presentAgent, type AgentView } from "./present.ts";
+
+/** Resolves `Authorization: Bearer wdn_…` to its agent; revoked or unknown keys give null. */
+export async function authenticateAgent(secret: string): Promise<(AgentView & { keyId: string }) | null> {
+  if (!secret.startsWith("wdn_") || secret.length > 100) return null;
+  const key = await prisma().agentKey.findUnique({
+    where: { keyHash: hashSecret(secret) },
+    select: { id: true, revokedAt: true, lastUsedAt: true, agent: { include: agentInclude } },
+  });
+  if (!key || key.revokedAt) return null;
+  if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+    void prisma().agentKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+  }
+  return { ...presentAgent(key.agent, await globalHaltState()), keyId: key.id };
+}

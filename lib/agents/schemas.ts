@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+export const RISK_TIERS = ["low", "medium", "high"] as const;
+export type RiskTierName = (typeof RISK_TIERS)[number];
+
+export const agentNameSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+
+export const cohortNameSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, '_' and '-', starting with a letter or digit");
+
+// An accountable person (e-mail) or team name.
+export const ownerSchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(120)
+  .regex(/^[^\s<>"']+(?: [^\s<>"']+)*$/, "an e-mail address or team name");
+
+export const registerAgentSchema = z.strictObject({
+  name: agentNameSchema,
+  description: z.string().trim().max(1000).optional(),
+  cohort: cohortNameSchema,
+  owner: ownerSchema,
+  riskTier: z.enum(RISK_TIERS).optional(),
+});
+
+export const updateAgentSchema = z
+  .strictObject({
+    description: z.string().trim().max(1000).optional(),
+    cohort: cohortNameSchema.optional(),
+    owner: ownerSchema.optional(),
+    riskTier: z.enum(RISK_TIERS).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "nothing to change");
+
+export const listAgentsSchema = z.object({
+  q: z.string().trim().max(100).optional(),
+  cohort: cohortNameSchema.optional(),
+  owner: z.string().trim().max(120).optional(),
+});
+
+export type RegisterAgentInput = z.infer<typeof registerAgentSchema>;
+export type UpdateAgentInput = z.infer<typeof updateAgentSchema>;
+export type ListAgentsInput = z.infer<typeof listAgentsSchema>;

@@ -1,0 +1,47 @@
+import { auditTx } from "../audit/index.ts";
+import { ensureCohort } from "../cohorts/index.ts";
+import { prisma } from "../db/index.ts";
+import { notFound } from "../http/errors.ts";
+import { globalHaltState } from "./global-halt.ts";
+import { agentInclude, presentAgent, type AgentView } from "./present.ts";
+import type { UpdateAgentInput } from "./schemas.ts";
+
+/** Edits an agent's description, cohort, owner or risk tier; the audit event holds before and after. */
+export async function updateAgent({ agentId, input, actor }: { agentId: string; input: UpdateAgentInput; actor: string }): Promise<AgentView> {
+  const [agent, global] = await Promise.all([
+    prisma().$transaction(async (tx) => {
+      const before = await tx.agent.findUnique({ where: { id: agentId }, include: agentInclude });
+      if (!before) throw notFound("Agent");
+      const cohort = input.cohort && input.cohort !== before.cohort.name ? await ensureCohort(tx, input.cohort, actor) : null;
+      const after = await tx.agent.update({
+        where: { id: agentId },
+        data: {
+          description: input.description,
+          owner: input.owner,
+          riskTier: input.riskTier ? (input.riskTier.toUpperCase() as "LOW" | "MEDIUM" | "HIGH") : undefined,
+          cohortId: cohort?.id,
+        },
+        include: agentInclude,
+      });
+      const pick = (a: typeof before) => ({ description: a.description, cohort: a.cohort.name, owner: a.owner, riskTier: a.riskTier.toLowerCase() });
+      const b = pick(before);
+      const a = pick(after);
+      const changed = (Object.keys(a) as (keyof typeof a)[]).filter((k) => a[k] !== b[k]);
+      await auditTx(tx, {
+        actor,
+        kind: "agent.updated",
+        subject: `agent:${agentId}`,
+        agentId,
+        cohort: after.cohort.name,
+        data: {
+          name: after.name,
+          before: Object.fromEntries(changed.map((k) => [k, b[k]])),
+          after: Object.fromEntries(changed.map((k) => [k, a[k]])),
+        },
+      });
+      return after;
+    }),
+    globalHaltState(),
+  ]);
+  return presentAgent(agent, global);
+}

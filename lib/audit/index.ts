@@ -1,0 +1,5 @@
+export { appendAuditEvents, AUDIT_CHAINS, type AuditInput, type AuditRecord, type SqlRunner } from "./append.ts";
+export { verifyAuditChain, type VerifyResult } from "./verify.ts";
+export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
+export { exportAuditEvents, type ExportFormat } from "./export.ts";
+export { audit, auditTx } from "./record.ts";

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { pool } from "../db/index.ts";
+
+export const auditFilterSchema = z.object({
+  agent: z.string().max(64).optional(),
+  cohort: z.string().max(64).optional(),
+  // Exact kind, or a family with a trailing `.*` (e.g. `agent.*`).
+  kind: z.string().max(64).regex(/^[a-z0-9_.*-]+$/, "kind has letters, digits, _ . - and an optional trailing *").optional(),
+  actor: z.string().max(80).optional(),
+  subject: z.string().max(256).optional(),
+  q: z.string().max(200).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+});
+
+export const auditQuerySchema = auditFilterSchema.extend({
+  cursor: z.string().regex(/^\d+$/, "cursor is the nextCursor of a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export type AuditFilter = z.infer<typeof auditFilterSchema>;
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export type AuditEventView = {
+  seq: number;
+  at: string;
+  actor: string;
+  kind: string;
+  subject: string;
+  agentId: string | null;
+  cohort: string | null;
+  data: unknown;
+  chain: number;
+  chainSeq: number;
+  prevHash: string;
+  hash: string;
+};
+
+type Row = {
+  seq: number;
+  at: Date;
+  actor: string;
+  kind: string;
+  subject: string;
+  agent_id: string | null;
+  cohort: string | null;
+  data: unknown;
+  chain: number;
+  chain_seq: number;
+  prev_hash: string;
+  hash: string;
+};
+
+export function toView(r: Row): AuditEventView {
+  return {
+    seq: Number(r.seq),
+    at: r.at.toISOString(),
+    actor: r.actor,
+    kind: r.kind,
+    subject: r.subject,
+    agentId: r.agent_id,
+    cohort: r.cohort,
+    data: r.data,
+    chain: r.chain,
+    chainSeq: Number(r.chain_seq),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+export const AUDIT_COLUMNS = "seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash";
+
+/** WHERE clause for a filter; every value is a bind parameter. */
+export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
+  const where: string[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace("?", `$${params.length}`));
+  };
+  if (f.agent) add("agent_id = ?", f.agent);
+  if (f.cohort) add("cohort = ?", f.cohort);
+  if (f.kind) {
+    if (f.kind.endsWith("*")) add("kind LIKE ?", `${f.kind.slice(0, -1).replace(/[\\%_]/g, "\\$&")}%`);
+    else add("kind = ?", f.kind);
+  }
+  if (f.actor) add("actor = ?", f.actor);
+  if (f.subject) add("subject = ?", f.subject);
+  if (f.q) add("subject ILIKE ?", `%${f.q.replace(/[\\%_]/g, "\\$&")}%`);
+  if (f.from) add("at >= ?", f.from);
+  if (f.to) add("at < ?", f.to);
+  return where;
+}
+
+/** Newest first, keyset-paginated on seq: stable while new events keep arriving. */
+export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+  const params: unknown[] = [];
+  const where = auditWhere(q, params);
+  if (q.cursor) {
+    params.push(q.cursor);
+    where.push(`seq < $${params.length}::bigint`);
+  }
+  params.push(q.limit + 1);
+  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+               ORDER BY seq DESC LIMIT $${params.length}`;
+  const { rows } = await pool().query<Row>(sql, params);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit).map(toView);
+  return { events: page, nextCursor: more ? String(page[page.length - 1]!.seq) : null };
+}
+
+/** Every event matching the filter, oldest first, fetched in keyset batches for streaming. */
+export async function* iterateAuditEvents(f: AuditFilter, batch = 1000): AsyncGenerator<AuditEventView> {
+  let after = 0;
+  for (;;) {
+    const params: unknown[] = [];
+    const where = auditWhere(f, params);
+    params.push(after);
+    where.push(`seq > $${params.length}::bigint`);
+    params.push(batch);
+    const { rows } = await pool().query<Row>(
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(" AND ")} ORDER BY seq ASC LIMIT $${params.length}`,
+      params,
+    );
+    for (const r of rows) yield toView(r);
+    if (rows.length < batch) return;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
+}

@@ -1,0 +1,34 @@
+/** Roles as the API spells them, lowest first. */
+export const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export type Permission =
+  | "read" // agents, cohorts, policies, audit, queue
+  | "agents:write" // register/edit agents, rotate keys
+  | "agents:halt" // halt/resume agents and cohorts
+  | "approvals:decide"
+  | "policies:write"
+  | "users:write"
+  | "settings:write"
+  | "halt:global"
+  | "tokens:write"; // personal API tokens (API.md: admin); anyone may get a short-lived login token
+
+const GRANTS: Record<RoleName, readonly Permission[]> = {
+  viewer: ["read"],
+  operator: ["read", "agents:write", "agents:halt"],
+  approver: ["read", "agents:write", "agents:halt", "approvals:decide"],
+  admin: ["read", "agents:write", "agents:halt", "approvals:decide", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write"],
+};
+
+/** The one permission check, used by API routes (403) and the UI (hide the control). */
+export function can(role: RoleName, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+export function roleFromDb(role: "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN"): RoleName {
+  return role.toLowerCase() as RoleName;
+}
+
+export function roleToDb(role: RoleName): "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN" {
+  return role.toUpperCase() as "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN";
+}

@@ -1,0 +1,2 @@
+export { ensureCohort } from "./ensure-cohort.ts";
+export { listCohorts, type CohortView } from "./list-cohorts.ts";

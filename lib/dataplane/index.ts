@@ -1,0 +1,1 @@
+export { handleDataPlane } from "./router.ts";

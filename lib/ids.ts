@@ -1,0 +1,30 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Prefixed, roughly time-ordered ids (`agt_…`, `usr_…`): 6 bytes of millisecond time then
+ * 10 random bytes, base32-ish lowercase. Sorting by id ≈ sorting by creation.
+ */
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+function encode(buf: Buffer): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const byte of buf) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (5 - bits)) & 31];
+  return out;
+}
+
+export function newId(prefix: string): string {
+  const buf = Buffer.alloc(16);
+  buf.writeUIntBE(Date.now(), 0, 6);
+  randomBytes(10).copy(buf, 6);
+  return `${prefix}_${encode(buf)}`;
+}

@@ -1,0 +1,114 @@
+import { compileCondition, runCondition, type CelProgram } from "./cel.ts";
+import type { EvalInput, PolicySpec, Reason } from "./types.ts";
+
+/** One enabled policy version, compiled once and reused for every decision. */
+export type CompiledPolicy = {
+  policyId: string;
+  versionId: string;
+  version: number;
+  spec: PolicySpec;
+  program: CelProgram;
+  targets: { cohorts: RegExp[]; agents: RegExp[]; actions: RegExp[] };
+};
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
+  return new RegExp(`^${escaped}$`);
+}
+
+export function compilePolicy(p: { policyId: string; versionId: string; version: number; spec: PolicySpec }): CompiledPolicy {
+  const c = compileCondition(p.spec.condition, p.spec.stage);
+  if (!c.ok) throw new Error(`policy ${p.spec.name} v${p.version} does not compile: ${c.error.message}`);
+  return {
+    ...p,
+    program: c.program,
+    targets: {
+      cohorts: p.spec.target.cohorts.map(globToRegExp),
+      agents: p.spec.target.agents.map(globToRegExp),
+      actions: p.spec.target.actions.map(globToRegExp),
+    },
+  };
+}
+
+const anyMatch = (patterns: RegExp[], ...values: string[]) => patterns.length === 0 || patterns.some((r) => values.some((v) => r.test(v)));
+
+export function targets(p: CompiledPolicy, e: Pick<EvalInput, "agent" | "action">): boolean {
+  return anyMatch(p.targets.cohorts, e.agent.cohort) && anyMatch(p.targets.agents, e.agent.id, e.agent.name) && anyMatch(p.targets.actions, e.action);
+}
+
+function reason(p: CompiledPolicy, message?: string): Reason {
+  return {
+    code: "policy",
+    policyId: p.policyId,
+    policyName: p.spec.name,
+    policyVersion: p.version,
+    effect: p.spec.effect,
+    message: message ?? (p.spec.message || `${p.spec.name} matched`),
+  };
+}
+
+export type Evaluation = {
+  decision: "allow" | "deny" | "pending";
+  reasons: Reason[];
+  shadow: Reason[];
+  /** Every policy version that took part (matched or not), for the record. */
+  evaluated: { policyId: string; version: number; matched: boolean; error?: string }[];
+  approval: { quorum: number; timeoutSeconds: number } | null;
+};
+
+type Match = { policy: CompiledPolicy; reason: Reason };
+
+function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "approval"> {
+  const denies = matches.filter((m) => m.policy.spec.effect === "deny");
+  if (denies.length) return { decision: "deny", reasons: denies.map((m) => m.reason), approval: null };
+  const approvals = matches.filter((m) => m.policy.spec.effect === "require_approval");
+  if (approvals.length) {
+    const quorum = Math.max(...approvals.map((m) => m.policy.spec.approval?.quorum ?? 1));
+    const timeoutSeconds = Math.min(...approvals.map((m) => m.policy.spec.approval?.timeoutSeconds ?? 3600));
+    return { decision: "pending", reasons: approvals.map((m) => m.reason), approval: { quorum, timeoutSeconds } };
+  }
+  const allows = matches.filter((m) => m.policy.spec.effect === "allow");
+  return { decision: "allow", reasons: allows.length ? allows.map((m) => m.reason) : [{ code: "default", message: "No policy objected" }], approval: null };
+}
+
+/**
+ * The combining rules of API.md: any enforced deny → deny; else any enforced
+ * require_approval → pending (largest quorum, shortest timeout); else allow. A condition
+ * that fails at run time counts as matched for deny/require_approval (fail closed) and as not
+ * matched for allow. Shadow policies are evaluated the same way and only reported.
+ */
+export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Evaluation {
+  const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now };
+  if (e.result) vars.result = e.result;
+  const enforced: Match[] = [];
+  const shadowed: Match[] = [];
+  const evaluated: Evaluation["evaluated"] = [];
+  for (const p of policies) {
+    if (!targets(p, e)) continue;
+    const r = runCondition(p.program, vars);
+    let match: Match | null = null;
+    if ("error" in r) {
+      evaluated.push({ policyId: p.policyId, version: p.version, matched: p.spec.effect !== "allow", error: r.error });
+      if (p.spec.effect !== "allow") {
+        match = { policy: p, reason: reason(p, `${p.spec.message || p.spec.name} — condition failed at run time (${r.error}), treated as matched (fail closed)`) };
+      }
+    } else {
+      evaluated.push({ policyId: p.policyId, version: p.version, matched: r.value });
+      if (r.value) match = { policy: p, reason: reason(p) };
+    }
+    if (match) (p.spec.mode === "shadow" ? shadowed : enforced).push(match);
+  }
+  const outcome = combine(enforced);
+  const shadow = shadowed.length ? combine(shadowed).reasons.filter((r) => r.code === "policy") : [];
+  return { ...outcome, shadow, evaluated };
+}
+
+/** Post-stage: every enforced `flag` policy that matches (errors flag too: a surprise is worth a look). */
+export function evaluatePostChecks(policies: CompiledPolicy[], e: EvalInput): { flags: Reason[]; shadow: Reason[] } {
+  const ev = evaluatePolicies(
+    policies.map((p) => ({ ...p, spec: { ...p.spec, effect: "deny" as const } })),
+    e,
+  );
+  const restore = (r: Reason): Reason => ({ ...r, effect: "flag" });
+  return { flags: ev.decision === "deny" ? ev.reasons.map(restore) : [], shadow: ev.shadow.map(restore) };
+}

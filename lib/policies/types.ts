@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+export const STAGES = ["pre", "post"] as const;
+export const PRE_EFFECTS = ["deny", "require_approval", "allow"] as const;
+export const MODES = ["enforce", "shadow"] as const;
+
+const glob = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:*-]+$/, "letters, digits, _ . : - and * as a wildcard");
+
+export const policySpecSchema = z
+  .strictObject({
+    name: z.string().trim().min(2).max(80).regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' and '-'"),
+    description: z.string().trim().max(2000).default(""),
+    stage: z.enum(STAGES).default("pre"),
+    effect: z.enum(["deny", "require_approval", "allow", "flag"]),
+    mode: z.enum(MODES).default("enforce"),
+    target: z
+      .strictObject({
+        cohorts: z.array(glob).max(100).default([]),
+        agents: z.array(glob).max(100).default([]),
+        actions: z.array(glob).max(100).default([]),
+      })
+      .default({ cohorts: [], agents: [], actions: [] }),
+    condition: z.string().trim().min(1).max(4000),
+    priority: z.number().int().min(-1_000_000).max(1_000_000).default(100),
+    message: z.string().trim().max(500).default(""),
+    approval: z
+      .strictObject({
+        quorum: z.number().int().min(1).max(10).default(1),
+        timeoutSeconds: z.number().int().min(10).max(7 * 86_400).default(3600),
+      })
+      .optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.stage === "pre" && p.effect === "flag") ctx.addIssue({ code: "custom", path: ["effect"], message: "pre-stage policies deny, require_approval or allow" });
+    if (p.stage === "post" && p.effect !== "flag") ctx.addIssue({ code: "custom", path: ["effect"], message: "post-stage policies flag" });
+  });
+
+export type PolicySpec = z.output<typeof policySpecSchema>;
+
+export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default";
+
+export type Reason = {
+  code: ReasonCode;
+  policyId?: string;
+  policyName?: string;
+  policyVersion?: number;
+  effect?: "deny" | "require_approval" | "allow" | "flag";
+  message: string;
+};
+
+export type EvalAgent = { id: string; name: string; cohort: string; owner: string; riskTier: string };
+
+export type EvalInput = {
+  agent: EvalAgent;
+  action: string;
+  resource: string;
+  input: Record<string, unknown>;
+  context: Record<string, unknown>;
+  now: Date;
+  result?: { status: string; output: unknown; error: string | null };
+};

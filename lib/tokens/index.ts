@@ -1,0 +1,10 @@
+export {
+  createApiToken,
+  issueLoginToken,
+  listApiTokens,
+  revokeApiToken,
+  authenticateApiToken,
+  createTokenSchema,
+  LOGIN_TOKEN_HOURS,
+  type TokenView,
+} from "./tokens.ts";

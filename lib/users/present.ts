@@ -1,0 +1,31 @@
+import { roleFromDb, type RoleName } from "../auth/permissions.ts";
+
+export type UserView = {
+  id: string;
+  email: string;
+  name: string;
+  role: RoleName;
+  disabled: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+};
+
+export function presentUser(u: {
+  id: string;
+  email: string;
+  name: string;
+  role: "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN";
+  disabledAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+}): UserView {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: roleFromDb(u.role),
+    disabled: u.disabledAt !== null,
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+    createdAt: u.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,69 @@
+// Warden's one HTTP entry: /v1/* (agents) goes to the lean data plane, everything else to
+// Next.js (dashboard and control-plane API). See README "Architecture".
+import http from "node:http";
+import next from "next";
+import { prepare } from "./lib/boot/prepare.ts";
+import { readEnv } from "./lib/config/env.ts";
+import { handleDataPlane } from "./lib/dataplane/index.ts";
+import { closeDb } from "./lib/db/index.ts";
+
+async function main() {
+  const env = readEnv();
+  const port = env.PORT;
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  const prepared = await prepare(env);
+
+  const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith("/v1/")) {
+      void handleDataPlane(req, res);
+      return;
+    }
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(port, env.HOST, resolve));
+
+  const lines = [
+    "",
+    `  Warden is running at http://localhost:${port}`,
+    `  Database: ${prepared.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}`,
+  ];
+  if (prepared.firstAdmin) {
+    lines.push(`  First admin: ${prepared.firstAdmin.email}`);
+    lines.push(
+      prepared.firstAdmin.password
+        ? `  Password:    ${prepared.firstAdmin.password}   (shown once; change it under Users)`
+        : "  Password:    the WARDEN_ADMIN_PASSWORD you set",
+    );
+  }
+  if (prepared.demo?.users.length) {
+    lines.push(`  Demo users:  ${prepared.demo.users.join(", ")}`);
+    lines.push(`               password ${prepared.demo.password} (shown once)`);
+  }
+  console.log(lines.join("\n") + "\n");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[warden] ${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.closeIdleConnections();
+    await new Promise((r) => server.close(r));
+    await closeDb().catch(() => undefined);
+    await prepared.stopDatabase().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[warden] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

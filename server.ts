@@ -6,6 +6,7 @@ import { prepare } from "./lib/boot/prepare.ts";
 import { readEnv } from "./lib/config/env.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
+import { closeBus } from "./lib/events/index.ts";
 
 async function main() {
   const env = readEnv();
@@ -55,6 +56,7 @@ async function main() {
     force.unref();
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
+    await closeBus().catch(() => undefined);
     await closeDb().catch(() => undefined);
     await prepared.stopDatabase().catch(() => undefined);
     process.exit(0);

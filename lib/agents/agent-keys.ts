@@ -1,5 +1,7 @@
 import { auditTx } from "../audit/index.ts";
 import { prisma } from "../db/index.ts";
+import { notifySql } from "../events/index.ts";
+import { identityCache } from "./agent-identity.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
@@ -37,12 +39,15 @@ export async function rotateAgentKey({ agentId, actor, createdById }: { agentId:
 }
 
 export async function revokeAgentKey({ agentId, keyId, actor }: { agentId: string; keyId: string; actor: string }): Promise<AgentKeyView> {
-  return prisma().$transaction(async (tx) => {
+  const view = await prisma().$transaction(async (tx) => {
     const k = await tx.agentKey.findFirst({ where: { id: keyId, agentId }, include: { agent: { select: { name: true, cohort: { select: { name: true } } } } } });
     if (!k) throw notFound("Key");
     if (k.revokedAt) throw conflict("key_already_revoked", "This key is already revoked");
     const after = await tx.agentKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
+    await tx.$executeRawUnsafe(notifySql, "warden_agents", agentId);
     await auditTx(tx, { actor, kind: "agent_key.revoked", subject: `agent:${agentId}`, agentId, cohort: k.agent.cohort.name, data: { name: k.agent.name, keyId, prefix: k.prefix } });
     return presentKey(after);
   });
+  identityCache().clear();
+  return view;
 }

@@ -6,3 +6,4 @@ export { authenticateAgent } from "./authenticate-agent.ts";
 export { globalHaltState } from "./global-halt.ts";
 export { presentAgent, effectiveHalt, type AgentView } from "./present.ts";
 export { registerAgentSchema, updateAgentSchema, listAgentsSchema, RISK_TIERS, type RegisterAgentInput, type UpdateAgentInput, type RiskTierName } from "./schemas.ts";
+export { identityCache, type AgentIdentity } from "./agent-identity.ts";

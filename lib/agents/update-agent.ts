@@ -1,6 +1,8 @@
 import { auditTx } from "../audit/index.ts";
 import { ensureCohort } from "../cohorts/index.ts";
 import { prisma } from "../db/index.ts";
+import { notifySql } from "../events/index.ts";
+import { identityCache } from "./agent-identity.ts";
 import { notFound } from "../http/errors.ts";
 import { globalHaltState } from "./global-halt.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
@@ -39,9 +41,11 @@ export async function updateAgent({ agentId, input, actor }: { agentId: string; 
           after: Object.fromEntries(changed.map((k) => [k, a[k]])),
         },
       });
+      await tx.$executeRawUnsafe(notifySql, "warden_agents", agentId);
       return after;
     }),
     globalHaltState(),
   ]);
+  identityCache().clear();
   return presentAgent(agent, global);
 }

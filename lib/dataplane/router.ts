@@ -1,16 +1,46 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticateAgent } from "../agents/index.ts";
+import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
+import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../http/errors.ts";
-import { bearer, send, sendError } from "./respond.ts";
+import { bearer, readBody, send, sendError } from "./respond.ts";
 
-type Agent = NonNullable<Awaited<ReturnType<typeof authenticateAgent>>>;
-type Handler = (req: IncomingMessage, res: ServerResponse, agent: Agent, params: string[]) => Promise<void>;
+type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
 
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   {
+    method: "POST",
+    pattern: /^\/v1\/actions$/,
+    handler: async (req, res, agent) => {
+      const request = actionRequestSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
+      const header = req.headers["idempotency-key"];
+      const headerKey = typeof header === "string" && header.length > 0 ? header : null;
+      if (headerKey && headerKey.length > 255) throw new WardenError(400, "validation_failed", "Idempotency-Key: at most 255 characters");
+      send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey }));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})$/,
+    handler: async (_req, res, agent, [id], query) => {
+      const { wait } = waitQuerySchema.parse(Object.fromEntries(query));
+      send(res, 200, await readAction({ agentId: agent.agentId, id: id!, waitSeconds: wait }));
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})\/result$/,
+    handler: async (req, res, agent, [id]) => {
+      const report = resultSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
+      send(res, 200, await reportResult({ agent, actionId: id!, report }));
+    },
+  },
+  {
     method: "GET",
     pattern: /^\/v1\/agent$/,
-    handler: async (_req, res, agent) => {
+    handler: async (req, res) => {
+      // Read fresh (not from the identity cache): a halt must show here at once.
+      const agent = await authenticateAgent(bearer(req) ?? "");
+      if (!agent) throw new WardenError(401, "unauthorized", "Unknown or revoked agent key");
       send(res, 200, {
         id: agent.id,
         name: agent.name,
@@ -30,7 +60,8 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
  */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const path = (req.url ?? "/").split("?")[0]!;
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
     const matching = routes.filter((r) => r.pattern.test(path));
     if (matching.length === 0) throw new WardenError(404, "not_found", `No endpoint ${path}`);
     const route = matching.find((r) => r.method === req.method);
@@ -40,10 +71,10 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     }
     const secret = bearer(req);
     if (!secret) throw new WardenError(401, "unauthorized", "Send the agent key as `Authorization: Bearer wdn_…`");
-    const agent = await authenticateAgent(secret);
+    const agent = await identityCache().resolve(secret);
     if (!agent) throw new WardenError(401, "unauthorized", "Unknown or revoked agent key");
     const params = route.pattern.exec(path)!.slice(1);
-    await route.handler(req, res, agent, params);
+    await route.handler(req, res, agent, params, url.searchParams);
   } catch (err) {
     if (!res.headersSent) sendError(res, err);
     else res.destroy();

@@ -59,3 +59,10 @@ export type EvalInput = {
   now: Date;
   result?: { status: string; output: unknown; error: string | null };
 };
+
+/** PUT takes what GET returned: the read-only fields are ignored, anything else unknown is refused. */
+const READ_ONLY = ["id", "enabled", "version", "createdAt", "updatedAt", "versions"];
+export const policyUpdateSchema = z.preprocess(
+  (v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).filter(([k]) => !READ_ONLY.includes(k))) : v),
+  policySpecSchema,
+);

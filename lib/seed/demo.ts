@@ -1,5 +1,6 @@
 import { registerAgent } from "../agents/index.ts";
 import { prisma } from "../db/index.ts";
+import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { createUser } from "../users/index.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
@@ -25,6 +26,69 @@ export const DEMO_USERS = [
   { email: "victor.viewer@maison.example", name: "Victor Petit", role: "viewer" as const },
 ];
 
+/** Policies that show the product on the demo estate. */
+export const DEMO_POLICIES = [
+  {
+    name: "flagship-price-floor",
+    description: "Flagship lines are never sold below 100: protects the brand from a race to the bottom.",
+    effect: "deny",
+    target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
+    condition: "'flagship' in input.tags && input.price < 100.0",
+    priority: 200,
+    message: "Flagship prices may not go below 100",
+  },
+  {
+    name: "deep-discount-approval",
+    description: "A price cut of more than 30 % against the current price needs a pricing manager.",
+    effect: "require_approval",
+    target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
+    condition: "input.price < input.currentPrice * 0.7",
+    priority: 150,
+    message: "Discounts over 30 % need approval",
+    approval: { quorum: 1, timeoutSeconds: 3600 },
+  },
+  {
+    name: "large-reorder-approval",
+    description: "Reorders over 1,000 units tie up working capital: a planner confirms them.",
+    effect: "require_approval",
+    target: { actions: ["inventory.reorder"] },
+    condition: "input.units > 1000",
+    priority: 150,
+    message: "Reorders over 1,000 units need approval",
+    approval: { quorum: 1, timeoutSeconds: 7200 },
+  },
+  {
+    name: "large-refund-approval",
+    description: "Refunds above 500 are checked by client care before the money goes out.",
+    effect: "require_approval",
+    target: { actions: ["orders.refund"] },
+    condition: "input.amount > 500.0",
+    priority: 150,
+    message: "Refunds over 500 need approval",
+    approval: { quorum: 1, timeoutSeconds: 3600 },
+  },
+  {
+    name: "price-applied-as-requested",
+    description: "After a price change, the price the store system applied must be the one that was approved.",
+    stage: "post",
+    effect: "flag",
+    target: { actions: ["pricing.set_price"] },
+    condition: "result.status == 'succeeded' && has(result.output.appliedPrice) && result.output.appliedPrice != input.price",
+    priority: 100,
+    message: "The applied price differs from the requested one",
+  },
+  {
+    name: "stylist-basket-size-trial",
+    description: "Trial (shadow): would cap stylist recommendations at 8 items.",
+    mode: "shadow",
+    effect: "deny",
+    target: { cohorts: ["stylist"] },
+    condition: "has(input.items) && input.items.size() > 8",
+    priority: 50,
+    message: "More than 8 recommended items",
+  },
+] as const;
+
 /**
  * Fills an empty estate (no agents) with a realistic retail setup. Returns the demo users'
  * shared password (for the start banner), or null when the estate already had agents.
@@ -33,6 +97,7 @@ export async function seedDemo(password: string): Promise<{ users: string[]; pas
   if ((await prisma().agent.count()) > 0) return null;
   const actor = "system";
   for (const a of DEMO_AGENTS) await registerAgent({ input: a, actor, createdById: null });
+  for (const p of DEMO_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
   const users: string[] = [];
   for (const u of DEMO_USERS) {
     if (await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } })) continue;

@@ -2,6 +2,16 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { closeDb } from "../../lib/db/index.ts";
+import { closeBus } from "../../lib/events/index.ts";
+
+// Per-process state bound to one database: caches, waiters, the LISTEN connection.
+async function resetProcessState() {
+  await closeBus();
+  await closeDb();
+  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher"]) {
+    delete (globalThis as Record<symbol, unknown>)[Symbol.for(k)];
+  }
+}
 
 const created: string[] = [];
 
@@ -22,13 +32,13 @@ export async function switchToFreshDatabase(): Promise<string> {
   const name = `t_${randomBytes(6).toString("hex")}`;
   await adminQuery((c) => c.query(`CREATE DATABASE ${name} TEMPLATE warden_template`));
   created.push(name);
-  await closeDb();
+  await resetProcessState();
   process.env.DATABASE_URL = `postgresql://${conn.user}:${conn.password}@${conn.host}:${conn.port}/${name}`;
   return process.env.DATABASE_URL;
 }
 
 export async function dropCreatedDatabases(): Promise<void> {
-  await closeDb();
+  await resetProcessState();
   for (const name of created.splice(0)) await adminQuery((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 

@@ -1,0 +1,58 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { AgentIdentity } from "../agents/index.ts";
+import { WardenError } from "../http/errors.ts";
+import { newId } from "../ids.ts";
+import { activePolicies } from "../policies/cache.ts";
+import { evaluatePolicies } from "../policies/evaluate.ts";
+import { decisionBatcher } from "./batcher.ts";
+import type { ActionAnswer } from "./present.ts";
+import { readAction } from "./read-action.ts";
+import type { ActionRequest } from "./schemas.ts";
+
+export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context">): string {
+  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {} }) ?? "";
+  return createHash("sha256").update(doc).digest("hex");
+}
+
+/**
+ * The decision pipeline: policies (compiled, cached) → durable record with its audit event
+ * (halts and key re-checked inside that transaction) → answer; then, if asked to and still
+ * pending, wait for a human.
+ */
+export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
+  const policies = await activePolicies();
+  const input = request.input ?? {};
+  const context = request.context ?? {};
+  const evaluation = evaluatePolicies(policies.pre, {
+    agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+    action: request.action,
+    resource: request.resource ?? "",
+    input,
+    context,
+    now: new Date(),
+  });
+  const outcome = await decisionBatcher().submit({
+    id: newId("act"),
+    agentId: agent.agentId,
+    keyId: agent.keyId,
+    action: request.action,
+    resource: request.resource ?? "",
+    input,
+    context,
+    idempotencyKey: request.idempotencyKey ?? idempotencyKey ?? null,
+    requestHash: requestHash(request),
+    status: evaluation.decision === "allow" ? "allowed" : evaluation.decision === "deny" ? "denied" : "pending",
+    reasons: evaluation.reasons,
+    shadow: evaluation.shadow,
+    policyVersions: evaluation.evaluated,
+    quorum: evaluation.approval?.quorum ?? null,
+    timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
+  });
+  if (!outcome.ok) throw new WardenError(outcome.status, outcome.code, outcome.message);
+  const wait = request.wait ?? 0;
+  if (outcome.answer.status === "pending" && wait > 0) {
+    return readAction({ agentId: agent.agentId, id: outcome.answer.id, waitSeconds: wait });
+  }
+  return outcome.answer;
+}

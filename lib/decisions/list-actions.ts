@@ -1,0 +1,112 @@
+import { z } from "zod";
+import { listAuditEvents, type AuditEventView } from "../audit/index.ts";
+import { pool } from "../db/index.ts";
+import { badRequest, notFound } from "../http/errors.ts";
+import type { Reason } from "../policies/types.ts";
+import { decisionOf, type ActionStatusName, type DecisionName } from "./present.ts";
+
+export const listActionsSchema = z.object({
+  agent: z.string().max(64).optional(),
+  cohort: z.string().max(48).optional(),
+  status: z.enum(["allowed", "denied", "pending", "approved", "rejected", "expired"]).optional(),
+  action: z.string().max(128).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type ListActionsInput = z.infer<typeof listActionsSchema>;
+
+export type ActionView = {
+  id: string;
+  agentId: string;
+  agentName: string;
+  cohort: string;
+  action: string;
+  resource: string;
+  input: unknown;
+  context: unknown;
+  decision: DecisionName;
+  status: ActionStatusName;
+  reasons: Reason[];
+  shadow: Reason[];
+  policyVersions: unknown;
+  quorum: number | null;
+  expiresAt: string | null;
+  decidedAt: string | null;
+  result: { status: string; output: unknown; error: string | null; at: string } | null;
+  flags: unknown;
+  idempotencyKey: string | null;
+  createdAt: string;
+};
+
+type Row = {
+  id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; input: unknown; context: unknown;
+  status: string; reasons: Reason[]; shadow: Reason[]; policy_versions: unknown; quorum: number | null; expires_at: Date | null; decided_at: Date | null;
+  result_status: string | null; result_output: unknown; result_error: string | null; result_at: Date | null; flags: unknown; idempotency_key: string | null; created_at: Date;
+};
+
+const SELECT = `SELECT a.id, a.agent_id, g.name AS agent_name, a.cohort, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.shadow,
+  a.policy_versions, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at
+  FROM actions a JOIN agents g ON g.id = a.agent_id`;
+
+function view(r: Row): ActionView {
+  const status = r.status.toLowerCase() as ActionStatusName;
+  return {
+    id: r.id,
+    agentId: r.agent_id,
+    agentName: r.agent_name,
+    cohort: r.cohort,
+    action: r.action,
+    resource: r.resource,
+    input: r.input,
+    context: r.context,
+    decision: decisionOf(status),
+    status,
+    reasons: r.reasons,
+    shadow: r.shadow,
+    policyVersions: r.policy_versions,
+    quorum: r.quorum,
+    expiresAt: r.expires_at?.toISOString() ?? null,
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    result: r.result_status ? { status: r.result_status.toLowerCase(), output: r.result_output, error: r.result_error, at: r.result_at!.toISOString() } : null,
+    flags: r.flags,
+    idempotencyKey: r.idempotency_key,
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Newest first; keyset-paginated on (created_at, id). */
+export async function listActions(q: ListActionsInput): Promise<{ actions: ActionView[]; nextCursor: string | null }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replace("?", `$${params.length}`));
+  };
+  if (q.agent) add("a.agent_id = ?", q.agent);
+  if (q.cohort) add("a.cohort = ?", q.cohort);
+  if (q.status) add(`a.status = ?::"ActionStatus"`, q.status.toUpperCase());
+  if (q.action) add("a.action = ?", q.action);
+  if (q.cursor) {
+    const [at, id] = q.cursor.split("|");
+    const t = new Date(at ?? "");
+    if (!id || Number.isNaN(t.getTime())) throw badRequest("invalid_cursor", "cursor is the nextCursor of a previous page");
+    params.push(t, id);
+    where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(q.limit + 1);
+  const { rows } = await pool().query<Row>(
+    `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit).map(view);
+  const last = page[page.length - 1];
+  return { actions: page, nextCursor: rows.length > q.limit && last ? `${last.createdAt}|${last.id}` : null };
+}
+
+/** One action's whole story: request, decision, result, and its audit events. */
+export async function getAction(id: string): Promise<ActionView & { events: AuditEventView[] }> {
+  const { rows } = await pool().query<Row>(`${SELECT} WHERE a.id = $1`, [id]);
+  if (!rows[0]) throw notFound("Action");
+  const { events } = await listAuditEvents({ subject: `action:${id}`, limit: 100 });
+  return { ...view(rows[0]), events: events.reverse() };
+}

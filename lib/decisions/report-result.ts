@@ -1,0 +1,53 @@
+import { auditTx } from "../audit/index.ts";
+import type { AgentIdentity } from "../agents/index.ts";
+import { prisma, type Prisma } from "../db/index.ts";
+import { conflict, notFound } from "../http/errors.ts";
+import { activePolicies } from "../policies/cache.ts";
+import { evaluatePostChecks } from "../policies/evaluate.ts";
+import type { ResultReport } from "./schemas.ts";
+
+export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; message: string }[] };
+
+/** Records what happened after an allowed action, once, and runs the post-stage checks on it. */
+export async function reportResult({ agent, actionId, report }: { agent: AgentIdentity; actionId: string; report: ResultReport }): Promise<ResultAnswer> {
+  const policies = await activePolicies();
+  return prisma().$transaction(async (tx) => {
+    const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM actions WHERE id = $1 AND agent_id = $2 FOR UPDATE`, actionId, agent.agentId);
+    if (!locked[0]) throw notFound("Action");
+    const a = await tx.action.findUniqueOrThrow({ where: { id: actionId } });
+    if (a.resultStatus) throw conflict("result_already_reported", "A result was already reported for this action");
+    if (a.status !== "ALLOWED" && a.status !== "APPROVED") {
+      throw conflict("action_not_allowed", `Results are only taken for allowed or approved actions; this one is ${a.status.toLowerCase()}`);
+    }
+    const result = { status: report.status, output: report.output ?? null, error: report.error ?? null };
+    const checks = evaluatePostChecks(policies.post, {
+      agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+      action: a.action,
+      resource: a.resource,
+      input: a.input as Record<string, unknown>,
+      context: a.context as Record<string, unknown>,
+      now: new Date(),
+      result,
+    });
+    const flags = checks.flags.map((f) => ({ policyId: f.policyId, policyName: f.policyName, policyVersion: f.policyVersion, message: f.message }));
+    await tx.action.update({
+      where: { id: actionId },
+      data: {
+        resultStatus: report.status === "succeeded" ? "SUCCEEDED" : "FAILED",
+        resultOutput: report.output === undefined || report.output === null ? undefined : (report.output as Prisma.InputJsonValue),
+        resultError: report.error ?? null,
+        resultAt: new Date(),
+        flags: [...flags, ...checks.shadow.map((s) => ({ ...s, shadow: true }))],
+      },
+    });
+    await auditTx(tx, {
+      actor: `agent:${agent.agentId}`,
+      kind: flags.length ? "action.flagged" : "action.result_reported",
+      subject: `action:${actionId}`,
+      agentId: agent.agentId,
+      cohort: a.cohort,
+      data: { action: a.action, status: report.status, error: report.error ?? null, flags, shadowFlags: checks.shadow.map((s) => s.policyName) },
+    });
+    return { id: actionId, flags };
+  });
+}

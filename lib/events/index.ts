@@ -1,0 +1,1 @@
+export { bus, closeBus, notifySql, CHANNELS, type Channel } from "./bus.ts";

@@ -1,0 +1,1 @@
+export { halt, resume, haltSchema, resumeSchema, HALT_LOCK, type Scope, type HaltResult } from "./halt.ts";

@@ -1,0 +1,84 @@
+import type { PolicySpec } from "./types.ts";
+
+type VersionRow = {
+  id: string;
+  version: number;
+  description: string;
+  stage: "PRE" | "POST";
+  effect: "DENY" | "REQUIRE_APPROVAL" | "ALLOW" | "FLAG";
+  mode: "ENFORCE" | "SHADOW";
+  targetCohorts: string[];
+  targetAgents: string[];
+  targetActions: string[];
+  condition: string;
+  priority: number;
+  message: string;
+  approvalQuorum: number | null;
+  approvalTimeoutSeconds: number | null;
+  createdById: string | null;
+  createdAt: Date;
+};
+
+export type PolicyVersionView = Omit<PolicySpec, "name"> & { id: string; version: number; createdBy: string | null; createdAt: string };
+
+export type PolicyView = PolicySpec & {
+  id: string;
+  enabled: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  versions?: PolicyVersionView[];
+};
+
+export function specOf(name: string, v: VersionRow): PolicySpec {
+  return {
+    name,
+    description: v.description,
+    stage: v.stage.toLowerCase() as PolicySpec["stage"],
+    effect: v.effect.toLowerCase() as PolicySpec["effect"],
+    mode: v.mode.toLowerCase() as PolicySpec["mode"],
+    target: { cohorts: v.targetCohorts, agents: v.targetAgents, actions: v.targetActions },
+    condition: v.condition,
+    priority: v.priority,
+    message: v.message,
+    ...(v.approvalQuorum !== null ? { approval: { quorum: v.approvalQuorum, timeoutSeconds: v.approvalTimeoutSeconds ?? 3600 } } : {}),
+  };
+}
+
+export function versionData(spec: PolicySpec) {
+  return {
+    description: spec.description,
+    stage: spec.stage.toUpperCase() as VersionRow["stage"],
+    effect: spec.effect.toUpperCase() as VersionRow["effect"],
+    mode: spec.mode.toUpperCase() as VersionRow["mode"],
+    targetCohorts: spec.target.cohorts,
+    targetAgents: spec.target.agents,
+    targetActions: spec.target.actions,
+    condition: spec.condition,
+    priority: spec.priority,
+    message: spec.message,
+    approvalQuorum: spec.effect === "require_approval" ? (spec.approval?.quorum ?? 1) : null,
+    approvalTimeoutSeconds: spec.effect === "require_approval" ? (spec.approval?.timeoutSeconds ?? 3600) : null,
+  };
+}
+
+export function presentVersion(name: string, v: VersionRow): PolicyVersionView {
+  const { name: _n, ...spec } = specOf(name, v);
+  return { ...spec, id: v.id, version: v.version, createdBy: v.createdById, createdAt: v.createdAt.toISOString() };
+}
+
+export function presentPolicy(
+  p: { id: string; name: string; enabled: boolean; version: number; createdAt: Date; updatedAt: Date },
+  current: VersionRow,
+  versions?: VersionRow[],
+): PolicyView {
+  return {
+    id: p.id,
+    ...specOf(p.name, current),
+    enabled: p.enabled,
+    version: p.version,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+    ...(versions ? { versions: versions.map((v) => presentVersion(p.name, v)) } : {}),
+  };
+}

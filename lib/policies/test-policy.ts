@@ -1,0 +1,132 @@
+import { z } from "zod";
+import { pool } from "../db/index.ts";
+import { activePolicies } from "./cache.ts";
+import { compilePolicy, evaluatePolicies, evaluatePostChecks, targets, type CompiledPolicy } from "./evaluate.ts";
+import { runCondition } from "./cel.ts";
+import { policySpecSchema, type EvalInput, type PolicySpec, type Reason } from "./types.ts";
+import { assertConditionCompiles } from "./validate.ts";
+
+export const policyTestSchema = z.strictObject({
+  policy: policySpecSchema,
+  sample: z
+    .strictObject({
+      action: z.string().max(128).default("example.action"),
+      resource: z.string().max(256).default(""),
+      input: z.record(z.string(), z.unknown()).default({}),
+      context: z.record(z.string(), z.unknown()).default({}),
+      agent: z
+        .strictObject({
+          id: z.string().max(64).default("agt_sample"),
+          name: z.string().max(64).default("sample-agent"),
+          cohort: z.string().max(48).default("sample"),
+          owner: z.string().max(120).default("owner@example.com"),
+          riskTier: z.enum(["low", "medium", "high"]).default("medium"),
+        })
+        .default({ id: "agt_sample", name: "sample-agent", cohort: "sample", owner: "owner@example.com", riskTier: "medium" }),
+      result: z.strictObject({ status: z.enum(["succeeded", "failed"]), output: z.unknown().optional(), error: z.string().optional() }).optional(),
+    })
+    .optional(),
+  backtest: z.strictObject({ last: z.number().int().min(1).max(5000) }).optional(),
+});
+export type PolicyTestInput = z.infer<typeof policyTestSchema>;
+
+type Decision = "allow" | "deny" | "pending";
+
+export type PolicyTestResult = {
+  sample?: {
+    targeted: boolean;
+    matched: boolean;
+    error: string | null;
+    /** What the whole enforced policy set decides with this draft in it. */
+    decision: Decision | "flag" | "no_flag";
+    reasons: Reason[];
+  };
+  backtest?: {
+    evaluated: number;
+    skipped: number;
+    changed: number;
+    byChange: Record<string, number>;
+    examples: { actionId: string; at: string; agent: string; action: string; resource: string; before: Decision; after: Decision }[];
+  };
+};
+
+function draftCompiled(spec: PolicySpec, replacing: CompiledPolicy | undefined): CompiledPolicy {
+  // Enforce the draft for the comparison, even when it is saved in shadow mode.
+  return compilePolicy({ policyId: replacing?.policyId ?? "draft", versionId: "draft", version: (replacing?.version ?? 0) + 1, spec: { ...spec, mode: "enforce" } });
+}
+
+/** Evaluates a draft policy on a sample, and over the last N recorded actions counts how many decisions it would change. */
+export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResult> {
+  const spec = input.policy;
+  assertConditionCompiles(spec);
+  const active = await activePolicies();
+  const stageSet = spec.stage === "pre" ? active.pre : active.post;
+  const replacing = stageSet.find((p) => p.spec.name === spec.name);
+  const draft = draftCompiled(spec, replacing);
+  const others = stageSet.filter((p) => p.spec.name !== spec.name && p.spec.mode === "enforce");
+  const withDraft = [...others, draft].sort((a, b) => b.spec.priority - a.spec.priority);
+  const out: PolicyTestResult = {};
+
+  if (input.sample) {
+    const s = input.sample;
+    const e: EvalInput = {
+      agent: s.agent,
+      action: s.action,
+      resource: s.resource,
+      input: s.input,
+      context: s.context,
+      now: new Date(),
+      ...(spec.stage === "post" ? { result: { status: s.result?.status ?? "succeeded", output: s.result?.output ?? null, error: s.result?.error ?? null } } : {}),
+    };
+    const targeted = targets(draft, e);
+    const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now, ...(e.result ? { result: e.result } : {}) };
+    const r = targeted ? runCondition(draft.program, vars) : { value: false };
+    if (spec.stage === "pre") {
+      const ev = evaluatePolicies(withDraft, e);
+      out.sample = { targeted, matched: "error" in r ? spec.effect !== "allow" : r.value, error: "error" in r ? r.error : null, decision: ev.decision, reasons: ev.reasons };
+    } else {
+      const pc = evaluatePostChecks([draft], e);
+      out.sample = { targeted, matched: pc.flags.length > 0, error: "error" in r ? r.error : null, decision: pc.flags.length ? "flag" : "no_flag", reasons: pc.flags };
+    }
+  }
+
+  if (input.backtest && spec.stage === "pre") {
+    const { rows } = await pool().query<{
+      id: string; created_at: Date; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>;
+      decision: string; reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
+    }>(
+      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.decision, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier
+         FROM actions a JOIN agents g ON g.id = a.agent_id ORDER BY a.created_at DESC LIMIT $1`,
+      [input.backtest.last],
+    );
+    const baseline = stageSet.filter((p) => p.spec.mode === "enforce");
+    let skipped = 0;
+    let changed = 0;
+    const byChange: Record<string, number> = {};
+    const examples: NonNullable<PolicyTestResult["backtest"]>["examples"] = [];
+    for (const row of rows) {
+      // Halted decisions say nothing about policies.
+      if (row.reasons.some((r) => r.code !== "policy" && r.code !== "default")) {
+        skipped++;
+        continue;
+      }
+      const e: EvalInput = {
+        agent: { id: row.agent_id, name: row.name, cohort: row.cohort, owner: row.owner, riskTier: row.risk_tier.toLowerCase() },
+        action: row.action,
+        resource: row.resource,
+        input: row.input,
+        context: row.context,
+        now: row.created_at,
+      };
+      const before = evaluatePolicies(baseline, e).decision;
+      const after = evaluatePolicies(withDraft, e).decision;
+      if (before !== after) {
+        changed++;
+        byChange[`${before}→${after}`] = (byChange[`${before}→${after}`] ?? 0) + 1;
+        if (examples.length < 10) examples.push({ actionId: row.id, at: row.created_at.toISOString(), agent: row.name, action: row.action, resource: row.resource, before, after });
+      }
+    }
+    out.backtest = { evaluated: rows.length - skipped, skipped, changed, byChange, examples };
+  }
+  return out;
+}

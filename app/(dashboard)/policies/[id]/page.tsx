@@ -1,0 +1,35 @@
+import { notFound } from "next/navigation";
+import { PolicyEditor, PolicyToggle } from "@/components/policy-editor.tsx";
+import { Badge, Card, PageHeader } from "@/components/ui/primitives.tsx";
+import { VersionHistory } from "@/components/version-diff.tsx";
+import { can } from "@/lib/auth/index.ts";
+import { WardenError } from "@/lib/http/index.ts";
+import { getPolicy } from "@/lib/policies/index.ts";
+import { requirePrincipal } from "../../../session.ts";
+
+export const metadata = { title: "Policy" };
+
+export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {
+  const p = await requirePrincipal();
+  const { id } = await params;
+  const policy = await getPolicy(id).catch((e: unknown) => {
+    if (e instanceof WardenError && e.status === 404) notFound();
+    throw e;
+  });
+  const canWrite = can(p.role, "policies:write");
+  const { versions, enabled, version } = policy;
+  const draft = { name: policy.name, description: policy.description, stage: policy.stage, effect: policy.effect, mode: policy.mode, target: policy.target, condition: policy.condition, priority: policy.priority, message: policy.message, ...(policy.approval ? { approval: policy.approval } : {}) };
+  return (
+    <>
+      <PageHeader
+        title={<span className="flex items-center gap-3">{policy.name} <Badge tone={enabled ? "green" : "gray"}>{enabled ? "enabled" : "disabled"}</Badge> <Badge>v{version}</Badge></span>}
+        subtitle={policy.description}
+        actions={canWrite ? <PolicyToggle id={policy.id} enabled={enabled} /> : null}
+      />
+      <PolicyEditor key={version} policyId={policy.id} canWrite={canWrite} initial={draft} />
+      <Card title="Versions" className="mt-6">
+        <VersionHistory versions={versions ?? []} />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,174 @@
+// `npm run bench:decisions`: throughput and latency of POST /v1/actions (durably audited
+// decisions) at rising concurrency and at a fixed 2,000/s, the same through a Next.js route
+// handler for reference, policy evaluation alone, and a halt under load on two instances.
+// Prints figures; asserts nothing.
+import { spawn, type ChildProcess } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { registerAgent } from "../lib/agents/index.ts";
+import { startEmbeddedPostgres, freePort } from "../lib/db/embedded.ts";
+import { closeDb } from "../lib/db/index.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { closeBus } from "../lib/events/index.ts";
+import { createPolicy, evaluatePolicies, compilePolicy, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
+import { DEMO_POLICIES } from "../lib/seed/demo.ts";
+import { ensureFirstAdmin } from "../lib/users/index.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const quick = process.argv.includes("--quick");
+const STEP_SECONDS = quick ? 3 : 8;
+const ADMIN = { email: "bench@warden.local", password: "bench-password-123" };
+
+type Load = { ok: number; errors: number; rps: number; p50: number; p99: number; max: number; decisions: Record<string, number>; records?: [number, string][] };
+
+function runLoad(cfg: Record<string, unknown>): Promise<Load> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/load-worker.ts"), JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Load) : reject(new Error(`load worker exited ${code}`))));
+  });
+}
+
+async function startWarden(databaseUrl: string, port: number, secret: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused") },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("Warden did not start");
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((r) => {
+    if (child.exitCode !== null) return r();
+    child.once("exit", () => r());
+    child.kill("SIGTERM");
+  });
+}
+
+/** 20+ policies of the kind a retail estate runs: the demo set plus per-cohort guards. */
+function policySet(): PolicySpec[] {
+  const extra: Record<string, unknown>[] = [
+    { effect: "deny", target: { actions: ["pricing.set_price"] }, condition: "input.price <= 0.0", message: "Prices must be positive" },
+    { effect: "deny", target: { actions: ["pricing.set_price"] }, condition: "input.currency != 'EUR' && input.currency != 'USD'", message: "Unknown currency" },
+    { effect: "require_approval", target: { actions: ["pricing.set_price"] }, condition: "input.price > input.currentPrice * 1.5", message: "Price up more than 50 %" },
+    { effect: "deny", target: { cohorts: ["pricing"] }, condition: "'outlet' in input.tags && input.price < 10.0", message: "Outlet floor" },
+    { effect: "require_approval", target: { actions: ["inventory.reorder"] }, condition: "input.units * input.unitCost > 50000.0", message: "Reorder value over 50k" },
+    { effect: "deny", target: { actions: ["inventory.reorder"] }, condition: "input.units <= 0.0", message: "Units must be positive" },
+    { effect: "deny", target: { actions: ["inventory.reorder"] }, condition: "input.store.startsWith('closed-')", message: "Store is closed" },
+    { effect: "require_approval", target: { actions: ["orders.refund"] }, condition: "input.reason == 'goodwill' && input.amount > 100.0", message: "Goodwill over 100" },
+    { effect: "deny", target: { actions: ["orders.refund"] }, condition: "input.amount > 5000.0", message: "Refund cap" },
+    { effect: "deny", target: { actions: ["orders.*"] }, condition: "has(context.fraudScore) && context.fraudScore > 0.9", message: "Fraud risk" },
+    { effect: "require_approval", target: { cohorts: ["customer-service"] }, condition: "agent.riskTier == 'high' && input.amount > 300.0", message: "High-risk agent refund" },
+    { effect: "deny", target: { actions: ["stylist.*"] }, condition: "has(input.items) && input.items.size() > 50", message: "Too many items" },
+    { effect: "allow", target: { actions: ["stylist.recommend"] }, condition: "true", message: "Recommendations are low risk" },
+    { effect: "deny", mode: "shadow", target: { actions: ["pricing.set_price"] }, condition: "input.discountPct > 25.0", message: "Trial: cap discounts at 25 %" },
+    { effect: "require_approval", mode: "shadow", target: { actions: ["inventory.reorder"] }, condition: "input.units > 500", message: "Trial: lower reorder threshold" },
+    { effect: "deny", target: { actions: ["pricing.set_price"] }, condition: "now.getHours() == 99", message: "Never (time-based rule shape)" },
+  ];
+  return [...DEMO_POLICIES, ...extra.map((p, i) => ({ name: `guard-${i + 1}`, priority: 100, ...p }))].map((p) => policySpecSchema.parse(p));
+}
+
+function row(label: string, r: Load) {
+  const d = Object.entries(r.decisions).map(([k, v]) => `${k} ${v}`).join(", ");
+  console.log(`  ${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   errors ${r.errors}   (${d})`);
+}
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
+  await chmod(dir, 0o755);
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });
+  process.env.DATABASE_URL = db.url;
+  const servers: ChildProcess[] = [];
+  try {
+    await migrate(db.url);
+    await ensureFirstAdmin(ADMIN);
+    const cohorts = ["pricing", "inventory", "customer-service", "stylist"];
+    const keys: Record<string, string[]> = {};
+    for (let i = 0; i < 40; i++) {
+      const cohort = cohorts[i % 4]!;
+      const { apiKey } = await registerAgent({ input: { name: `bench-${cohort}-${i}`, cohort, owner: `${cohort}@maison.example`, riskTier: i % 3 === 0 ? "high" : "medium" }, actor: "system", createdById: null });
+      (keys[cohort] ??= []).push(apiKey);
+    }
+    const allKeys = Object.values(keys).flat();
+    const specs = policySet();
+    for (const spec of specs) await createPolicy({ spec, actor: "system", userId: null });
+    console.log(`\nWarden decision benchmark — ${os.cpus().length} cores, ${specs.length} policies, 40 agents, load generator in a separate process on the same machine\n`);
+
+    // Policy evaluation alone.
+    const compiled = specs.filter((s) => s.stage === "pre").map((spec, i) => compilePolicy({ policyId: `p${i}`, versionId: `v${i}`, version: 1, spec }));
+    const agent = { id: "agt_x", name: "bench-pricing-0", cohort: "pricing", owner: "pricing@maison.example", riskTier: "high" };
+    const inputs = [
+      { action: "pricing.set_price", input: { sku: "LUX-1", currentPrice: 180, price: 150, currency: "EUR", tags: ["flagship"], discountPct: 17 } },
+      { action: "inventory.reorder", input: { sku: "LUX-2", store: "store-3", units: 300, unitCost: 42.5 } },
+      { action: "orders.refund", input: { orderId: "1", amount: 320.5, currency: "EUR", reason: "damaged" } },
+    ];
+    const evalTimes: number[] = [];
+    for (let i = 0; i < (quick ? 20_000 : 100_000); i++) {
+      const s = inputs[i % 3]!;
+      const t0 = process.hrtime.bigint();
+      evaluatePolicies(compiled, { agent, action: s.action, resource: "", input: s.input, context: {}, now: new Date() });
+      evalTimes.push(Number(process.hrtime.bigint() - t0) / 1000);
+    }
+    evalTimes.sort((a, b) => a - b);
+    const q = (p: number) => evalTimes[Math.floor((p / 100) * evalTimes.length)]!;
+    console.log(`Policy evaluation alone (${compiled.length} pre-stage policies, ${evalTimes.length} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]\n`);
+    await closeBus();
+    await closeDb();
+
+    const secret = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+    const port1 = await freePort();
+    servers.push(await startWarden(db.url, port1, secret));
+    const base1 = `http://127.0.0.1:${port1}`;
+
+    for (const [label, url] of [["data plane  POST /v1/actions", `${base1}/v1/actions`], ["Next.js route handler (reference)", `${base1}/api/bench/actions`]] as const) {
+      console.log(label.startsWith("data") ? "Lean data plane (node:http), every decision committed with its audit event before the answer:" : "\nThe same work in a Next.js App Router route handler:");
+      await runLoad({ url, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
+      for (const c of quick ? [1, 32, 128] : [1, 8, 32, 64, 128, 256]) row(`concurrency ${c}`, await runLoad({ url, keys: allKeys, concurrency: c, seconds: STEP_SECONDS }));
+      for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate }));
+    }
+
+    // Halt under load, two instances on one database.
+    const port2 = await freePort();
+    servers.push(await startWarden(db.url, port2, secret));
+    const base2 = `http://127.0.0.1:${port2}`;
+    const login = (await (await fetch(`${base1}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
+    const pricing = keys.pricing!;
+    const loads = [base1, base2].map((b) => runLoad({ url: `${b}/v1/actions`, keys: pricing, concurrency: 48, seconds: 6, record: true }));
+    await new Promise((r) => setTimeout(r, 3000));
+    const t0 = Date.now();
+    const haltRes = await fetch(`${base2}/api/cohorts/pricing/halt`, { method: "POST", headers: { authorization: `Bearer ${login.token}`, "content-type": "application/json" }, body: JSON.stringify({ reason: "benchmark: pricing incident" }) });
+    const returnedAt = Date.now();
+    const results = await Promise.all(loads);
+    const after = results.flatMap((r) => r.records!.filter(([sentAt]) => sentAt >= returnedAt));
+    const lateAllows = after.filter(([, d]) => d === "allow").length;
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    const dbLate = (await c.query(`SELECT count(*)::int AS n FROM actions WHERE cohort = 'pricing' AND status = 'ALLOWED' AND created_at > $1`, [new Date(returnedAt)])).rows[0].n as number;
+    await c.end();
+    console.log(`\nHalt under load (two instances, 96 connections, cohort "pricing"):`);
+    console.log(`  halt call answered ${haltRes.status} in ${returnedAt - t0} ms   [target ≤ 100 ms]`);
+    console.log(`  requests sent after it returned: ${after.length}, allowed: ${lateAllows}; allowed actions recorded after it: ${dbLate}   [target 0]`);
+    for (const [i, r] of results.entries()) row(`instance ${i + 1} during the halt run`, r);
+  } finally {
+    for (const s of servers) await stop(s);
+    await closeBus();
+    await closeDb();
+    await db.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,211 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { api, messageOf } from "./api.ts";
+import { Badge, Button, Card, ErrorText, Field, inputClass } from "./ui/primitives.tsx";
+import { useApiMutation } from "./use-api-mutation.ts";
+
+export type PolicyDraft = {
+  name: string;
+  description: string;
+  stage: "pre" | "post";
+  effect: string;
+  mode: "enforce" | "shadow";
+  target: { cohorts: string[]; agents: string[]; actions: string[] };
+  condition: string;
+  priority: number;
+  message: string;
+  approval?: { quorum: number; timeoutSeconds: number };
+};
+
+type CelError = { message: string; line: number | null; column: number | null };
+
+const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
+
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+const SAMPLE = `{
+  "action": "pricing.set_price",
+  "resource": "sku:LUX-001",
+  "input": { "sku": "LUX-001", "price": 90.0, "currentPrice": 150.0, "tags": ["flagship"] },
+  "agent": { "cohort": "pricing", "name": "price-optimizer-eu", "riskTier": "high" }
+}`;
+
+export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyDraft; policyId?: string; canWrite: boolean }) {
+  const router = useRouter();
+  const [d, setD] = useState<PolicyDraft>(initial);
+  const [targets, setTargets] = useState({ cohorts: initial.target.cohorts.join(", "), agents: initial.target.agents.join(", "), actions: initial.target.actions.join(", ") });
+  const [sample, setSample] = useState(SAMPLE);
+  const [backtestN, setBacktestN] = useState(200);
+  const set = <K extends keyof PolicyDraft>(k: K, v: PolicyDraft[K]) => setD((x) => ({ ...x, [k]: v }));
+
+  const debounced = useDebounced({ condition: d.condition, stage: d.stage }, 250);
+  const validation = useQuery({
+    queryKey: ["validate", debounced],
+    queryFn: () => api<{ ok: boolean; error?: CelError }>("/api/policies/validate", { body: debounced }),
+    enabled: debounced.condition.trim().length > 0,
+  });
+
+  const body = (): PolicyDraft => {
+    const b: PolicyDraft = { ...d, target: { cohorts: list(targets.cohorts), agents: list(targets.agents), actions: list(targets.actions) } };
+    if (d.effect !== "require_approval") delete b.approval;
+    else b.approval = d.approval ?? { quorum: 1, timeoutSeconds: 3600 };
+    return b;
+  };
+
+  const save = useApiMutation(
+    () => (policyId ? api<{ policy: { id: string } }>(`/api/policies/${policyId}`, { method: "PUT", body: body() }) : api<{ policy: { id: string } }>("/api/policies", { body: body() })),
+    (r) => {
+      if (!policyId) router.push(`/policies/${r.policy.id}`);
+    },
+  );
+  const test = useApiMutation((vars: { sample: unknown; backtest: { last: number } }) =>
+    api<{ sample?: { targeted: boolean; matched: boolean; error: string | null; decision: string; reasons: { policyName?: string; message: string }[] }; backtest?: { evaluated: number; skipped: number; changed: number; byChange: Record<string, number>; examples: { actionId: string; agent: string; action: string; before: string; after: string }[] } }>(
+      "/api/policies/test",
+      { body: { policy: body(), ...vars } },
+    ),
+  );
+  const [sampleError, setSampleError] = useState<string | null>(null);
+
+  const effects = d.stage === "post" ? ["flag"] : ["deny", "require_approval", "allow"];
+  const celError = validation.data && !validation.data.ok ? validation.data.error : null;
+
+  return (
+    <div className="grid gap-6 xl:grid-cols-5">
+      <Card title="Policy" className="xl:col-span-3">
+        <form
+          className="space-y-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate(undefined);
+          }}
+        >
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Name"><input className={inputClass} value={d.name} onChange={(e) => set("name", e.target.value)} required /></Field>
+            <Field label="Message" hint="Shown to the agent and approvers"><input className={inputClass} value={d.message} onChange={(e) => set("message", e.target.value)} /></Field>
+          </div>
+          <Field label="Description"><textarea className={inputClass} rows={2} value={d.description} onChange={(e) => set("description", e.target.value)} /></Field>
+          <div className="grid gap-4 sm:grid-cols-4">
+            <Field label="Stage">
+              <select className={inputClass} value={d.stage} onChange={(e) => setD((x) => ({ ...x, stage: e.target.value as "pre" | "post", effect: e.target.value === "post" ? "flag" : "deny" }))}>
+                <option value="pre">pre (before acting)</option>
+                <option value="post">post (after the result)</option>
+              </select>
+            </Field>
+            <Field label="Effect">
+              <select className={inputClass} value={d.effect} onChange={(e) => set("effect", e.target.value)}>
+                {effects.map((x) => <option key={x} value={x}>{x}</option>)}
+              </select>
+            </Field>
+            <Field label="Mode">
+              <select className={inputClass} value={d.mode} onChange={(e) => set("mode", e.target.value as "enforce" | "shadow")}>
+                <option value="enforce">enforce</option>
+                <option value="shadow">shadow (report only)</option>
+              </select>
+            </Field>
+            <Field label="Priority"><input type="number" className={inputClass} value={d.priority} onChange={(e) => set("priority", Number(e.target.value))} /></Field>
+          </div>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Cohorts" hint="comma-separated, empty = all"><input className={inputClass} value={targets.cohorts} onChange={(e) => setTargets({ ...targets, cohorts: e.target.value })} /></Field>
+            <Field label="Agents" hint="names or ids, * wildcards"><input className={inputClass} value={targets.agents} onChange={(e) => setTargets({ ...targets, agents: e.target.value })} /></Field>
+            <Field label="Actions" hint="e.g. pricing.*"><input className={inputClass} value={targets.actions} onChange={(e) => setTargets({ ...targets, actions: e.target.value })} /></Field>
+          </div>
+          <Field label="Condition (CEL)" hint="Sees agent, action, resource, input, context, now (post: result). JSON numbers are doubles: write 100.0 in arithmetic.">
+            <textarea aria-label="Condition" className={`${inputClass} font-mono`} rows={4} spellCheck={false} value={d.condition} onChange={(e) => set("condition", e.target.value)} />
+          </Field>
+          <p role="status" data-testid="cel-status" className="text-xs">
+            {celError ? (
+              <span className="text-red-600">
+                CEL error{celError.line ? ` at line ${celError.line}, column ${celError.column}` : ""}: {celError.message}
+              </span>
+            ) : validation.data?.ok ? (
+              <span className="text-emerald-700">Condition compiles</span>
+            ) : null}
+          </p>
+          {d.effect === "require_approval" && (
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Approvals needed (quorum)"><input type="number" min={1} max={10} className={inputClass} value={d.approval?.quorum ?? 1} onChange={(e) => set("approval", { quorum: Number(e.target.value), timeoutSeconds: d.approval?.timeoutSeconds ?? 3600 })} /></Field>
+              <Field label="Expires after (seconds)"><input type="number" min={10} className={inputClass} value={d.approval?.timeoutSeconds ?? 3600} onChange={(e) => set("approval", { quorum: d.approval?.quorum ?? 1, timeoutSeconds: Number(e.target.value) })} /></Field>
+            </div>
+          )}
+          <ErrorText error={save.errorMessage} />
+          {canWrite && (
+            <Button type="submit" disabled={save.isPending || Boolean(celError)}>
+              {policyId ? "Save as new version" : "Create policy"}
+            </Button>
+          )}
+          {save.isSuccess && policyId && <span className="ml-3 text-sm text-emerald-700">Saved.</span>}
+        </form>
+      </Card>
+      <Card title="Test before you save" className="xl:col-span-2">
+        <div className="space-y-3">
+          <Field label="Sample action (JSON)">
+            <textarea aria-label="Sample" className={`${inputClass} font-mono text-xs`} rows={9} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} />
+          </Field>
+          <Field label="Backtest over the last N recorded actions">
+            <input type="number" min={1} max={5000} className={inputClass} value={backtestN} onChange={(e) => setBacktestN(Number(e.target.value))} />
+          </Field>
+          <Button
+            variant="secondary"
+            onClick={() => {
+              try {
+                setSampleError(null);
+                test.mutate({ sample: JSON.parse(sample) as unknown, backtest: { last: backtestN } });
+              } catch (e) {
+                setSampleError(`The sample is not valid JSON: ${messageOf(e)}`);
+              }
+            }}
+            disabled={test.isPending}
+          >
+            Run test
+          </Button>
+          <ErrorText error={sampleError ?? test.errorMessage} />
+          {test.data?.sample && (
+            <div data-testid="test-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
+              <p>
+                On the sample: {test.data.sample.targeted ? (test.data.sample.matched ? "matches" : "does not match") : "not targeted"}
+                {test.data.sample.error && <span className="text-red-600"> (run-time error: {test.data.sample.error})</span>} → decision{" "}
+                <Badge tone={test.data.sample.decision === "deny" ? "red" : test.data.sample.decision === "pending" ? "amber" : "green"}>{test.data.sample.decision}</Badge>
+              </p>
+            </div>
+          )}
+          {test.data?.backtest && (
+            <div data-testid="backtest-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
+              <p>
+                Over {test.data.backtest.evaluated} recorded actions it would change <strong>{test.data.backtest.changed}</strong> decisions
+                {Object.entries(test.data.backtest.byChange).map(([k, v]) => ` · ${k}: ${v}`).join("")}
+                {test.data.backtest.skipped ? ` (${test.data.backtest.skipped} decided by halts skipped)` : ""}.
+              </p>
+              <ul className="mt-2 space-y-1 font-mono text-xs">
+                {test.data.backtest.examples.map((e) => (
+                  <li key={e.actionId}>{e.agent} {e.action}: {e.before} → {e.after}</li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+export function PolicyToggle({ id, enabled }: { id: string; enabled: boolean }) {
+  const m = useApiMutation(() => api(`/api/policies/${id}/${enabled ? "disable" : "enable"}`, { method: "POST" }));
+  return (
+    <>
+      <Button variant={enabled ? "secondary" : "primary"} onClick={() => m.mutate(undefined)} disabled={m.isPending}>
+        {enabled ? "Disable" : "Enable"}
+      </Button>
+      <ErrorText error={m.errorMessage} />
+    </>
+  );
+}

@@ -19,7 +19,7 @@ type VersionRow = {
   createdAt: Date;
 };
 
-export type PolicyVersionView = Omit<PolicySpec, "name"> & { id: string; version: number; createdBy: string | null; createdAt: string };
+export type PolicyVersionView = PolicySpec & { id: string; version: number; createdBy: string | null; createdAt: string };
 
 export type PolicyView = PolicySpec & {
   id: string;
@@ -63,8 +63,7 @@ export function versionData(spec: PolicySpec) {
 }
 
 export function presentVersion(name: string, v: VersionRow): PolicyVersionView {
-  const { name: _n, ...spec } = specOf(name, v);
-  return { ...spec, id: v.id, version: v.version, createdBy: v.createdById, createdAt: v.createdAt.toISOString() };
+  return { ...specOf(name, v), id: v.id, version: v.version, createdBy: v.createdById, createdAt: v.createdAt.toISOString() };
 }
 
 export function presentPolicy(

@@ -1,4 +1,4 @@
-export { appendAuditEvents, AUDIT_CHAINS, type AuditInput, type AuditRecord, type SqlRunner } from "./append.ts";
+export { appendAuditEvents, chainEvents, writeEventsSql, waitForHead, reserveSeqsSql, TAKE_FREE_HEAD_SQL, AUDIT_CHAINS, type AuditInput, type AuditRecord, type ChainHead, type SqlRunner } from "./append.ts";
 export { verifyAuditChain, type VerifyResult } from "./verify.ts";
 export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
 export { exportAuditEvents, type ExportFormat } from "./export.ts";

@@ -1,6 +1,5 @@
-import type pg from "pg";
-import { appendAuditEvents, type AuditInput, type SqlRunner } from "../audit/index.ts";
-import { notifySql } from "../events/index.ts";
+import pg from "pg";
+import { chainEvents, reserveSeqsSql, TAKE_FREE_HEAD_SQL, waitForHead, writeEventsSql, type AuditInput, type ChainHead, type SqlRunner } from "../audit/index.ts";
 import { HALT_LOCK } from "../killswitch/index.ts";
 import type { Reason } from "../policies/types.ts";
 import type { ActionAnswer, ActionStatusName } from "./present.ts";
@@ -39,19 +38,25 @@ const COLS = 18;
  */
 export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promise<Outcome[]> {
   const run: SqlRunner = async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
-  await client.query("BEGIN");
+  // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, and
+  // take a free audit chain head with enough sequence numbers for every draft.
+  const keyIds = [...new Set(drafts.map((d) => d.keyId))].map((k) => pg.escapeLiteral(k)).join(", ");
   try {
-    await client.query(`SELECT pg_advisory_xact_lock_shared(${HALT_LOCK})`);
-    const [{ rows: gates }, { rows: globalRows }] = await Promise.all([
-      client.query<Gate>(
-        `SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason,
-                c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
-           FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
-          WHERE k.id = ANY($1::text[])`,
-        [[...new Set(drafts.map((d) => d.keyId))]],
-      ),
-      client.query<{ halted_at: Date | null; halt_reason: string | null }>(`SELECT halted_at, halt_reason FROM control_state WHERE id = 1`),
-    ]);
+    const opened = (await client.query(
+      `BEGIN;
+       SELECT pg_advisory_xact_lock_shared(${HALT_LOCK});
+       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason,
+              c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
+         FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
+        WHERE k.id IN (${keyIds});
+       SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
+       ${TAKE_FREE_HEAD_SQL};
+       ${reserveSeqsSql(drafts.length)}`,
+    )) as unknown as pg.QueryResult[];
+    const gates = opened[2]!.rows as Gate[];
+    const globalRows = opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[];
+    const head = (opened[4]!.rows[0] as ChainHead | undefined) ?? (await waitForHead(run));
+    const seqs = opened[5]!.rows.map((r: { seq: number }) => Number(r.seq));
     const global = globalRows[0];
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
@@ -129,9 +134,10 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         idempotencyKey: d.idempotencyKey,
       },
     }));
-    await appendAuditEvents(run, events);
-    if (fresh.some((r) => r.status === "pending")) await client.query(notifySql, ["warden_actions", "pending"]);
-    await client.query("COMMIT");
+    // Round trip 3: the audit events, the chain head, and the commit — before any answer.
+    const finish = events.length ? [...writeEventsSql(chainEvents(head, seqs, events))] : [];
+    if (fresh.some((r) => r.status === "pending")) finish.push(`SELECT pg_notify('warden_actions', 'pending')`);
+    await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {
         ok: true,

@@ -7,6 +7,7 @@ import { readEnv } from "./lib/config/env.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
+import { startJobs } from "./lib/jobs/index.ts";
 
 async function main() {
   const env = readEnv();
@@ -17,6 +18,8 @@ async function main() {
   const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port });
   const handle = app.getRequestHandler();
   await app.prepare();
+
+  const stopJobs = startJobs();
 
   const server = http.createServer((req, res) => {
     if (req.url?.startsWith("/v1/")) {
@@ -56,6 +59,7 @@ async function main() {
     force.unref();
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
+    await stopJobs().catch(() => undefined);
     await closeBus().catch(() => undefined);
     await closeDb().catch(() => undefined);
     await prepared.stopDatabase().catch(() => undefined);

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { chainEvents, reserveSeqsSql, TAKE_FREE_HEAD_SQL, waitForHead, writeEventsSql, type AuditInput, type ChainHead, type SqlRunner } from "../audit/index.ts";
 import { HALT_LOCK } from "../killswitch/index.ts";
+import { enqueueSql } from "../webhooks/enqueue.ts";
 import type { Reason } from "../policies/types.ts";
 import type { ActionAnswer, ActionStatusName } from "./present.ts";
 import { answerOf, type ActionRow } from "./present.ts";
@@ -136,7 +137,14 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     }));
     // Round trip 3: the audit events, the chain head, and the commit — before any answer.
     const finish = events.length ? [...writeEventsSql(chainEvents(head, seqs, events))] : [];
-    if (fresh.some((r) => r.status === "pending")) finish.push(`SELECT pg_notify('warden_actions', 'pending')`);
+    const pending = fresh.filter((r) => r.status === "pending");
+    if (pending.length) {
+      finish.push(`SELECT pg_notify('warden_actions', 'pending')`);
+      for (const r of pending) {
+        const data = { actionId: r.d.id, agentId: r.d.agentId, cohort: r.cohort, action: r.d.action, resource: r.d.resource, quorum: r.d.quorum, expiresAt: r.expiresAt?.toISOString() ?? null, reasons: r.reasons.map(briefReason) };
+        finish.push(enqueueSql("approval.requested", data));
+      }
+    }
     await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {

@@ -1,6 +1,7 @@
 import { appendAuditEvents, type SqlRunner } from "../audit/index.ts";
 import { pool } from "../db/index.ts";
 import { notifySql } from "../events/index.ts";
+import { enqueueWebhook } from "../webhooks/enqueue.ts";
 import { notFound } from "../http/errors.ts";
 import { answerOf, type ActionAnswer, type ActionRow } from "./present.ts";
 import { watchAction } from "./waiters.ts";
@@ -28,7 +29,10 @@ export async function expireDueActions(ids?: string[]): Promise<number> {
       run,
       rows.map((r) => ({ actor: "system", kind: "action.expired", subject: `action:${r.id}`, agentId: r.agent_id, cohort: r.cohort, data: { action: r.action, status: "expired" } })),
     );
-    for (const r of rows) await client.query(notifySql, ["warden_actions", r.id]);
+    for (const r of rows) {
+      await client.query(notifySql, ["warden_actions", r.id]);
+      await enqueueWebhook(run, "approval.decided", { actionId: r.id, cohort: r.cohort, action: r.action, status: "expired" });
+    }
     await client.query("COMMIT");
     return rows.length;
   } catch (err) {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { auditTx } from "../audit/index.ts";
+import { txRunner } from "../audit/record.ts";
+import { enqueueWebhook } from "../webhooks/enqueue.ts";
 import { prisma, type Tx } from "../db/index.ts";
 import { notifySql } from "../events/index.ts";
 import { notFound } from "../http/errors.ts";
@@ -78,6 +80,7 @@ export async function halt({ scope, reason, actor }: { scope: Scope; reason: str
       }
       await auditTx(tx, { actor, ...audit });
       await tx.$executeRawUnsafe(notifySql, "warden_halts", JSON.stringify(scope));
+      await enqueueWebhook(txRunner(tx), `${scope.kind}.halted`, { target, reason, by: actor, rejectedPending: rejected });
       return { scope: scope.kind, target, status: "halted" as const, reason, rejectedPending: rejected };
     },
     { timeout: 30_000, maxWait: 10_000 },

@@ -1,0 +1,3 @@
+export { enqueueWebhook, enqueueSql, WEBHOOK_EVENTS, type WebhookEvent } from "./enqueue.ts";
+export { createWebhook, deleteWebhook, listWebhooks, createWebhookSchema, type WebhookView, type DeliveryView } from "./manage.ts";
+export { deliverDueWebhooks, sign, backoffSeconds, MAX_ATTEMPTS } from "./deliver.ts";

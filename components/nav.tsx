@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { PendingCount } from "./pending-count.tsx";
 
-export type NavItem = { href: string; label: string };
+export type NavItem = { href: string; label: string; badge?: "pending" };
 
 export function Nav({ items, user }: { items: NavItem[]; user: { name: string; email: string; role: string } }) {
   const path = usePathname();
@@ -22,9 +23,10 @@ export function Nav({ items, user }: { items: NavItem[]; user: { name: string; e
               key={i.href}
               href={i.href}
               aria-current={active ? "page" : undefined}
-              className={`rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-brand-500/10 dark:text-brand-100" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+              className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-brand-500/10 dark:text-brand-100" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
             >
               {i.label}
+              {i.badge === "pending" && <PendingCount />}
             </Link>
           );
         })}

@@ -10,6 +10,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const items: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/agents", label: "Agents" },
+    { href: "/approvals", label: "Approvals", badge: "pending" },
     { href: "/cohorts", label: "Cohorts" },
     { href: "/policies", label: "Policies" },
     { href: "/audit", label: "Audit" },

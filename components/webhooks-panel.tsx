@@ -1,0 +1,51 @@
+"use client";
+
+import { useState } from "react";
+import type { WebhookView } from "@/lib/webhooks/manage.ts";
+import { api } from "./api.ts";
+import { OneTimeSecret } from "./one-time-secret.tsx";
+import { Badge, Button, ErrorText, Field, inputClass, statusTone, Time } from "./ui/primitives.tsx";
+import { useApiMutation } from "./use-api-mutation.ts";
+
+const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"];
+
+export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useApiMutation((body: { url: string; events: string[] }) => api<{ secret: string }>("/api/webhooks", { body }), (r) => setSecret(r.secret));
+  const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }));
+  return (
+    <div className="space-y-4">
+      <form action={(f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String) })} className="space-y-3">
+        <Field label="Endpoint URL"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
+        <fieldset className="flex flex-wrap gap-3 text-sm">
+          <legend className="mb-1 font-medium">Events</legend>
+          {EVENTS.map((e) => (
+            <label key={e} className="flex items-center gap-1.5"><input type="checkbox" name="events" value={e} defaultChecked={e.startsWith("approval")} /> {e}</label>
+          ))}
+        </fieldset>
+        <Button type="submit" disabled={create.isPending}>Add webhook</Button>
+      </form>
+      {secret && <OneTimeSecret label="Signing secret" value={secret} testId="webhook-secret" />}
+      <p className="text-xs text-slate-500">Each delivery carries <code>X-Warden-Timestamp</code> and <code>X-Warden-Signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code>; failures are retried with backoff (8 attempts).</p>
+      <ErrorText error={create.errorMessage ?? remove.errorMessage} />
+      {webhooks.map((w) => (
+        <div key={w.id} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
+          <div className="flex items-center justify-between gap-2">
+            <span className="font-mono text-xs">{w.url}</span>
+            <Button variant="ghost" onClick={() => remove.mutate(w.id)}>Delete</Button>
+          </div>
+          <div className="mt-1 flex flex-wrap gap-1">{w.events.map((e) => <Badge key={e} tone="blue">{e}</Badge>)}</div>
+          <ul className="mt-2 space-y-0.5 text-xs">
+            {(w.lastDeliveries ?? []).map((d) => (
+              <li key={d.id} className="flex items-center gap-2">
+                <Badge tone={statusTone(d.status === "delivered" ? "ok" : d.status === "failed" ? "failed" : "pending")}>{d.status}</Badge>
+                {d.event} · attempt {d.attempts} · <Time iso={d.createdAt} /> {d.lastError && <span className="text-red-600">{d.lastError}</span>}
+              </li>
+            ))}
+            {(w.lastDeliveries ?? []).length === 0 && <li className="text-slate-500">No deliveries yet.</li>}
+          </ul>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+// Shared by the benchmarks: Warden started as `npm start` would, on a given database.
+import { spawn, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export async function startWarden(databaseUrl: string, port: number, secret: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused") },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("Warden did not start");
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((r) => {
+    if (child.exitCode !== null) return r();
+    child.once("exit", () => r());
+    child.kill("SIGTERM");
+  });
+}
+

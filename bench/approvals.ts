@@ -3,28 +3,23 @@
 // the decision's commit (decided_at, taken with clock_timestamp() as the transaction's last
 // write) to the waiting agent's HTTP response arriving. Prints figures; asserts nothing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { registerAgent } from "../lib/agents/index.ts";
-import { freePort, startEmbeddedPostgres } from "../lib/db/embedded.ts";
+import { freePort } from "../lib/db/embedded.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { createPolicy, policySpecSchema } from "../lib/policies/index.ts";
 import { createUser, ensureFirstAdmin } from "../lib/users/index.ts";
-import { startWarden, stop } from "./harness.ts";
+import { benchDatabase, startWarden, stop } from "./harness.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const AGENTS = Number(process.env.BENCH_WAITERS ?? 200);
 const APPROVER = { email: "approver@bench.local", password: "bench-approver-123" };
 
 async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
-  await chmod(dir, 0o755);
-  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });
-  process.env.DATABASE_URL = db.url;
+  const db = await benchDatabase();
   const servers: ChildProcess[] = [];
   try {
     await migrate(db.url);
@@ -76,8 +71,7 @@ async function main() {
     console.log(`  (agents on instance 2 heard decisions made on instance 1 through PostgreSQL NOTIFY)\n`);
   } finally {
     for (const s of servers) await stop(s);
-    await db.stop();
-    await rm(dir, { recursive: true, force: true });
+    await db.dispose();
   }
   process.exit(0);
 }

@@ -3,13 +3,12 @@
 // handler for reference, policy evaluation alone, and a halt under load on two instances.
 // Prints figures; asserts nothing.
 import { spawn, type ChildProcess } from "node:child_process";
-import { startWarden, stop } from "./harness.ts";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { benchDatabase, startWarden, stop } from "./harness.ts";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { registerAgent } from "../lib/agents/index.ts";
-import { startEmbeddedPostgres, freePort } from "../lib/db/embedded.ts";
+import { freePort } from "../lib/db/embedded.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { closeBus } from "../lib/events/index.ts";
@@ -62,10 +61,7 @@ function row(label: string, r: Load) {
 }
 
 async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
-  await chmod(dir, 0o755);
-  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });
-  process.env.DATABASE_URL = db.url;
+  const db = await benchDatabase();
   const servers: ChildProcess[] = [];
   try {
     await migrate(db.url);
@@ -141,8 +137,7 @@ async function main() {
     for (const s of servers) await stop(s);
     await closeBus();
     await closeDb();
-    await db.stop();
-    await rm(dir, { recursive: true, force: true });
+    await db.dispose();
   }
   process.exit(0);
 }

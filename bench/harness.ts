@@ -30,3 +30,20 @@ export function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+
+/** A throwaway embedded PostgreSQL for one benchmark run; DATABASE_URL points at it. */
+export async function benchDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const { chmod, mkdtemp, rm } = await import("node:fs/promises");
+  const { startEmbeddedPostgres } = await import("../lib/db/embedded.ts");
+  const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
+  await chmod(dir, 0o755); // PostgreSQL runs as another user when we are root
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });
+  process.env.DATABASE_URL = db.url;
+  return {
+    url: db.url,
+    dispose: async () => {
+      await db.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,11 +1,11 @@
 // `npm run db:check`: do prisma/schema.prisma and prisma/migrations describe the same
-// database? Prints what only one side has (exit 1), or "in sync". `-- --ddl` also prints
-// the full DDL the schema implies, to copy from when writing the next migration by hand.
+// database? Prints the SQL a migration would need (exit 1), or "in sync". `-- --ddl` also
+// prints the full DDL the schema implies. `npm run db:migration -- <name>` writes the fix.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
-import { schemaDdl, schemaDrift } from "../lib/db/schema-engine.ts";
+import { diffMigrationsToSchema, schemaDdl } from "../lib/db/schema-engine.ts";
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "warden-db-check-"));
 await chmod(dir, 0o755);
@@ -14,13 +14,11 @@ let code = 0;
 try {
   const connection = { ...db.connection, database: "postgres" };
   if (process.argv.includes("--ddl")) console.log(await schemaDdl(connection));
-  const res = await schemaDrift({ connection });
+  const res = await diffMigrationsToSchema({ connection });
   if (res.inSync) console.log("schema.prisma and the migrations are in sync");
   else {
     code = 1;
-    for (const l of res.onlyInSchema) console.log(`+ only in schema.prisma: ${l}`);
-    for (const l of res.onlyInMigrations) console.log(`- only in migrations:    ${l}`);
-    console.log("\nWrite a migration in prisma/migrations/<timestamp>_<name>/migration.sql that closes the gap.");
+    console.log(`The migrations lack:\n\n${res.sql}\n\nRun npm run db:migration -- <name> to write it as a migration.`);
   }
 } finally {
   await db.stop();

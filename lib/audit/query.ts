@@ -36,7 +36,8 @@ export type AuditEventView = {
   hash: string;
 };
 
-type Row = {
+/** An audit_events row as pg returns it. */
+export type AuditRow = {
   seq: number;
   at: Date;
   actor: string;
@@ -51,7 +52,7 @@ type Row = {
   hash: string;
 };
 
-export function toView(r: Row): AuditEventView {
+export function toView(r: AuditRow): AuditEventView {
   return {
     seq: Number(r.seq),
     at: r.at.toISOString(),
@@ -102,7 +103,7 @@ export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEve
   params.push(q.limit + 1);
   const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                ORDER BY seq DESC LIMIT $${params.length}`;
-  const { rows } = await pool().query<Row>(sql, params);
+  const { rows } = await pool().query<AuditRow>(sql, params);
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toView);
   return { events: page, nextCursor: more ? String(page[page.length - 1]!.seq) : null };
@@ -117,7 +118,7 @@ export async function* iterateAuditEvents(f: AuditFilter, batch = 1000): AsyncGe
     params.push(after);
     where.push(`seq > $${params.length}::bigint`);
     params.push(batch);
-    const { rows } = await pool().query<Row>(
+    const { rows } = await pool().query<AuditRow>(
       `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(" AND ")} ORDER BY seq ASC LIMIT $${params.length}`,
       params,
     );

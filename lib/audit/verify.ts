@@ -2,31 +2,18 @@ import { createHash } from "node:crypto";
 import { pool } from "../db/index.ts";
 import { AUDIT_CHAINS } from "./append.ts";
 import { eventHash, GENESIS_HASH } from "./hash.ts";
+import type { AuditRow } from "./query.ts";
 
 export type VerifyResult =
   | { ok: true; events: number; head: string; chains: number; verifiedAt: string }
   | { ok: false; firstBadSeq: number; why: string; events: number; verifiedAt: string };
 
-type Row = {
-  seq: number;
-  at: Date;
-  actor: string;
-  kind: string;
-  subject: string;
-  agent_id: string | null;
-  cohort: string | null;
-  data: unknown;
-  chain: number;
-  chain_seq: number;
-  prev_hash: string;
-  hash: string;
-};
 
 type Problem = { seq: number; why: string };
 
 const BATCH = 5000;
 
-function recompute(r: Row): string {
+function recompute(r: AuditRow): string {
   return eventHash({
     seq: Number(r.seq),
     at: r.at,
@@ -59,7 +46,7 @@ export async function verifyAuditChain(): Promise<VerifyResult> {
     let events = 0;
     const problems: Problem[] = [];
     for (const head of heads) {
-      let prev: Row | undefined;
+      let prev: AuditRow | undefined;
       let expectedSeq = 1;
       let problem: Problem | undefined;
       const note = (p: Problem) => {
@@ -67,7 +54,7 @@ export async function verifyAuditChain(): Promise<VerifyResult> {
         problem ??= p;
       };
       for (;;) {
-        const { rows } = await client.query<Row>(
+        const { rows } = await client.query<AuditRow>(
           `SELECT seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash
              FROM audit_events WHERE chain = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3`,
           [head.chain, expectedSeq, BATCH],

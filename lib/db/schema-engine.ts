@@ -204,6 +204,18 @@ export async function diffMigrationsToSchema(opts: { connection: ServerConnectio
 }
 
 /**
+ * The engine names the folder "<UTC YYYYMMDDHHMMSS>_<name>", as Prisma does. Migrations run in
+ * name order and the new one was computed on top of all the others, so it must sort last even
+ * when an existing folder carries a later (hand-picked) timestamp: then it gets that one + 1 s.
+ */
+function folderName(generated: string, last: string | undefined): string {
+  if (!last || generated > last || !/^\d{14}_/.test(last)) return generated;
+  const t = last.slice(0, 14);
+  const next = new Date(Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(8, 10), +t.slice(10, 12), +t.slice(12, 14) + 1));
+  return next.toISOString().replace(/\D/g, "").slice(0, 14) + generated.slice(14);
+}
+
+/**
  * Writes prisma/migrations/<timestamp>_<name>/migration.sql for the difference between the
  * migrations folder and schema.prisma, as `prisma migrate dev --create-only` would (with its
  * warnings about destructive steps). Returns its path, or null when the schema has nothing new.
@@ -226,8 +238,8 @@ export async function createMigration(opts: { name: string; connection: ServerCo
       return engine.createMigration({ draft: false, migrationName: opts.name, migrationsList: migrations, schema, filters: FILTERS });
     });
     if (out.migrationScript === null) return null;
-    // generatedMigrationName is "<UTC YYYYMMDDHHMMSS>_<name>", as Prisma names the folder.
-    const file = path.join(dir, out.generatedMigrationName, "migration.sql");
+    const last = migrations.migrationDirectories.at(-1)?.path;
+    const file = path.join(dir, folderName(out.generatedMigrationName, last), "migration.sql");
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, out.migrationScript);
     if (!existsSync(path.join(dir, LOCKFILE))) await writeFile(path.join(dir, LOCKFILE), LOCK_CONTENT);
@@ -243,15 +255,4 @@ export async function schemaDdl(connection: ServerConnection, schemaPath = DEFAU
     const res = await engine.diff({ from: { tag: "empty" }, to: { tag: "schemaDatamodel", ...schema }, script: true, exitCode: false, filters: FILTERS });
     return res.stdout ?? "";
   });
-}
-
-/**
- * For scripts/db-check.ts (written against an earlier catalog comparison): the steps
- * schema.prisma has that the migrations lack, one line each. The engine's diff runs one way,
- * so anything the migrations have beyond the schema shows up as a DROP step here.
- */
-export async function schemaDrift(opts: { connection: ServerConnection } & Paths): Promise<{ inSync: boolean; onlyInSchema: string[]; onlyInMigrations: string[] }> {
-  const { inSync, sql } = await diffMigrationsToSchema(opts);
-  const steps = sql.split(/\n\s*\n/).map((s) => s.replace(/\s+/g, " ").trim()).filter(Boolean);
-  return { inSync, onlyInSchema: steps, onlyInMigrations: [] };
 }

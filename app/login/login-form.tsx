@@ -11,7 +11,8 @@ export function LoginForm({ sso }: { sso: string | null }) {
   const [error, setError] = useState<string | null>(params.get("error") ? "Sign-in failed" : null);
   const [busy, setBusy] = useState(false);
   const next = params.get("callbackUrl");
-  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only paths on this site: no "//host" or "/\\host" (browsers read both as another host).
+  const target = next && /^\/(?![\/\\])/.test(next) ? next : "/";
 
   async function submit(form: FormData) {
     setBusy(true);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
+import type { HashedEvent } from "./hash.ts";
 
 export const auditFilterSchema = z.object({
   agent: z.string().max(64).optional(),
@@ -52,10 +53,11 @@ export type AuditRow = {
   hash: string;
 };
 
-export function toView(r: AuditRow): AuditEventView {
+/** The columns an event's hash covers, as read back from the table. */
+export function hashedFields(r: AuditRow): HashedEvent {
   return {
     seq: Number(r.seq),
-    at: r.at.toISOString(),
+    at: r.at,
     actor: r.actor,
     kind: r.kind,
     subject: r.subject,
@@ -65,8 +67,11 @@ export function toView(r: AuditRow): AuditEventView {
     chain: r.chain,
     chainSeq: Number(r.chain_seq),
     prevHash: r.prev_hash,
-    hash: r.hash,
   };
+}
+
+export function toView(r: AuditRow): AuditEventView {
+  return { ...hashedFields(r), at: r.at.toISOString(), hash: r.hash };
 }
 
 export const AUDIT_COLUMNS = "seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash";

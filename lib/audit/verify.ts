@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { pool } from "../db/index.ts";
 import { AUDIT_CHAINS } from "./append.ts";
 import { eventHash, GENESIS_HASH } from "./hash.ts";
-import type { AuditRow } from "./query.ts";
+import { hashedFields, type AuditRow } from "./query.ts";
 
 export type VerifyResult =
   | { ok: true; events: number; head: string; chains: number; verifiedAt: string }
@@ -14,19 +14,7 @@ type Problem = { seq: number; why: string };
 const BATCH = 5000;
 
 function recompute(r: AuditRow): string {
-  return eventHash({
-    seq: Number(r.seq),
-    at: r.at,
-    actor: r.actor,
-    kind: r.kind,
-    subject: r.subject,
-    agentId: r.agent_id,
-    cohort: r.cohort,
-    data: r.data,
-    chain: r.chain,
-    chainSeq: Number(r.chain_seq),
-    prevHash: r.prev_hash,
-  });
+  return eventHash(hashedFields(r));
 }
 
 /**

@@ -39,6 +39,11 @@ test("an admin writes a policy (fixing a CEL error), tests it, saves it, and the
   await expect(row).toContainText("denied");
   await expect(row).toContainText(name);
   await expect(row).toContainText("Flagship prices may not go below 100");
+
+  // The action's own page tells its whole story.
+  await row.getByRole("link", { name: "pricing.set_price" }).click();
+  await expect(page.getByTestId("action-decision")).toContainText(name);
+  await expect(page.getByTestId("action-audit-row").filter({ hasText: "action.decided" })).toHaveCount(1);
 });
 
 test("an operator halts a cohort with a reason, its agents are denied at once, and resume lets them act again", async ({ page, browser, request }) => {

@@ -48,7 +48,7 @@ export default async function Overview() {
               <tr key={a.id}>
                 <Td><Time iso={a.createdAt} /></Td>
                 <Td><Link className="text-brand-600 hover:underline" href={`/agents/${a.agentId}`}>{a.agentName}</Link></Td>
-                <Td mono>{a.action}</Td>
+                <Td mono><Link className="hover:underline" href={`/actions/${a.id}`}>{a.action}</Link></Td>
                 <Td><Badge tone={statusTone(a.status)}>{a.status}</Badge></Td>
               </tr>
             ))}

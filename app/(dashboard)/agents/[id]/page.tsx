@@ -63,7 +63,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             {actions.actions.map((a) => (
               <tr key={a.id} data-testid="action-row">
                 <Td><Time iso={a.createdAt} /></Td>
-                <Td mono>{a.action}</Td>
+                <Td mono><Link className="text-brand-600 hover:underline" href={`/actions/${a.id}`}>{a.action}</Link></Td>
                 <Td mono>{a.resource}</Td>
                 <Td><Badge tone={statusTone(a.status)}>{a.status}</Badge></Td>
                 <Td><Reasons reasons={a.reasons} shadow={a.shadow} /></Td>

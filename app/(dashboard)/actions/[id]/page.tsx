@@ -1,0 +1,71 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChangeSummary } from "@/components/approval-queue.tsx";
+import { Reasons } from "@/components/reasons.tsx";
+import { Badge, Card, PageHeader, statusTone, Table, Td, Time } from "@/components/ui/primitives.tsx";
+import { getAction } from "@/lib/decisions/index.ts";
+import { WardenError } from "@/lib/http/index.ts";
+import { requirePrincipal } from "../../../session.ts";
+
+export const metadata = { title: "Action" };
+
+const json = (v: unknown) => <pre className="overflow-x-auto rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{JSON.stringify(v, null, 2)}</pre>;
+
+/** One action's whole story: what the agent asked, why Warden answered as it did, who decided, what happened, and its audit events. */
+export default async function ActionPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePrincipal();
+  const { id } = await params;
+  const a = await getAction(id).catch((e: unknown) => {
+    if (e instanceof WardenError && e.status === 404) notFound();
+    throw e;
+  });
+  return (
+    <>
+      <PageHeader
+        title={<span className="flex items-center gap-3 font-mono text-xl">{a.action} <Badge tone={statusTone(a.status)}>{a.status}</Badge></span>}
+        subtitle={<>by <Link className="text-brand-600 hover:underline" href={`/agents/${a.agentId}`}>{a.agentName}</Link> ({a.cohort}) · {a.resource || "no resource"} · <Time iso={a.createdAt} /></>}
+      />
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card title="Request">
+          <ChangeSummary input={a.input as Record<string, unknown>} />
+          <div className="mt-2 space-y-2 text-sm">
+            <div>Input {json(a.input)}</div>
+            <div>Context {json(a.context)}</div>
+            {a.idempotencyKey && <p className="text-xs text-slate-500">Idempotency key <code>{a.idempotencyKey}</code></p>}
+          </div>
+        </Card>
+        <Card title="Decision">
+          <div className="space-y-3 text-sm" data-testid="action-decision">
+            <p>Decision <Badge tone={statusTone(a.decision)}>{a.decision}</Badge>{a.decidedAt && <> at <Time iso={a.decidedAt} /></>}{a.quorum ? ` · quorum ${a.quorum}` : ""}{a.expiresAt && a.status === "pending" ? <> · expires <Time iso={a.expiresAt} /></> : null}</p>
+            <Reasons reasons={a.reasons} shadow={a.shadow} />
+            <details className="text-xs"><summary className="cursor-pointer text-slate-500">Policy versions evaluated</summary>{json(a.policyVersions)}</details>
+          </div>
+        </Card>
+        <Card title="Result">
+          {a.result ? (
+            <div className="space-y-2 text-sm">
+              <p><Badge tone={statusTone(a.result.status)}>{a.result.status}</Badge> at <Time iso={a.result.at} /></p>
+              {a.result.error && <p className="text-red-700">{a.result.error}</p>}
+              {a.result.output !== null && json(a.result.output)}
+              {Array.isArray(a.flags) && a.flags.length > 0 && <div>Post-check flags {json(a.flags)}</div>}
+            </div>
+          ) : (
+            <p className="text-sm text-slate-500">No result reported{a.decision === "allow" ? " yet" : ": the action was not allowed"}.</p>
+          )}
+        </Card>
+        <Card title="Audit events">
+          <Table head={["Seq", "When", "Actor", "Kind"]}>
+            {a.events.map((e) => (
+              <tr key={e.seq} data-testid="action-audit-row">
+                <Td mono>{e.seq}</Td>
+                <Td><Time iso={e.at} /></Td>
+                <Td mono>{e.actor}</Td>
+                <Td><Badge tone="blue">{e.kind}</Badge></Td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+      </div>
+    </>
+  );
+}

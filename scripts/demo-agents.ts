@@ -1,176 +1,420 @@
-// `npm run demo:agents`: realistic retail traffic from the demo estate's agents, through the
-// SDK, against a running Warden — price changes, reorders, refunds, styling — so the
-// dashboard has life and the policies fire.
-//   WARDEN_URL (default http://localhost:3000), WARDEN_TOKEN or WARDEN_ADMIN_EMAIL + WARDEN_ADMIN_PASSWORD
-//   --rate N (actions/s, default 5)  --duration S (default: until Ctrl-C)  --once (one round)
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+// `npm run demo:agents`: realistic retail traffic from the demo estate's agents, through the SDK's
+// guard, against a running Warden — price changes, reorders, refunds, reships, styling — so the
+// dashboard has life and the policies fire (floors deny, deep cuts and big refunds wait for a
+// human, a mis-applied price gets flagged, the stylist trial shows in shadow).
+//
+//   WARDEN_URL             default http://localhost:3000
+//   WARDEN_TOKEN           an API token (operator or above), or
+//   WARDEN_ADMIN_EMAIL + WARDEN_ADMIN_PASSWORD   to log in (the login `npm start` printed)
+//   --rate N               actions per second (default 5)
+//   --duration S           stop after S seconds (default: until Ctrl-C)
+//   --once                 one action per agent, then exit
+//
+// Agent keys are issued once and kept in $WARDEN_DATA_DIR/demo-agent-keys.json (mode 600); the
+// next run reuses those Warden still accepts, so keys don't pile up.
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Warden, WardenError, WardenUnavailable, type ActionRequest } from "../sdk/src/index.ts";
+import { parseArgs } from "node:util";
+import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, type ActionRequest, type Reason } from "../sdk/src/index.ts";
 
-const url = (process.env.WARDEN_URL ?? "http://localhost:3000").replace(/\/$/, "");
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-};
-const rate = Number(arg("rate") ?? 5);
-const duration = arg("duration") ? Number(arg("duration")) : Infinity;
-const once = process.argv.includes("--once");
+// ── configuration ────────────────────────────────────────────────────────────────────────────
+const url = (process.env.WARDEN_URL ?? "http://localhost:3000").replace(/\/+$/, "");
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
+const args = (() => {
+  try {
+    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
+  } catch (err) {
+    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once]`, 2);
+  }
+})();
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+const rate = Number(args.rate ?? 5);
+const duration = args.duration === undefined ? Infinity : Number(args.duration);
+const once = args.once ?? false;
+if (!(rate > 0 && rate <= 500)) fail("--rate must be a number of actions per second between 0 and 500", 2);
+if (!(duration > 0)) fail("--duration must be a positive number of seconds", 2);
+const MAX_AWAITING = Math.min(500, Math.max(50, rate * 20)); // open long-polls for approvals
+const MAX_IN_FLIGHT = Math.max(20, rate * 5); // beyond this Warden is slow: skip ticks, don't pile up
 
-type Agent = { id: string; name: string; cohort: string; status: string };
+type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
+type Driven = { agent: Agent; warden: Warden };
+type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
 
-async function adminToken(): Promise<string> {
-  if (process.env.WARDEN_TOKEN) return process.env.WARDEN_TOKEN;
+class Fatal extends Error {} // retrying can't fix it: stop with a message
+class SideEffectFailed extends Error {} // the simulated business system said no
+class StoppedWaiting extends Error {}
+
+function fail(message: string, code = 1): never {
+  (code === 0 ? console.log : console.error)(message);
+  process.exit(code);
+}
+
+// ── control plane: admin token, agents, keys ─────────────────────────────────────────────────
+let adminToken: string | undefined = process.env.WARDEN_TOKEN;
+
+async function login(): Promise<string> {
   const email = process.env.WARDEN_ADMIN_EMAIL;
   const password = process.env.WARDEN_ADMIN_PASSWORD;
-  if (!email || !password) throw new Error("Set WARDEN_TOKEN, or WARDEN_ADMIN_EMAIL and WARDEN_ADMIN_PASSWORD (the login Warden printed at first start)");
-  const res = await fetch(`${url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
-  if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { token: string }).token;
+  if (!email || !password) throw new Fatal("Set WARDEN_TOKEN, or WARDEN_ADMIN_EMAIL and WARDEN_ADMIN_PASSWORD (the login `npm start` printed).");
+  const res = await fetch(`${url}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }), signal: AbortSignal.timeout(10_000) });
+  if (res.status === 401) throw new Fatal(`Login refused for ${email}: wrong e-mail or password.`);
+  if (!res.ok) throw new Error(`login answered ${res.status}`);
+  const { token } = (await res.json()) as { token?: unknown };
+  if (typeof token !== "string") throw new Error("login answered without a token");
+  return token;
 }
 
-/** One key per demo agent, kept between runs (mode 600) so keys don't pile up. */
-async function agentKeys(token: string): Promise<{ agent: Agent; warden: Warden }[]> {
-  const auth = { authorization: `Bearer ${token}` };
-  const agents = ((await (await fetch(`${url}/api/agents`, { headers: auth })).json()) as { agents: Agent[] }).agents;
-  let saved: Record<string, string> = {};
+async function admin<T>(method: "GET" | "POST", route: string, relogged = false): Promise<T> {
+  adminToken ??= await login();
+  const res = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(10_000) });
+  if (res.status === 401 && !relogged && !process.env.WARDEN_TOKEN) {
+    adminToken = undefined; // a login token lasts hours, not forever
+    return admin(method, route, true);
+  }
+  if (res.status === 401 || res.status === 403) throw new Fatal(`${method} ${route} refused (${res.status}): the token needs the operator role or above.`);
+  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}`);
+  return (await res.json()) as T;
+}
+
+type KeyStore = Record<string, Record<string, string>>; // Warden URL → agent id → key
+
+async function loadKeys(): Promise<KeyStore> {
   try {
-    saved = JSON.parse(await readFile(keysFile, "utf8")) as Record<string, string>;
-  } catch {
-    /* first run */
-  }
-  const out: { agent: Agent; warden: Warden }[] = [];
-  for (const agent of agents) {
-    let key = saved[agent.id];
-    if (key && (await fetch(`${url}/v1/agent`, { headers: { authorization: `Bearer ${key}` } })).status !== 200) key = undefined;
-    if (!key) {
-      const res = await fetch(`${url}/api/agents/${agent.id}/keys`, { method: "POST", headers: auth });
-      if (res.status !== 201) throw new Error(`could not issue a key for ${agent.name}: ${res.status}`);
-      key = ((await res.json()) as { apiKey: string }).apiKey;
-      saved[agent.id] = key;
+    const raw = JSON.parse(await readFile(keysFile, "utf8")) as Record<string, unknown>;
+    const store: KeyStore = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (typeof v === "string") (store[url] ??= {})[k] = v; // the older flat layout: try them here
+      else if (v && typeof v === "object") store[k] = Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"));
     }
-    out.push({ agent, warden: new Warden({ url, apiKey: key, waitSeconds: 0, onResultReportError: (e) => console.warn(`  result not reported: ${String(e)}`) }) });
-  }
-  await mkdir(path.dirname(keysFile), { recursive: true });
-  await writeFile(keysFile, JSON.stringify(saved, null, 2), { mode: 0o600 });
-  await chmod(keysFile, 0o600);
-  return out;
-}
-
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-const sku = () => `LUX-${String(Math.floor(Math.random() * 400)).padStart(4, "0")}`;
-const round = (n: number) => Math.round(n * 100) / 100;
-
-/** A plausible request for this agent's line of work. */
-function nextRequest(agent: Agent): ActionRequest & { applied?: number } {
-  const r = Math.random();
-  switch (agent.cohort) {
-    case "pricing": {
-      const s = sku();
-      const tag = pick(["flagship", "core", "core", "outlet"] as const);
-      const current = tag === "flagship" ? 180 + Math.floor(Math.random() * 900) : 40 + Math.floor(Math.random() * 300);
-      const cut = r < 0.12 ? 0.35 + Math.random() * 0.3 : Math.random() * 0.15; // mostly small moves, sometimes deep cuts
-      let price = round(current * (1 - cut));
-      if (tag === "flagship" && r > 0.95) price = 89; // the bug a floor exists for
-      const applied = Math.random() < 0.05 ? round(price * 1.1) : price; // the store system sometimes disagrees
-      return { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice: current, price, currency: "EUR", tags: [tag], discountPct: Math.round(cut * 100) }, applied };
-    }
-    case "inventory": {
-      const s = sku();
-      const units = r < 0.08 ? 1200 + Math.floor(Math.random() * 8000) : 10 + Math.floor(Math.random() * 190);
-      return { action: "inventory.reorder", resource: `sku:${s}`, input: { sku: s, store: pick(["paris-flagship", "milan-montenapoleone", "london-bond-st", "nyc-madison"]), units, unitCost: round(20 + Math.random() * 200) } };
-    }
-    case "customer-service": {
-      const order = `${100000 + Math.floor(Math.random() * 899999)}`;
-      if (r < 0.3) return { action: "orders.reship", resource: `order:${order}`, input: { orderId: order, carrier: pick(["DHL", "UPS", "Colissimo"]) } };
-      const amount = r > 0.9 ? round(600 + Math.random() * 2500) : round(20 + Math.random() * 400);
-      return { action: "orders.refund", resource: `order:${order}`, input: { orderId: order, amount, currency: "EUR", reason: pick(["damaged", "late", "wrong size", "goodwill"]) }, context: { channel: pick(["chat", "email", "store"]) } };
-    }
-    default: {
-      const n = r < 0.1 ? 9 + Math.floor(Math.random() * 4) : 2 + Math.floor(Math.random() * 5);
-      return { action: "stylist.recommend", resource: `customer:${Math.floor(Math.random() * 50000)}`, input: { customerSegment: pick(["vip", "new", "returning"]), items: Array.from({ length: n }, sku) } };
-    }
-  }
-}
-
-const stats = { allow: 0, deny: 0, pending: 0, errors: 0, flagged: 0 };
-
-async function carryOut(agent: Agent, warden: Warden, id: string, req: ActionRequest, applied: number | undefined, how: string) {
-  await new Promise((r) => setTimeout(r, 20 + Math.random() * 80)); // the side effect
-  const output = req.action === "pricing.set_price" ? { appliedPrice: applied } : { ok: true };
-  const { flags } = await warden.report(id, { status: "succeeded", output });
-  stats.allow++;
-  if (flags.length) stats.flagged++;
-  console.log(`${agent.name.padEnd(22)} ${req.action.padEnd(18)} ${how.padEnd(8)} ${flags.length ? `⚑ ${flags.map((f) => f.message).join("; ")}` : ""}`);
-}
-
-/** Waits in the background for a human, then acts (or not): traffic keeps flowing meanwhile. */
-async function awaitHuman(agent: Agent, warden: Warden, id: string, req: ActionRequest, applied: number | undefined) {
-  try {
-    for (let i = 0; i < 60; i++) {
-      const a = await warden.get(id, 60);
-      if (a.decision === "pending") continue;
-      stats.pending--;
-      if (a.decision === "allow") return await carryOut(agent, warden, id, req, applied, "approved");
-      stats.deny++;
-      return console.log(`${agent.name.padEnd(22)} ${req.action.padEnd(18)} ${a.status.padEnd(8)} ${a.reasons.map((r) => r.message).join("; ")}`);
-    }
+    return store;
   } catch (err) {
-    console.log(`${agent.name.padEnd(22)} stopped waiting for ${id}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") console.warn(`ignoring unreadable ${keysFile}: ${(err as Error).message}`);
+    return {};
   }
 }
 
-async function act({ agent, warden }: { agent: Agent; warden: Warden }) {
-  const { applied, ...req } = nextRequest(agent);
+async function saveKeys(store: KeyStore): Promise<void> {
+  await mkdir(path.dirname(keysFile), { recursive: true, mode: 0o700 });
+  const tmp = `${keysFile}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(store, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, keysFile);
+}
+
+function agentClient(apiKey: string): Warden {
+  return new Warden({
+    url,
+    apiKey,
+    timeoutMs: 5000,
+    waitSeconds: 30,
+    maxWaitMs: 10 * 60_000,
+    onResultReportError: (err, { actionId, result }) => console.warn(`   result of ${actionId} (${result.status}) not reported: ${(err as Error).message}`),
+  });
+}
+
+/** A saved key still works for this agent? Unknown when Warden is down: that throws. */
+async function keyWorks(agent: Agent, key: string): Promise<boolean> {
   try {
-    const a = await warden.ask({ ...req, wait: 0 });
-    if (a.decision === "allow") return await carryOut(agent, warden, a.id, req, applied, "allow");
-    if (a.decision === "pending") {
-      stats.pending++;
-      console.log(`${agent.name.padEnd(22)} ${req.action.padEnd(18)} pending  awaiting approval: ${a.reasons.map((r) => r.message).join("; ")}`);
-      void awaitHuman(agent, warden, a.id, req, applied);
+    return (await new Warden({ url, apiKey: key }).whoami()).id === agent.id;
+  } catch (err) {
+    if (err instanceof WardenError && !(err instanceof WardenUnavailable)) return false;
+    throw err;
+  }
+}
+
+async function provision(): Promise<Driven[]> {
+  const listed = await admin<{ agents?: unknown }>("GET", "/api/agents");
+  if (!Array.isArray(listed.agents)) throw new Error("GET /api/agents answered without an agents list");
+  const agents = listed.agents as Agent[];
+  const store = await loadKeys();
+  const saved = (store[url] ??= {});
+  const fleet: Driven[] = [];
+  const skipped: string[] = [];
+  for (const agent of agents) {
+    if (!TRAFFIC[agent.cohort]) {
+      skipped.push(`${agent.name} (${agent.cohort})`);
+      continue;
+    }
+    let key = saved[agent.id];
+    if (key && !(await keyWorks(agent, key))) key = undefined;
+    if (!key) {
+      const issued = await admin<{ apiKey?: unknown }>("POST", `/api/agents/${encodeURIComponent(agent.id)}/keys`);
+      if (typeof issued.apiKey !== "string") throw new Error(`no key in the answer for ${agent.name}`);
+      key = saved[agent.id] = issued.apiKey;
+      await saveKeys(store); // at once: a key issued and then lost would pile up
+      console.log(`issued a key for ${agent.name}`);
+    }
+    fleet.push({ agent, warden: agentClient(key) });
+  }
+  for (const id of Object.keys(saved)) if (!agents.some((a) => a.id === id)) delete saved[id];
+  await saveKeys(store);
+  if (skipped.length) console.log(`no traffic profile for: ${skipped.join(", ")}`);
+  if (fleet.length === 0) throw new Fatal(`No agents in the cohorts ${Object.keys(TRAFFIC).join(", ")} — is the demo estate seeded (WARDEN_SEED_DEMO)?`);
+  const halted = fleet.filter((d) => d.agent.status === "halted").map((d) => d.agent.name);
+  if (halted.length) console.log(`halted (their actions will be denied): ${halted.join(", ")}`);
+  return fleet;
+}
+
+// ── traffic: what each cohort does ───────────────────────────────────────────────────────────
+const rnd = (min: number, max: number) => min + Math.random() * (max - min);
+const int = (min: number, max: number) => Math.floor(rnd(min, max + 1));
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+const money = (n: number) => Math.round(n * 100) / 100;
+const chance = (p: number) => Math.random() < p;
+const latency = () => new Promise((r) => setTimeout(r, int(20, 120)));
+const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
+
+const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
+  pricing(agent) {
+    const s = sku();
+    const tag = pick(["flagship", "core", "core", "outlet"] as const);
+    const currency = agent.name.endsWith("-us") ? "USD" : "EUR";
+    const currentPrice = { flagship: int(450, 4800), core: int(120, 900), outlet: int(40, 300) }[tag];
+    let cut = chance(0.1) ? int(31, 60) : chance(0.8) ? int(1, 15) : -int(1, 8); // mostly small moves, sometimes deep cuts
+    let price = money(currentPrice * (1 - cut / 100));
+    if (tag === "flagship" && chance(0.04)) {
+      price = int(59, 99); // the feed glitch a price floor exists for
+      cut = Math.round((1 - price / currentPrice) * 100);
+    }
+    return {
+      request: { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut }, context: { source: pick(["competitor-feed", "sell-through", "season-plan"]) } },
+      effect: async () => {
+        await latency();
+        // 1 in 20: the store system applies another price than asked (the post-check flags it).
+        const appliedPrice = chance(0.05) ? money(price * pick([0.9, 1.02, 1.1])) : price;
+        return { sku: s, appliedPrice, currency };
+      },
+    };
+  },
+  inventory(agent) {
+    const s = sku();
+    const stores = agent.name.includes("paris") ? ["paris-flagship", "paris-saint-honore", "paris-marais"] : agent.name.includes("milan") ? ["milan-montenapoleone", "milan-brera", "turin-roma"] : ["london-bond-street", "new-york-madison", "tokyo-ginza", "paris-flagship"];
+    const units = chance(0.07) ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
+    const input = { sku: s, store: pick(stores), units, unitCost: money(rnd(35, 900)) };
+    return {
+      request: { action: "inventory.reorder", resource: `sku:${s}`, input },
+      effect: async () => {
+        await latency();
+        if (chance(0.02)) throw new SideEffectFailed("supplier EDI timed out");
+        return { purchaseOrder: `PO-${int(100000, 999999)}`, units };
+      },
+    };
+  },
+  "customer-service"(agent) {
+    const orderId = `MSN-${int(1_000_000, 9_999_999)}`;
+    const currency = pick(["EUR", "EUR", "USD", "GBP"]);
+    if (chance(agent.name === "order-tracker" ? 0.7 : 0.2)) {
+      const carrier = pick(["DHL", "UPS", "FedEx", "Colissimo"]);
+      return {
+        request: { action: "orders.reship", resource: `order:${orderId}`, input: { orderId, carrier, reason: pick(["lost in transit", "damaged parcel", "wrong address corrected"]) } },
+        effect: async () => {
+          await latency();
+          if (chance(0.02)) throw new SideEffectFailed(`${carrier} API unavailable`);
+          return { trackingNumber: `${carrier.slice(0, 2).toUpperCase()}${int(100_000_000, 999_999_999)}` };
+        },
+      };
+    }
+    const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
+    const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
+    return {
+      request: { action: "orders.refund", resource: `order:${orderId}`, input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) }, context: { channel: pick(["chat", "email", "store"]) } },
+      effect: async () => {
+        await latency();
+        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency };
+      },
+    };
+  },
+  stylist() {
+    const items = Array.from({ length: chance(0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
+    return {
+      request: { action: "stylist.recommend", resource: `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
+      effect: async () => {
+        await latency();
+        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length };
+      },
+    };
+  },
+};
+
+// ── counting and printing ────────────────────────────────────────────────────────────────────
+const OUTCOMES = ["asked", "allowed", "approved", "denied", "pending", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
+type Outcome = (typeof OUTCOMES)[number];
+const zero = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+const total = zero();
+let recent = zero();
+const count = (o: Outcome) => {
+  total[o]++;
+  recent[o]++;
+};
+const awaiting = new Map<string, AbortController>(); // pending actions whose guards wait for a human
+let inFlight = 0;
+
+const time = () => new Date().toISOString().slice(11, 19);
+const why = (reasons: Reason[]) => reasons.map((r) => r.message).filter(Boolean).join("; ");
+function line(d: Driven, req: ActionRequest, decision: string, detail = "", shadow: Reason[] = []) {
+  const trial = shadow.length ? `  (shadow: ${why(shadow)})` : "";
+  console.log(`${time()} ${d.agent.name.padEnd(21)} ${req.action.padEnd(18)} ${(req.resource ?? "").padEnd(18)} ${decision.padEnd(9)} ${detail}${trial}`);
+}
+function summary(label: string, c: Record<Outcome, number>) {
+  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending → ${c.approved} approved, ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
+}
+
+// ── one action ───────────────────────────────────────────────────────────────────────────────
+/** Runs one action through guard; `answered` fires at the first decision (pending included). */
+async function act(d: Driven, answered: () => void = () => undefined): Promise<void> {
+  const plan = TRAFFIC[d.agent.cohort]!(d.agent);
+  const req = plan.request;
+  const stop = new AbortController();
+  let pendingId: string | undefined;
+  count("asked");
+  inFlight++;
+  try {
+    // wait: 0 — a pending action is logged at once and waited for in the background.
+    const out = await d.warden.guard(req, plan.effect, {
+      wait: 0,
+      signal: stop.signal,
+      onPending: (a) => {
+        count("pending");
+        inFlight--;
+        pendingId = a.id;
+        answered();
+        if (awaiting.size >= MAX_AWAITING) {
+          count("gaveUp");
+          line(d, req, "pending", `not waiting (${awaiting.size} already awaiting approval): ${why(a.reasons)}`, a.shadow);
+          stop.abort(new StoppedWaiting());
+          return;
+        }
+        awaiting.set(a.id, stop);
+        line(d, req, "pending", `awaiting approval: ${why(a.reasons)}`, a.shadow);
+      },
+    });
+    count(out.action.status === "approved" ? "approved" : "allowed");
+    if (out.flags.length) count("flagged");
+    const flagged = out.flags.length ? `⚑ ${out.flags.map((f) => f.message).join("; ")}` : "";
+    line(d, req, out.action.status, flagged, out.action.shadow);
+  } catch (err) {
+    if (err instanceof ActionDenied) {
+      count(err.status === "rejected" || err.status === "expired" ? err.status : "denied");
+      line(d, req, err.status, why(err.reasons), err.answer.shadow);
+    } else if (err instanceof ApprovalTimeout) {
+      count("gaveUp");
+      line(d, req, "gave up", `no decision on ${err.actionId} in ${Math.round(err.waitedMs / 1000)} s; it stays in the queue`);
+    } else if (err instanceof SideEffectFailed) {
+      count("failed");
+      line(d, req, "failed", `${err.message} (reported to Warden)`);
+    } else if (err instanceof StoppedWaiting || stop.signal.aborted) {
+      if (!(err instanceof StoppedWaiting)) count("gaveUp");
+    } else if (err instanceof WardenUnavailable) {
+      count("errors");
+      wardenDown(err);
+    } else if (err instanceof WardenError) {
+      count("errors");
+      line(d, req, "error", `${err.status} ${err.code}: ${err.message}`);
+      if (err.status === 401) void refreshFleet(`${d.agent.name}'s key was refused`);
+    } else {
+      count("errors");
+      line(d, req, "error", String(err));
+    }
+  } finally {
+    if (pendingId === undefined) inFlight--;
+    else awaiting.delete(pendingId);
+    answered();
+  }
+}
+
+// ── staying up while Warden isn't ────────────────────────────────────────────────────────────
+let fleet: Driven[] = [];
+let downSince: number | null = null;
+let refreshing: Promise<void> | null = null;
+let lastRefresh = 0;
+let stopping = false;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Warden unreachable: pause traffic (log once), probe with backoff, resume when it answers. */
+function wardenDown(err: Error) {
+  if (downSince !== null) return;
+  downSince = Date.now();
+  console.log(`${time()} !! Warden unavailable (${err.message}); traffic paused, probing until it answers`);
+  void (async () => {
+    for (let delay = 2000; !stopping; delay = Math.min(30_000, delay * 1.5)) {
+      await sleep(delay);
+      try {
+        await fleet[0]!.warden.whoami();
+      } catch (e) {
+        if (e instanceof WardenUnavailable) continue;
+        void refreshFleet("the probe's key was refused"); // reachable, but the estate changed
+      }
+      console.log(`${time()} Warden answers again after ${Math.round((Date.now() - downSince!) / 1000)} s; resuming`);
+      downSince = null;
       return;
     }
-    stats.deny++;
-    console.log(`${agent.name.padEnd(22)} ${req.action.padEnd(18)} deny     ${a.reasons.map((r) => r.message).join("; ")}`);
-  } catch (err) {
-    stats.errors++;
-    console.log(`${agent.name.padEnd(22)} ${req.action.padEnd(18)} error    ${err instanceof WardenUnavailable || err instanceof WardenError ? err.message : String(err)}`);
-  }
+  })();
 }
 
-async function main() {
-  let fleet: { agent: Agent; warden: Warden }[] = [];
-  for (;;) {
+/** Keys refused (revoked, database reset): provision again, at most every 30 s. */
+function refreshFleet(why: string): Promise<void> {
+  if (refreshing || Date.now() - lastRefresh < 30_000) return refreshing ?? Promise.resolve();
+  lastRefresh = Date.now();
+  console.log(`${time()} ${why}; checking keys again`);
+  refreshing = setUp()
+    .then((f) => void (fleet = f))
+    .catch((err: unknown) => console.error(`${time()} could not refresh agent keys: ${(err as Error).message}`))
+    .finally(() => (refreshing = null));
+  return refreshing;
+}
+
+/** Provisions the fleet, waiting for Warden to come up (unless --once). */
+async function setUp(): Promise<Driven[]> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      fleet = await agentKeys(await adminToken());
-      break;
+      return await provision();
     } catch (err) {
-      console.error(`Warden not ready at ${url}: ${(err as Error).message}; retrying in 5 s`);
-      if (once) process.exit(1);
-      await new Promise((r) => setTimeout(r, 5000));
+      if (err instanceof Fatal) fail(err.message);
+      const cause = (err as Error & { cause?: Error }).cause?.message;
+      const message = `Warden not ready at ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ""}`;
+      if (once || stopping) fail(message);
+      const delay = Math.min(30, 5 * attempt);
+      console.error(`${message}; retrying in ${delay} s`);
+      await sleep(delay * 1000);
     }
   }
-  if (fleet.length === 0) throw new Error("no agents registered");
-  console.log(`Driving ${fleet.length} agents at ${rate}/s against ${url} (Ctrl-C to stop)`);
-  // Pending actions wait for a human in the background, so traffic keeps flowing.
-  const started = Date.now();
-  const summary = setInterval(() => console.log(`— last totals: ${JSON.stringify(stats)}`), 10_000);
-  if (once) {
-    await Promise.all(fleet.map(act));
-  } else {
-    while ((Date.now() - started) / 1000 < duration) {
-      void act(pick(fleet));
-      await new Promise((r) => setTimeout(r, 1000 / rate));
-    }
-  }
-  clearInterval(summary);
-  console.log(`totals: ${JSON.stringify(stats)}`);
-  process.exit(0);
 }
 
-process.on("SIGINT", () => {
-  console.log(`\ntotals: ${JSON.stringify(stats)}`);
-  process.exit(0);
-});
-await main();
+// ── main ─────────────────────────────────────────────────────────────────────────────────────
+async function shutdown(code = 0): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  const left = awaiting.size;
+  for (const stop of awaiting.values()) stop.abort(new StoppedWaiting());
+  if (left) console.log(`${left} action${left === 1 ? "" : "s"} left awaiting approval in Warden's queue (see Approvals)`);
+  for (let i = 0; inFlight > 0 && i < 50; i++) await sleep(100); // let allowed actions report
+  console.log(summary("total", total));
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+process.on("unhandledRejection", (err) => console.error(`${time()} unexpected: ${String(err)}`)); // keep driving
+
+fleet = await setUp();
+console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
+
+if (once) {
+  await Promise.all(fleet.map((d) => new Promise<void>((answered) => void act(d, answered))));
+  await shutdown(total.errors === total.asked ? 1 : 0);
+}
+
+setInterval(() => {
+  console.log(summary("last 10 s", recent));
+  recent = zero();
+}, 10_000).unref();
+
+const endAt = Date.now() + duration * 1000;
+for (let next = Date.now(); !stopping && Date.now() < endAt; ) {
+  if (downSince === null && !refreshing && inFlight < MAX_IN_FLIGHT && fleet.length) void act(pick(fleet));
+  next += 1000 / rate;
+  const ahead = next - Date.now();
+  if (ahead > 0) await sleep(ahead);
+  else if (ahead < -1000) next = Date.now(); // after a stall, don't burst to catch up
+}
+await shutdown(0);

@@ -1,143 +1,343 @@
+import { parseActionAnswer, parseResultAnswer, parseWhoAmI } from "./answers.ts";
 import { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
-import type { ActionAnswer, ActionRequest, Flag, WardenOptions, WhoAmI } from "./types.ts";
+import type {
+  ActionAnswer,
+  ActionRequest,
+  AskRequest,
+  Flag,
+  GuardOptions,
+  GuardResult,
+  ResultAnswer,
+  ResultReport,
+  ResultReportFailure,
+  WardenOptions,
+  WhoAmI,
+} from "./types.ts";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const USER_AGENT = "warden-sdk/0.1";
+const MAX_WAIT_SECONDS = 60; // the API's cap on long-polls
+const ASK_RETRIES = 2;
+const REPORT_ATTEMPTS = 4;
+const MAX_ERROR_CHARS = 4000; // the API's cap on a reported error
+const MAX_OUTPUT_BYTES = 64 * 1024; // the API's cap on a reported output
+const EXPIRY_GRACE_MS = 60_000;
+const DEFAULT_MAX_WAIT_MS = 24 * 3600_000;
 
-function isAnswer(v: unknown): v is ActionAnswer {
-  const a = v as ActionAnswer;
-  return Boolean(a) && typeof a.id === "string" && ["allow", "deny", "pending"].includes(a.decision) && Array.isArray(a.reasons);
-}
-
-function jsonable(v: unknown): unknown {
-  try {
-    return v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown);
-  } catch {
-    return undefined;
-  }
-}
+type Call<T> = {
+  method: "GET" | "POST";
+  path: string;
+  body?: unknown;
+  waitSeconds?: number;
+  signal?: AbortSignal;
+  parse: (body: unknown, httpStatus: number) => T;
+};
 
 /**
- * The agent side of Warden. Every failure to get a clear "allow" — denial, human rejection,
- * timeout, network error, malformed answer — means the action does not run.
+ * The agent side of Warden. Anything short of a clear "allow" — a denial, a human's rejection,
+ * no decision in time, Warden unreachable or answering nonsense — means the action does not run.
  */
 export class Warden {
-  private readonly url: string;
-  private readonly timeoutMs: number;
-  private readonly waitSeconds: number;
-  private readonly maxWaitMs: number;
-  private readonly fetchFn: typeof fetch;
+  readonly url: string;
+  readonly #apiKey: string; // a private field: never shown by console.log or JSON.stringify
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+  readonly #waitSeconds: number;
+  readonly #maxWaitMs: number | undefined;
+  readonly #onResultReportError: NonNullable<WardenOptions["onResultReportError"]>;
 
-  constructor(private readonly opts: WardenOptions) {
-    if (!opts.url || !opts.apiKey) throw new Error("Warden needs url and apiKey");
-    this.url = opts.url.replace(/\/$/, "");
-    this.timeoutMs = opts.timeoutMs ?? 5000;
-    this.waitSeconds = Math.min(60, Math.max(0, opts.waitSeconds ?? 60));
-    this.maxWaitMs = opts.maxWaitMs ?? 24 * 3600 * 1000;
-    this.fetchFn = opts.fetch ?? fetch;
-  }
-
-  private async request<T>(method: string, path: string, body: unknown, waitSeconds = 0, check?: (v: unknown) => v is T): Promise<T> {
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), this.timeoutMs + waitSeconds * 1000);
-    let res: Response;
+  constructor(options: WardenOptions) {
+    let base: URL;
     try {
-      res = await this.fetchFn(`${this.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.opts.apiKey}`, "content-type": "application/json", "user-agent": "warden-sdk/0.1" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: ctrl.signal,
-      });
-    } catch (err) {
-      throw new WardenUnavailable(ctrl.signal.aborted ? `Warden did not answer within ${this.timeoutMs + waitSeconds * 1000} ms` : `Warden is unreachable: ${(err as Error).message}`, err);
-    } finally {
-      clearTimeout(timer);
+      base = new URL(options.url);
+    } catch {
+      throw new TypeError(`Warden: url must be an absolute http(s) URL, got ${JSON.stringify(options.url)}`);
     }
-    let parsed: unknown;
-    try {
-      parsed = await res.json();
-    } catch (err) {
-      throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, err);
-    }
-    if (!res.ok) {
-      const e = (parsed as { error?: { code?: string; message?: string } })?.error;
-      throw new WardenError(e?.code ?? "http_error", res.status, e?.message ?? `HTTP ${res.status}`);
-    }
-    if (check && !check(parsed)) throw new WardenUnavailable("Warden's answer is not what the API promises");
-    return parsed as T;
-  }
-
-  /** Asks once; `wait` > 0 long-polls while a human decides. Retries network errors and 5xx with the same idempotency key. */
-  async ask(req: ActionRequest & { wait?: number }): Promise<ActionAnswer> {
-    const body = { ...req, idempotencyKey: req.idempotencyKey ?? crypto.randomUUID() };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.request("POST", "/v1/actions", body, req.wait ?? 0, isAnswer);
-      } catch (err) {
-        const retriable = err instanceof WardenUnavailable || (err instanceof WardenError && err.status >= 500);
-        if (!retriable || attempt >= 2) throw err;
-        await sleep(200 * 2 ** attempt);
-      }
-    }
-  }
-
-  /** The current answer for an action; long-polls up to `wait` seconds while pending. */
-  get(actionId: string, wait = 0): Promise<ActionAnswer> {
-    return this.request("GET", `/v1/actions/${encodeURIComponent(actionId)}?wait=${wait}`, undefined, wait, isAnswer);
-  }
-
-  whoami(): Promise<WhoAmI> {
-    return this.request("GET", "/v1/agent", undefined);
-  }
-
-  /** Reports what happened after an allowed action; answers with post-check flags. */
-  async report(actionId: string, result: { status: "succeeded" | "failed"; output?: unknown; error?: string }): Promise<{ id: string; flags: Flag[] }> {
-    return this.request("POST", `/v1/actions/${encodeURIComponent(actionId)}/result`, result);
+    if (base.protocol !== "http:" && base.protocol !== "https:") throw new TypeError("Warden: url must be http(s)");
+    if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") throw new TypeError("Warden: apiKey is required");
+    this.url = base.href.replace(/\/+$/, "");
+    this.#apiKey = options.apiKey.trim();
+    const f = options.fetch;
+    this.#fetch = f ? (input, init) => f(input, init) : (input, init) => globalThis.fetch(input, init);
+    this.#timeoutMs = positive(options.timeoutMs, "timeoutMs") ?? 5000;
+    this.#waitSeconds = clampWait(options.waitSeconds ?? MAX_WAIT_SECONDS);
+    this.#maxWaitMs = options.maxWaitMs === undefined ? undefined : Math.max(0, positive(options.maxWaitMs, "maxWaitMs", true) ?? 0);
+    this.#onResultReportError = options.onResultReportError ?? warnReportFailure;
   }
 
   /**
-   * Asks, waits for a human when needed, runs `fn` only when allowed, reports the outcome,
-   * and returns fn's value. Throws ActionDenied / ApprovalTimeout / WardenUnavailable
-   * without running fn otherwise; rethrows fn's own error after reporting it.
+   * Asks once whether the action may happen (`POST /v1/actions`). With `wait` > 0 the server
+   * holds the request while a human decides. Network errors and 5xx are retried twice with the
+   * same idempotency key (generated when absent), so the action is recorded once.
    */
-  async guard<T>(req: ActionRequest, fn: () => Promise<T> | T): Promise<{ value: T; action: ActionAnswer; flags: Flag[] }> {
-    const deadline = Date.now() + this.maxWaitMs;
-    let answer = await this.ask({ ...req, wait: this.waitSeconds });
+  async ask(request: AskRequest, options: { signal?: AbortSignal } = {}): Promise<ActionAnswer> {
+    const wait = clampWait(request.wait ?? 0);
+    const body = actionBody(request, request.idempotencyKey ?? newKey(), wait);
+    return this.#withRetries(
+      () => this.#request({ method: "POST", path: "/v1/actions", body, waitSeconds: wait, signal: options.signal, parse: (v, s) => parseActionAnswer(v, s) }),
+      options.signal,
+    );
+  }
+
+  /** The current answer for one of this agent's actions; `wait` (0..60 s) long-polls while pending. */
+  getAction(actionId: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<ActionAnswer> {
+    const wait = clampWait(options.wait ?? 0);
+    return this.#request({
+      method: "GET",
+      path: `/v1/actions/${encodeURIComponent(actionId)}?wait=${wait}`,
+      waitSeconds: wait,
+      signal: options.signal,
+      parse: (v, s) => parseActionAnswer(v, s, actionId),
+    });
+  }
+
+  /** Reports what happened after an allowed action (once); answers with post-check flags. */
+  reportResult(actionId: string, result: ResultReport): Promise<ResultAnswer> {
+    return this.#request({
+      method: "POST",
+      path: `/v1/actions/${encodeURIComponent(actionId)}/result`,
+      body: result,
+      parse: (v, s) => parseResultAnswer(v, s, actionId),
+    });
+  }
+
+  /** Who this key belongs to, and whether it is halted (`GET /v1/agent`). */
+  whoami(options: { signal?: AbortSignal } = {}): Promise<WhoAmI> {
+    return this.#withRetries(() => this.#request({ method: "GET", path: "/v1/agent", signal: options.signal, parse: parseWhoAmI }), options.signal);
+  }
+
+  /**
+   * Asks, waits for a human when needed, runs `fn` only when allowed, reports its outcome and
+   * returns its value with the post-check flags. Throws `ActionDenied`, `ApprovalTimeout`,
+   * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
+   * reporting it as failed.
+   */
+  async guard<T>(request: ActionRequest, fn: () => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
+    const started = Date.now();
+    const capSeconds = this.#maxWaitMs === undefined ? MAX_WAIT_SECONDS : Math.ceil(this.#maxWaitMs / 1000);
+    const wait = Math.min(clampWait(options.wait ?? this.#waitSeconds), capSeconds);
+    let answer = await this.ask({ ...request, idempotencyKey: request.idempotencyKey ?? newKey(), wait }, { signal: options.signal });
+    if (answer.decision === "pending") answer = await this.#awaitDecision(answer, started, options);
+    if (answer.decision !== "allow") throw new ActionDenied(answer, request.action);
+    return this.#run(answer, fn);
+  }
+
+  async #awaitDecision(first: ActionAnswer, started: number, { onPending, signal }: GuardOptions): Promise<ActionAnswer> {
+    onPending?.(first);
+    const deadline = started + (this.#maxWaitMs ?? untilExpiry(first, started));
+    let answer = first;
+    let failures = 0;
     while (answer.decision === "pending") {
       const left = deadline - Date.now();
-      if (left <= 0) throw new ApprovalTimeout(answer.id);
-      answer = await this.get(answer.id, Math.max(1, Math.min(this.waitSeconds, Math.ceil(left / 1000))));
+      if (left <= 0) throw new ApprovalTimeout(answer, Date.now() - started);
+      const wait = Math.max(1, Math.min(this.#waitSeconds, Math.ceil(left / 1000)));
+      const polled = Date.now();
+      try {
+        answer = await this.getAction(first.id, { wait, signal });
+        failures = 0;
+      } catch (err) {
+        // Approvals take minutes to hours: ride out a restart or a blip, but never past the deadline.
+        const pause = Math.min(5000, 250 * 2 ** failures++);
+        if (!isRetriable(err) || Date.now() + pause >= deadline) throw err;
+        await sleep(pause, signal);
+        continue;
+      }
+      // A server that answers at once despite `wait` must not turn this into a busy loop.
+      const quick = 1000 - (Date.now() - polled);
+      if (answer.decision === "pending" && quick > 0) await sleep(Math.min(quick, Math.max(0, deadline - Date.now())), signal);
     }
-    if (answer.decision !== "allow") throw new ActionDenied(answer.id, answer.status, answer.reasons);
-    let value: T;
+    return answer;
+  }
+
+  async #run<T>(answer: ActionAnswer, fn: () => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+    let value: Awaited<T>;
     try {
       value = await fn();
     } catch (err) {
-      await this.reportSafely(answer.id, { status: "failed", error: err instanceof Error ? err.message : String(err) });
+      await this.#reportSafely(answer.id, { status: "failed", error: errorText(err) });
       throw err;
     }
-    const output = jsonable(value);
-    const flags = await this.reportSafely(answer.id, output === undefined ? { status: "succeeded" } : { status: "succeeded", output });
+    const output = toOutput(value);
+    const flags = await this.#reportSafely(answer.id, output === undefined ? { status: "succeeded" } : { status: "succeeded", output });
     return { value, action: answer, flags };
   }
 
-  // The action already ran: losing its report must not lose its value.
-  private async reportSafely(actionId: string, result: { status: "succeeded" | "failed"; output?: unknown; error?: string }): Promise<Flag[]> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+  /** The action already ran: a lost report must not lose its outcome, nor throw it away. */
+  async #reportSafely(actionId: string, result: ResultReport): Promise<Flag[]> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < REPORT_ATTEMPTS; attempt++) {
+      if (attempt > 0) await sleep(backoff(attempt - 1));
       try {
-        return (await this.report(actionId, result)).flags;
+        return (await this.reportResult(actionId, result)).flags;
       } catch (err) {
-        if (err instanceof WardenError && err.status < 500) {
-          if (err.code === "result_already_reported") return [];
-          (this.opts.onResultReportError ?? ((e) => console.warn(`[warden] could not report the result of ${actionId}:`, e)))(err, actionId);
-          return [];
-        }
-        if (attempt === 2) {
-          (this.opts.onResultReportError ?? ((e) => console.warn(`[warden] could not report the result of ${actionId}:`, e)))(err, actionId);
-          return [];
-        }
-        await sleep(200 * 2 ** attempt);
+        // A retry after an answer that got lost finds the first report recorded.
+        if (attempt > 0 && err instanceof WardenError && err.code === "result_already_reported") return [];
+        lastError = err;
+        if (!isRetriable(err)) break;
       }
+    }
+    const failure: ResultReportFailure = { actionId, result };
+    try {
+      this.#onResultReportError(lastError, failure);
+    } catch (hookError) {
+      warnReportFailure(lastError, failure);
+      console.warn("[warden] onResultReportError threw:", hookError);
     }
     return [];
   }
+
+  async #withRetries<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (attempt >= ASK_RETRIES || !isRetriable(err) || signal?.aborted) throw err;
+        await sleep(backoff(attempt), signal);
+      }
+    }
+  }
+
+  async #request<T>(call: Call<T>): Promise<T> {
+    const { method, path, signal } = call;
+    signal?.throwIfAborted();
+    const limitMs = this.#timeoutMs + (call.waitSeconds ?? 0) * 1000;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), limitMs);
+    const stop = () => ctrl.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    const failure = (during: string, cause: unknown): unknown => {
+      if (signal?.aborted) return signal.reason;
+      if (ctrl.signal.aborted) return new WardenUnavailable(`Warden did not answer ${method} ${path} within ${limitMs} ms`, { code: "timeout", cause });
+      return new WardenUnavailable(`Warden is unreachable at ${this.url} (${during}): ${errorText(cause)}`, { code: "network_error", cause });
+    };
+    try {
+      let res: Response;
+      try {
+        res = await this.#fetch(this.url + path, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.#apiKey}`,
+            "content-type": "application/json",
+            accept: "application/json",
+            "user-agent": USER_AGENT,
+          },
+          body: call.body === undefined ? undefined : JSON.stringify(call.body),
+          signal: ctrl.signal,
+        });
+      } catch (err) {
+        throw failure("sending", err);
+      }
+      // The timeout covers the body too: a server may send headers and then stall.
+      let text: string;
+      try {
+        text = await res.text();
+      } catch (err) {
+        throw failure("reading the answer", err);
+      }
+      let body: unknown;
+      let isJson = true;
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        isJson = false;
+      }
+      if (!res.ok) throw errorFromResponse(res.status, isJson ? body : undefined);
+      if (!isJson) throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
+      return call.parse(body, res.status);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", stop);
+    }
+  }
+}
+
+function errorFromResponse(status: number, body: unknown): WardenError {
+  const e = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
+  const err = typeof e === "object" && e !== null ? (e as { code?: unknown; message?: unknown; details?: unknown }) : {};
+  const code = typeof err.code === "string" ? err.code : `http_${status}`;
+  const message = typeof err.message === "string" ? err.message : `Warden answered HTTP ${status}`;
+  if (status >= 500) return new WardenUnavailable(message, { code, status, details: err.details });
+  return new WardenError(code, status, message, { details: err.details });
+}
+
+/** Worth asking again: no answer, a 5xx, or rate-limited. Not: a 4xx, or an answer we can't read. */
+function isRetriable(err: unknown): boolean {
+  if (err instanceof WardenUnavailable) return err.code !== "malformed_response";
+  return err instanceof WardenError && err.status === 429;
+}
+
+function actionBody(request: AskRequest, idempotencyKey: string, wait: number): Record<string, unknown> {
+  // Only the contract's fields: the server refuses unknown ones.
+  const body: Record<string, unknown> = { action: request.action };
+  if (request.resource !== undefined) body.resource = request.resource;
+  if (request.input !== undefined) body.input = request.input;
+  if (request.context !== undefined) body.context = request.context;
+  body.idempotencyKey = idempotencyKey;
+  body.wait = wait;
+  return body;
+}
+
+/** How long to wait for a human by default: until the server expires the action, within reason. */
+function untilExpiry(answer: ActionAnswer, started: number): number {
+  const expires = answer.expiresAt ? Date.parse(answer.expiresAt) : NaN;
+  if (Number.isNaN(expires)) return DEFAULT_MAX_WAIT_MS;
+  return Math.min(DEFAULT_MAX_WAIT_MS, Math.max(EXPIRY_GRACE_MS, expires - started + EXPIRY_GRACE_MS));
+}
+
+/** The function's value as JSON, when it is JSON and within the API's size cap; else nothing. */
+function toOutput(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined || new TextEncoder().encode(text).length > MAX_OUTPUT_BYTES) return undefined;
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // cycles, BigInt, a throwing toJSON
+  }
+}
+
+function errorText(err: unknown): string {
+  let text: string;
+  try {
+    text = err instanceof Error ? err.message || err.name : String(err);
+  } catch {
+    text = "unprintable error";
+  }
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS - 1)}…` : text;
+}
+
+function warnReportFailure(error: unknown, { actionId, result }: ResultReportFailure): void {
+  console.warn(`[warden] the result (${result.status}) of ${actionId} could not be reported: ${errorText(error)}`);
+}
+
+function clampWait(seconds: number): number {
+  return Number.isFinite(seconds) ? Math.min(MAX_WAIT_SECONDS, Math.max(0, seconds)) : 0;
+}
+
+function positive(v: number | undefined, name: string, allowZero = false): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) throw new RangeError(`Warden: ${name} must be a positive number`);
+  return v;
+}
+
+function backoff(attempt: number): number {
+  return 200 * 3 ** attempt * (1 + Math.random() / 2);
+}
+
+function newKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

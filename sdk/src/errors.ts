@@ -1,41 +1,62 @@
-import type { ActionStatus, Reason } from "./types.ts";
+import type { ActionAnswer, ActionStatus, Reason } from "./types.ts";
 
-/** Warden answered with an error (4xx/5xx). */
+/**
+ * Warden answered with an error: `code` is the API's snake_case error code (or `http_<status>`
+ * when the body had none), `status` the HTTP status. The action was not run.
+ */
 export class WardenError extends Error {
+  override name = "WardenError";
   constructor(
     readonly code: string,
     readonly status: number,
     message: string,
+    options?: { details?: unknown; cause?: unknown },
   ) {
-    super(message);
-    this.name = "WardenError";
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.details = options?.details;
+  }
+  readonly details: unknown;
+}
+
+/**
+ * Warden could not be asked: unreachable, too slow (`code` "timeout"), a 5xx, or an answer that
+ * is not what the API promises (`code` "malformed_response"). `status` is 0 when no HTTP answer
+ * came. Worth retrying later; the action was not run.
+ */
+export class WardenUnavailable extends WardenError {
+  override name = "WardenUnavailable";
+  constructor(message: string, options: { code?: string; status?: number; details?: unknown; cause?: unknown } = {}) {
+    super(options.code ?? "unavailable", options.status ?? 0, message, options);
   }
 }
 
-/** Warden could not be reached or answered nonsense: the action was not run. */
-export class WardenUnavailable extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
-    super(message);
-    this.name = "WardenUnavailable";
-  }
-}
-
-/** Warden (or a human) said no: the action was not run. */
+/** Warden, or a human, said no (status `denied`, `rejected` or `expired`): the action was not run. */
 export class ActionDenied extends Error {
+  override name = "ActionDenied";
+  readonly actionId: string;
+  readonly status: ActionStatus;
+  readonly reasons: Reason[];
   constructor(
-    readonly actionId: string,
-    readonly status: ActionStatus,
-    readonly reasons: Reason[],
+    readonly answer: ActionAnswer,
+    action?: string,
   ) {
-    super(`Action ${status}: ${reasons.map((r) => r.message).join("; ") || "no reason given"}`);
-    this.name = "ActionDenied";
+    const why = answer.reasons.map((r) => r.message).filter(Boolean).join("; ") || "no reason given";
+    super(`${action ?? "Action"} ${answer.status} by Warden: ${why}`);
+    this.actionId = answer.id;
+    this.status = answer.status;
+    this.reasons = answer.reasons;
   }
 }
 
-/** No human decided within maxWaitMs: the action was not run. */
+/** Nobody decided within `maxWaitMs`: the action was not run (it may still be in the queue). */
 export class ApprovalTimeout extends Error {
-  constructor(readonly actionId: string) {
-    super(`No decision on ${actionId} in time`);
-    this.name = "ApprovalTimeout";
+  override name = "ApprovalTimeout";
+  readonly actionId: string;
+  constructor(
+    readonly answer: ActionAnswer,
+    readonly waitedMs: number,
+  ) {
+    super(`No decision on ${answer.id} after ${Math.round(waitedMs / 1000)} s; the action was not run`);
+    this.actionId = answer.id;
   }
 }

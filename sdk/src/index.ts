@@ -1,3 +1,19 @@
 export { Warden } from "./client.ts";
 export { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
-export type { ActionAnswer, ActionRequest, ActionStatus, Decision, Flag, Reason, WardenOptions, WhoAmI } from "./types.ts";
+export type {
+  ActionAnswer,
+  ActionRequest,
+  ActionStatus,
+  AskRequest,
+  Decision,
+  Flag,
+  GuardOptions,
+  GuardResult,
+  Reason,
+  ReasonCode,
+  ResultAnswer,
+  ResultReport,
+  ResultReportFailure,
+  WardenOptions,
+  WhoAmI,
+} from "./types.ts";

@@ -1,38 +1,102 @@
+// The data-plane contract (`/v1/*`, see API.md) as the SDK sees it.
+
 export type Decision = "allow" | "deny" | "pending";
 export type ActionStatus = "allowed" | "denied" | "pending" | "approved" | "rejected" | "expired";
 
+/** Known reason codes; the server may add new ones, so any string is accepted. */
+export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default" | (string & {});
+
 export type Reason = {
-  code: "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default";
+  code: ReasonCode;
   policyId?: string;
   policyName?: string;
-  effect?: "deny" | "require_approval" | "allow" | "flag";
+  effect?: "deny" | "require_approval" | "allow" | (string & {});
   message: string;
 };
 
-export type ActionAnswer = { id: string; decision: Decision; status: ActionStatus; reasons: Reason[]; shadow: Reason[]; expiresAt?: string };
+/** The answer of `POST /v1/actions` and `GET /v1/actions/{id}`. */
+export type ActionAnswer = {
+  id: string;
+  decision: Decision;
+  status: ActionStatus;
+  reasons: Reason[];
+  /** What policies in shadow mode would have decided; never enforced. */
+  shadow: Reason[];
+  /** When a pending action expires if nobody decides. */
+  expiresAt?: string;
+};
 
+/** What the agent is about to do. `input` and `context` are what policies (CEL) see. */
 export type ActionRequest = {
   action: string;
   resource?: string;
   input?: Record<string, unknown>;
   context?: Record<string, unknown>;
+  /** Same key, same answer: retries are recorded once. Generated when absent. */
   idempotencyKey?: string;
 };
 
+export type AskRequest = ActionRequest & {
+  /** Seconds (0..60) the server may hold the request while the action is pending. Default 0. */
+  wait?: number;
+};
+
+export type ResultReport = { status: "succeeded" | "failed"; output?: unknown; error?: string };
+
 export type Flag = { policyId?: string; policyName?: string; message: string };
 
-export type WhoAmI = { id: string; name: string; cohort: string; owner: string; status: "active" | "halted"; haltReason?: string };
+/** The answer of `POST /v1/actions/{id}/result`: what post-stage policies flagged. */
+export type ResultAnswer = { id: string; flags: Flag[] };
+
+export type GuardResult<T> = {
+  /** What the guarded function returned. */
+  value: T;
+  /** Warden's final answer (decision `allow`, status `allowed` or `approved`). */
+  action: ActionAnswer;
+  /** Post-check flags on the reported result; empty when the report could not be delivered. */
+  flags: Flag[];
+};
+
+export type GuardOptions = {
+  /** Long-poll seconds for the first request. Default: the client's `waitSeconds`. */
+  wait?: number;
+  /** Called once when the action is pending a human decision (before waiting on). */
+  onPending?: (answer: ActionAnswer) => void;
+  /** Stops waiting (for an answer or a human); the function is then never run. */
+  signal?: AbortSignal;
+};
+
+export type WhoAmI = {
+  id: string;
+  name: string;
+  cohort: string;
+  owner: string;
+  riskTier?: "low" | "medium" | "high";
+  status: "active" | "halted";
+  haltReason?: string;
+};
+
+export type ResultReportFailure = { actionId: string; result: ResultReport };
 
 export type WardenOptions = {
+  /** Base URL of Warden, e.g. `https://warden.example.com`. */
   url: string;
+  /** The agent's key (`wdn_…`). */
   apiKey: string;
-  /** Per request, on top of any long-poll wait. */
+  /** Per request, on top of any long-poll wait. Default 5000. */
   timeoutMs?: number;
-  /** How long one long-poll asks the server to hold (≤ 60). */
+  /** How long one long-poll asks the server to hold, 0..60 s. Default 60. */
   waitSeconds?: number;
-  /** How long `guard` waits for a human in total before giving up (fails closed). */
+  /**
+   * How long `guard` waits for a human in total before giving up with `ApprovalTimeout`.
+   * Default: until the pending action's `expiresAt` (plus a minute's grace), 24 h at most.
+   */
   maxWaitMs?: number;
+  /** A fetch implementation (tests, proxies). Default: the global `fetch`. */
   fetch?: typeof fetch;
-  /** Called when the result of an action that ran could not be reported. */
-  onResultReportError?: (err: unknown, actionId: string) => void;
+  /**
+   * The guarded function ran but its outcome could not be reported after retries. The value is
+   * still returned to the caller; this is where to keep the report for later. Default: console.warn.
+   */
+  onResultReportError?: (error: unknown, failed: ResultReportFailure) => void;
 };

@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { can, principalFromCookies, type Permission, type Principal } from "@/lib/auth/index.ts";
+import { WardenError } from "@/lib/http/index.ts";
 
 /** The signed-in user for a page, or a redirect to sign-in. */
 export async function requirePrincipal(): Promise<Principal> {
@@ -15,4 +16,14 @@ export async function requirePermission(permission: Permission): Promise<Princip
   const p = await requirePrincipal();
   if (!can(p.role, permission)) redirect("/forbidden");
   return p;
+}
+
+/** The record a page shows, or the not-found page when lib/ says it doesn't exist. */
+export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (e) {
+    if (e instanceof WardenError && e.status === 404) notFound();
+    throw e;
+  }
 }

@@ -1,11 +1,9 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ChangeSummary } from "@/components/approval-queue.tsx";
 import { Reasons } from "@/components/reasons.tsx";
 import { Badge, Card, PageHeader, statusTone, Table, Td, Time } from "@/components/ui/primitives.tsx";
 import { getAction } from "@/lib/decisions/index.ts";
-import { WardenError } from "@/lib/http/index.ts";
-import { requirePrincipal } from "../../../session.ts";
+import { orNotFound, requirePrincipal } from "../../../session.ts";
 
 export const metadata = { title: "Action" };
 
@@ -15,10 +13,7 @@ const json = (v: unknown) => <pre className="overflow-x-auto rounded bg-slate-50
 export default async function ActionPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePrincipal();
   const { id } = await params;
-  const a = await getAction(id).catch((e: unknown) => {
-    if (e instanceof WardenError && e.status === 404) notFound();
-    throw e;
-  });
+  const a = await orNotFound(getAction(id));
   return (
     <>
       <PageHeader

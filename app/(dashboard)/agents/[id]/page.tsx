@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { EditAgentForm } from "@/components/agent-form.tsx";
 import { AgentKeys } from "@/components/agent-keys.tsx";
 import { HaltControl } from "@/components/halt-control.tsx";
@@ -10,18 +9,14 @@ import { listAuditEvents } from "@/lib/audit/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { listActions } from "@/lib/decisions/index.ts";
-import { WardenError } from "@/lib/http/index.ts";
-import { requirePrincipal } from "../../../session.ts";
+import { orNotFound, requirePrincipal } from "../../../session.ts";
 
 export const metadata = { title: "Agent" };
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const p = await requirePrincipal();
   const { id } = await params;
-  const agent = await getAgent(id).catch((e: unknown) => {
-    if (e instanceof WardenError && e.status === 404) notFound();
-    throw e;
-  });
+  const agent = await orNotFound(getAgent(id));
   const [actions, history, cohorts] = await Promise.all([listActions({ agent: id, limit: 50 }), listAuditEvents({ agent: id, limit: 50 }), listCohorts()]);
   const canWrite = can(p.role, "agents:write");
   return (

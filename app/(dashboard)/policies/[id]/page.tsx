@@ -1,21 +1,16 @@
-import { notFound } from "next/navigation";
 import { PolicyEditor, PolicyToggle } from "@/components/policy-editor.tsx";
 import { Badge, Card, PageHeader } from "@/components/ui/primitives.tsx";
 import { VersionHistory } from "@/components/version-diff.tsx";
 import { can } from "@/lib/auth/index.ts";
-import { WardenError } from "@/lib/http/index.ts";
 import { getPolicy } from "@/lib/policies/index.ts";
-import { requirePrincipal } from "../../../session.ts";
+import { orNotFound, requirePrincipal } from "../../../session.ts";
 
 export const metadata = { title: "Policy" };
 
 export default async function PolicyPage({ params }: { params: Promise<{ id: string }> }) {
   const p = await requirePrincipal();
   const { id } = await params;
-  const policy = await getPolicy(id).catch((e: unknown) => {
-    if (e instanceof WardenError && e.status === 404) notFound();
-    throw e;
-  });
+  const policy = await orNotFound(getPolicy(id));
   const canWrite = can(p.role, "policies:write");
   const { versions, enabled, version } = policy;
   const draft = { name: policy.name, description: policy.description, stage: policy.stage, effect: policy.effect, mode: policy.mode, target: policy.target, condition: policy.condition, priority: policy.priority, message: policy.message, ...(policy.approval ? { approval: policy.approval } : {}) };

@@ -1,56 +1,82 @@
 "use client";
 
-import { useState } from "react";
+import { Fragment, useState } from "react";
+import type { AgentKeyView } from "@/lib/agents/index.ts";
 import { api } from "./api.ts";
-import { OneTimeSecret } from "./one-time-secret.tsx";
-import { Badge, Button, ErrorText, Table, Td, Time } from "./ui/primitives.tsx";
+import { StatusBadge } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText } from "./ui/field.tsx";
+import { OneTimeSecret } from "./ui/one-time-secret.tsx";
+import { Table, Td } from "./ui/table.tsx";
+import { Time } from "./ui/time.tsx";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-type Key = { id: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null; createdBy: string | null };
-
-export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: Key[]; canWrite: boolean }) {
+/** An agent's keys: rotate (a new key, shown once) and revoke with a confirm step. */
+export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: AgentKeyView[]; canWrite: boolean }) {
   const [fresh, setFresh] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<string | null>(null);
   const rotate = useApiMutation(() => api<{ apiKey: string }>(`/api/agents/${agentId}/keys`, { method: "POST" }), (r) => setFresh(r.apiKey));
   const revoke = useApiMutation((keyId: string) => api(`/api/agents/${agentId}/keys/${keyId}`, { method: "DELETE" }), () => setConfirm(null));
+  const active = keys.filter((k) => !k.revokedAt).length;
   return (
-    <div className="space-y-4">
-      {canWrite && (
-        <div className="flex items-center gap-3">
-          <Button variant="secondary" onClick={() => rotate.mutate(undefined)} disabled={rotate.isPending}>
-            Rotate key
-          </Button>
-          <span className="text-xs text-slate-500">Older keys keep working until you revoke them.</span>
+    <div>
+      {(canWrite || fresh) && (
+        <div className="space-y-3 border-b border-slate-200 p-4 dark:border-slate-800">
+          {canWrite && (
+            <div className="flex flex-wrap items-center gap-3">
+              <Button variant="secondary" onClick={() => rotate.mutate(undefined)} disabled={rotate.isPending}>
+                {rotate.isPending ? "Rotating…" : "Rotate key"}
+              </Button>
+              <span className="text-xs text-slate-500 dark:text-slate-400">
+                {active} active {active === 1 ? "key" : "keys"}. Older keys keep working until you revoke them.
+              </span>
+            </div>
+          )}
+          {fresh && <OneTimeSecret label="New agent API key" value={fresh} testId="one-time-key" />}
+          <ErrorText error={rotate.errorMessage ?? revoke.errorMessage} />
         </div>
       )}
-      {fresh && <OneTimeSecret label="New agent API key" value={fresh} testId="one-time-key" />}
-      <ErrorText error={rotate.errorMessage ?? revoke.errorMessage} />
-      <Table head={["Key", "Created", "Last used", "Status", ""]}>
+      <Table label="Agent keys" head={["Key", "Created", "Last used", "Status", ""]}>
         {keys.map((k) => (
-          <tr key={k.id} data-testid={`key-${k.prefix}`}>
-            <Td mono>{k.prefix}…</Td>
-            <Td>
-              <Time iso={k.createdAt} />
-              {k.createdBy && <div className="text-xs text-slate-500">by {k.createdBy}</div>}
-            </Td>
-            <Td><Time iso={k.lastUsedAt} /></Td>
-            <Td>{k.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}</Td>
-            <Td className="text-right">
-              {canWrite && !k.revokedAt &&
-                (confirm === k.id ? (
-                  <span className="inline-flex gap-2">
-                    <Button variant="danger" onClick={() => revoke.mutate(k.id)} disabled={revoke.isPending}>
-                      Confirm revoke
-                    </Button>
-                    <Button variant="ghost" onClick={() => setConfirm(null)}>Cancel</Button>
-                  </span>
-                ) : (
-                  <Button variant="ghost" onClick={() => setConfirm(k.id)} aria-label={`Revoke ${k.prefix}`}>
+          <Fragment key={k.id}>
+            <tr data-testid={`key-${k.prefix}`}>
+              <Td mono>{k.prefix}…</Td>
+              <Td>
+                <Time iso={k.createdAt} />
+                {k.createdBy && <div className="text-xs text-slate-500 dark:text-slate-400">by {k.createdBy}</div>}
+              </Td>
+              <Td><Time iso={k.lastUsedAt} /></Td>
+              <Td>
+                <StatusBadge status={k.revokedAt ? "revoked" : "active"} />
+              </Td>
+              <Td className="text-right">
+                {canWrite && !k.revokedAt && confirm !== k.id && (
+                  <Button variant="ghost-danger" onClick={() => setConfirm(k.id)} aria-label={`Revoke ${k.prefix}`}>
                     Revoke
                   </Button>
-                ))}
-            </Td>
-          </tr>
+                )}
+              </Td>
+            </tr>
+            {confirm === k.id && (
+              <tr className="bg-red-50/70 dark:bg-red-500/5">
+                <td colSpan={5} className="px-4 py-3">
+                  <div className="flex flex-wrap items-center justify-end gap-3">
+                    <span className="mr-auto text-sm text-red-800 dark:text-red-200">
+                      Revoke <code className="font-mono text-xs">{k.prefix}…</code>? An agent still using it gets 401 from its next call.
+                    </span>
+                    <span className="flex gap-2">
+                      <Button variant="danger" onClick={() => revoke.mutate(k.id)} disabled={revoke.isPending}>
+                        Confirm revoke
+                      </Button>
+                      <Button variant="ghost" onClick={() => setConfirm(null)}>
+                        Cancel
+                      </Button>
+                    </span>
+                  </div>
+                </td>
+              </tr>
+            )}
+          </Fragment>
         ))}
       </Table>
     </div>

@@ -17,11 +17,17 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   const res = await fetch(path, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     credentials: "same-origin",
-    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    headers: init.body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  let json: unknown;
+  try {
+    json = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // A proxy's HTML error page, or a half-written body: report the status, not a JSON parse error.
+    if (res.ok) throw new ApiFailure(res.status, { code: "bad_response", message: "The server answered something that is not JSON" });
+  }
   if (!res.ok) {
     const err = (json as { error?: ApiError } | undefined)?.error ?? { code: "http_error", message: `Request failed (${res.status})` };
     throw new ApiFailure(res.status, err);
@@ -29,10 +35,24 @@ export async function api<T = unknown>(path: string, init: { method?: string; bo
   return json as T;
 }
 
+type Detail = { path?: unknown; message?: unknown };
+
+function details(err: unknown): { path: string; message: string }[] {
+  if (!(err instanceof ApiFailure) || !Array.isArray(err.error.details)) return [];
+  return (err.error.details as Detail[]).filter((d) => typeof d.path === "string" && typeof d.message === "string") as { path: string; message: string }[];
+}
+
 export function messageOf(err: unknown): string {
   if (err instanceof ApiFailure) {
-    const details = Array.isArray(err.error.details) ? (err.error.details as { path?: string; message?: string }[]) : [];
-    return details.length > 1 ? `${err.error.message} (${details.map((d) => `${d.path}: ${d.message}`).join("; ")})` : err.error.message;
+    const list = details(err);
+    return list.length > 1 ? `${err.error.message} (${list.map((d) => `${d.path}: ${d.message}`).join("; ")})` : err.error.message;
   }
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Validation messages by field name (first one per field), to show beside the inputs. */
+export function fieldErrorsOf(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of details(err)) out[d.path] ??= d.message;
+  return out;
 }

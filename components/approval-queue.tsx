@@ -5,7 +5,9 @@ import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import type { ApprovalItem } from "@/lib/approvals/list-approvals.ts";
 import { api, messageOf } from "./api.ts";
-import { Badge, Button, ErrorText, inputClass, statusTone } from "./ui/primitives.tsx";
+import { Badge, statusTone } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText, inputClass } from "./ui/field.tsx";
 import { useApiMutation } from "./use-api-mutation.ts";
 
 const money = (v: unknown, currency: unknown) =>
@@ -72,7 +74,7 @@ function ApprovalCard({ item, selected, canDecide, now, onSelect }: { item: Appr
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <p className="text-sm">
-            <Link href={`/agents/${item.agent.id}`} className="font-semibold text-brand-600 hover:underline">{item.agent.name}</Link>{" "}
+            <Link href={`/agents/${item.agent.id}`} className="link">{item.agent.name}</Link>{" "}
             <span className="text-slate-500">· {item.agent.cohort} · owner {item.agent.owner}</span>
           </p>
           <p className="mt-0.5 font-mono text-sm">

@@ -4,43 +4,86 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { PendingCount } from "./pending-count.tsx";
+import { Icon, type IconName } from "./ui/icons.tsx";
 
-export type NavItem = { href: string; label: string; badge?: "pending" };
+export type NavItem = { href: string; label: string; icon: IconName; badge?: "pending" };
+type NavUser = { name: string; email: string; role: string };
 
-export function Nav({ items, user }: { items: NavItem[]; user: { name: string; email: string; role: string } }) {
+const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("") || "?";
+
+function isActive(href: string, path: string) {
+  return href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
+}
+
+export function Nav({ items, user }: { items: NavItem[]; user: NavUser }) {
   const path = usePathname();
   return (
-    <aside className="flex w-full flex-col border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
-      <div className="flex items-center gap-2 px-5 py-4">
-        <span className="grid h-8 w-8 place-items-center rounded-lg bg-brand-600 text-sm font-bold text-white">W</span>
-        <span className="text-lg font-semibold tracking-tight">Warden</span>
-      </div>
-      <nav aria-label="Main" className="flex flex-row flex-wrap gap-1 px-3 md:flex-col">
+    <aside className="flex w-full shrink-0 flex-col border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900/70">
+      <Link href="/" className="flex items-center gap-2.5 px-5 pb-3 pt-5">
+        <span className="grid h-8 w-8 place-items-center rounded-lg bg-gradient-to-br from-brand-500 to-brand-700 text-sm font-bold text-white shadow-sm">W</span>
+        <span className="text-[15px] font-semibold tracking-tight">Warden</span>
+      </Link>
+      <nav aria-label="Main" className="flex flex-row gap-0.5 overflow-x-auto px-3 pb-3 md:flex-col md:overflow-visible md:pt-2">
         {items.map((i) => {
-          const active = i.href === "/" ? path === "/" : path.startsWith(i.href);
+          const active = isActive(i.href, path);
           return (
             <Link
               key={i.href}
               href={i.href}
               aria-current={active ? "page" : undefined}
-              className={`flex items-center gap-2 rounded-md px-3 py-2 text-sm font-medium ${active ? "bg-brand-50 text-brand-700 dark:bg-brand-500/10 dark:text-brand-100" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
+              className={`flex shrink-0 items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium transition-colors ${
+                active
+                  ? "bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-white"
+                  : "text-slate-600 hover:bg-slate-50 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800/60 dark:hover:text-slate-100"
+              }`}
             >
+              <Icon name={i.icon} className={`h-4 w-4 ${active ? "text-brand-600 dark:text-brand-300" : "text-slate-400 dark:text-slate-500"}`} />
               {i.label}
               {i.badge === "pending" && <PendingCount />}
             </Link>
           );
         })}
       </nav>
-      <div className="mt-auto border-t border-slate-200 px-5 py-4 text-sm dark:border-slate-800">
-        <div className="font-medium" data-testid="current-user">
-          {user.name}
-        </div>
-        <div className="truncate text-xs text-slate-500">{user.email}</div>
-        <div className="mt-1 text-xs uppercase tracking-wide text-slate-500">{user.role}</div>
-        <button type="button" onClick={() => void signOut({ callbackUrl: "/login" })} className="mt-3 text-sm font-medium text-brand-600 hover:underline">
-          Sign out
-        </button>
-      </div>
+      <UserBlock user={user} />
     </aside>
+  );
+}
+
+function UserBlock({ user }: { user: NavUser }) {
+  return (
+    <div className="flex items-center gap-2 border-t border-slate-200 p-3 md:mt-auto md:block dark:border-slate-800">
+      <div className="flex min-w-0 flex-1 items-center gap-2.5 px-2 py-1.5">
+        <span aria-hidden className="grid h-8 w-8 shrink-0 place-items-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 dark:bg-slate-700 dark:text-slate-100">
+          {initials(user.name)}
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-1.5">
+            <span className="truncate text-sm font-medium" data-testid="current-user">
+              {user.name}
+            </span>
+            <span data-testid="current-role" className="shrink-0 rounded bg-slate-100 px-1 py-px text-[10px] font-semibold uppercase tracking-wide text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+              {user.role}
+            </span>
+          </div>
+          <div className="truncate text-xs text-slate-500 dark:text-slate-400" title={user.email}>
+            {user.email}
+          </div>
+        </div>
+      </div>
+      <button
+        type="button"
+        onClick={() => void signOut({ callbackUrl: "/login" })}
+        className="flex shrink-0 items-center gap-2.5 rounded-md md:mt-1 md:w-full px-2.5 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-50 hover:text-slate-900 dark:text-slate-400 dark:hover:bg-slate-800/60 dark:hover:text-slate-100"
+      >
+        <Icon name="signout" className="h-4 w-4 text-slate-400" />
+        Sign out
+      </button>
+    </div>
   );
 }

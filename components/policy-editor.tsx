@@ -4,7 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { api, messageOf } from "./api.ts";
-import { Badge, Button, Card, ErrorText, Field, inputClass } from "./ui/primitives.tsx";
+import { Badge } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText, Field, inputClass } from "./ui/field.tsx";
+import { Panel } from "./ui/panel.tsx";
 import { useApiMutation } from "./use-api-mutation.ts";
 
 export type PolicyDraft = {
@@ -81,7 +84,7 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
 
   return (
     <div className="grid gap-6 xl:grid-cols-5">
-      <Card title="Policy" className="xl:col-span-3">
+      <Panel title="Policy" className="xl:col-span-3">
         <form
           className="space-y-4"
           onSubmit={(e) => {
@@ -145,8 +148,8 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
           )}
           {save.isSuccess && policyId && <span className="ml-3 text-sm text-emerald-700">Saved.</span>}
         </form>
-      </Card>
-      <Card title="Test before you save" className="xl:col-span-2">
+      </Panel>
+      <Panel title="Test before you save" className="xl:col-span-2">
         <div className="space-y-3">
           <Field label="Sample action (JSON)">
             <textarea aria-label="Sample" className={`${inputClass} font-mono text-xs`} rows={9} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} />
@@ -193,7 +196,7 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
             </div>
           )}
         </div>
-      </Card>
+      </Panel>
     </div>
   );
 }

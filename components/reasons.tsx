@@ -1,5 +1,5 @@
 import type { Reason } from "@/lib/policies/types.ts";
-import { Badge } from "./ui/primitives.tsx";
+import { Badge } from "./ui/badge.tsx";
 
 export function Reasons({ reasons, shadow }: { reasons: Reason[]; shadow?: Reason[] }) {
   return (

@@ -1,40 +1,78 @@
 "use client";
 
-import { useState } from "react";
+import { Fragment, useState } from "react";
+import type { TokenView } from "@/lib/tokens/index.ts";
 import { api } from "./api.ts";
-import { OneTimeSecret } from "./one-time-secret.tsx";
-import { Badge, Button, ErrorText, Field, inputClass, Table, Td, Time } from "./ui/primitives.tsx";
+import { Badge, StatusBadge } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText, Field, inputClass } from "./ui/field.tsx";
+import { OneTimeSecret } from "./ui/one-time-secret.tsx";
+import { Empty, Table, Td } from "./ui/table.tsx";
+import { Time } from "./ui/time.tsx";
+import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-type Token = { id: string; name: string; kind: string; prefix: string; expiresAt: string | null; lastUsedAt: string | null; revokedAt: string | null; createdAt: string };
-
-export function TokensPanel({ tokens, canCreate }: { tokens: Token[]; canCreate: boolean }) {
+/** The signed-in user's API tokens: create (admins; shown once) and revoke with a confirm step. */
+export function TokensPanel({ tokens, canCreate }: { tokens: TokenView[]; canCreate: boolean }) {
   const [fresh, setFresh] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
   const create = useApiMutation((body: { name: string }) => api<{ token: string }>("/api/tokens", { body }), (r) => setFresh(r.token));
-  const revoke = useApiMutation((id: string) => api(`/api/tokens/${id}`, { method: "DELETE" }));
+  const revoke = useApiMutation((id: string) => api(`/api/tokens/${id}`, { method: "DELETE" }), () => setConfirm(null));
   return (
-    <div className="space-y-4">
-      {canCreate && (
-        <form action={(f) => create.mutate({ name: String(f.get("name") ?? "") })} className="flex items-end gap-2">
-          <Field label="Token name"><input name="name" required placeholder="ci-pipeline" className={inputClass} /></Field>
-          <Button type="submit" disabled={create.isPending}>Create token</Button>
-        </form>
+    <div>
+      {(canCreate || fresh || revoke.errorMessage) && (
+        <div className="space-y-3 border-b border-slate-200 p-4 dark:border-slate-800">
+          {canCreate && (
+            <form aria-label="Create token" onSubmit={submitWith((f, form) => create.mutate({ name: String(f.get("name") ?? "").trim() }, { onSuccess: () => form.reset() }))} className="flex flex-wrap items-end gap-2">
+              <Field label="Token name" error={create.fieldErrors.name} className="min-w-[16rem] flex-1 sm:max-w-sm">
+                <input name="name" required maxLength={100} placeholder="e.g. ci-pipeline" autoComplete="off" className={inputClass} />
+              </Field>
+              <Button type="submit" disabled={create.isPending}>
+                {create.isPending ? "Creating…" : "Create token"}
+              </Button>
+            </form>
+          )}
+          {fresh && <OneTimeSecret label="API token" value={fresh} testId="one-time-token" />}
+          <ErrorText error={create.errorMessage ?? revoke.errorMessage} />
+        </div>
       )}
-      {fresh && <OneTimeSecret label="API token" value={fresh} testId="one-time-token" />}
-      <ErrorText error={create.errorMessage ?? revoke.errorMessage} />
-      <Table head={["Name", "Kind", "Prefix", "Created", "Expires", "Last used", ""]}>
+      <Table label="API tokens" head={["Name", "Kind", "Prefix", "Created", "Expires", "Last used", "Status", ""]} empty={tokens.length === 0 ? <Empty>No tokens yet.</Empty> : null}>
         {tokens.map((t) => (
-          <tr key={t.id}>
-            <Td>{t.name}</Td>
-            <Td><Badge>{t.kind}</Badge></Td>
-            <Td mono>{t.prefix}…</Td>
-            <Td><Time iso={t.createdAt} /></Td>
-            <Td><Time iso={t.expiresAt} /></Td>
-            <Td><Time iso={t.lastUsedAt} /></Td>
-            <Td className="text-right">
-              {t.revokedAt ? <Badge tone="red">revoked</Badge> : <Button variant="ghost" onClick={() => revoke.mutate(t.id)}>Revoke</Button>}
-            </Td>
-          </tr>
+          <Fragment key={t.id}>
+            <tr data-testid={`token-${t.name}`}>
+              <Td className="font-medium">{t.name}</Td>
+              <Td><Badge>{t.kind}</Badge></Td>
+              <Td mono>{t.prefix}…</Td>
+              <Td><Time iso={t.createdAt} /></Td>
+              <Td><Time iso={t.expiresAt} /></Td>
+              <Td><Time iso={t.lastUsedAt} /></Td>
+              <Td><StatusBadge status={t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt < new Date().toISOString() ? "expired" : "active"} /></Td>
+              <Td className="text-right">
+                {!t.revokedAt && confirm !== t.id && (
+                  <Button variant="ghost-danger" onClick={() => setConfirm(t.id)} aria-label={`Revoke ${t.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </Td>
+            </tr>
+            {confirm === t.id && (
+              <tr className="bg-red-50/70 dark:bg-red-500/5">
+                <td colSpan={8} className="px-4 py-3">
+                  <div className="flex flex-wrap items-center justify-end gap-3">
+                    <span className="mr-auto text-sm text-red-800 dark:text-red-200">Revoke “{t.name}”? Scripts using it get 401 from their next call.</span>
+                    <span className="flex gap-2">
+                      <Button variant="danger" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending}>
+                        Confirm revoke
+                      </Button>
+                      <Button variant="ghost" onClick={() => setConfirm(null)}>
+                        Cancel
+                      </Button>
+                    </span>
+                  </div>
+                </td>
+              </tr>
+            )}
+          </Fragment>
         ))}
       </Table>
     </div>

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { messageOf } from "./api.ts";
+import { fieldErrorsOf, messageOf } from "./api.ts";
 
 /** A control-plane mutation that refreshes the server-rendered page when it succeeds. */
 export function useApiMutation<V, R>(fn: (vars: V) => Promise<R>, onSuccess?: (result: R) => void) {
@@ -14,5 +14,5 @@ export function useApiMutation<V, R>(fn: (vars: V) => Promise<R>, onSuccess?: (r
       router.refresh();
     },
   });
-  return { ...m, errorMessage: m.error ? messageOf(m.error) : null };
+  return { ...m, errorMessage: m.error ? messageOf(m.error) : null, fieldErrors: m.error ? fieldErrorsOf(m.error) : {} };
 }

@@ -1,78 +1,132 @@
 "use client";
 
 import { useState } from "react";
+import type { UserView } from "@/lib/users/present.ts";
 import { api } from "./api.ts";
-import { OneTimeSecret } from "./one-time-secret.tsx";
-import { Badge, Button, ErrorText, Field, inputClass, Table, Td, Time } from "./ui/primitives.tsx";
+import { Badge, StatusBadge } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText, Field, inputClass } from "./ui/field.tsx";
+import { OneTimeSecret } from "./ui/one-time-secret.tsx";
+import { Table, Td } from "./ui/table.tsx";
+import { Time } from "./ui/time.tsx";
+import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-type User = { id: string; email: string; name: string; role: string; disabled: boolean; lastLoginAt: string | null };
-const ROLES = ["viewer", "operator", "approver", "admin"];
+const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+const ROLE_HINTS: Record<(typeof ROLES)[number], string> = {
+  viewer: "reads everything",
+  operator: "+ registers agents, halts",
+  approver: "+ decides approvals",
+  admin: "+ policies, users, tokens",
+};
+
+type Created = { email: string; initialPassword?: string };
 
 export function CreateUserForm() {
-  const [created, setCreated] = useState<{ email: string; initialPassword?: string } | null>(null);
-  const m = useApiMutation(
-    (body: Record<string, string>) => api<{ user: { email: string }; initialPassword?: string }>("/api/users", { body }),
-    (r) => setCreated({ email: r.user.email, initialPassword: r.initialPassword }),
+  const [created, setCreated] = useState<Created | null>(null);
+  const m = useApiMutation((body: Record<string, string>) => api<{ user: { email: string }; initialPassword?: string }>("/api/users", { body }), (r) =>
+    setCreated({ email: r.user.email, initialPassword: r.initialPassword }),
   );
   return (
-    <form
-      action={(f) => {
-        const body: Record<string, string> = { email: String(f.get("email")), name: String(f.get("name")), role: String(f.get("role")) };
-        const pw = String(f.get("password") ?? "");
-        if (pw) body.password = pw;
-        m.mutate(body);
-      }}
-      className="space-y-3"
-    >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="E-mail"><input name="email" type="email" required className={inputClass} /></Field>
-        <Field label="Name"><input name="name" required className={inputClass} /></Field>
-        <Field label="Role">
+    <div className="space-y-4">
+      <form
+        aria-label="Create user"
+        onSubmit={submitWith((f, form) => {
+          const body: Record<string, string> = { email: String(f.get("email") ?? "").trim(), name: String(f.get("name") ?? "").trim(), role: String(f.get("role")) };
+          const pw = String(f.get("password") ?? "");
+          if (pw) body.password = pw;
+          setCreated(null);
+          m.mutate(body, { onSuccess: () => form.reset() });
+        })}
+        className="space-y-3"
+      >
+        <Field label="E-mail" error={m.fieldErrors.email}>
+          <input name="email" type="email" required autoComplete="off" className={inputClass} />
+        </Field>
+        <Field label="Name" error={m.fieldErrors.name}>
+          <input name="name" required autoComplete="off" className={inputClass} />
+        </Field>
+        <Field label="Role" error={m.fieldErrors.role}>
           <select name="role" defaultValue="viewer" className={inputClass}>
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r} — {ROLE_HINTS[r]}
+              </option>
+            ))}
           </select>
         </Field>
-        <Field label="Password" hint="Leave empty to generate one (shown once)">
+        <Field label="Password" hint="Optional, 12+ characters. Leave empty to generate one (shown once)." error={m.fieldErrors.password}>
           <input name="password" type="password" minLength={12} autoComplete="new-password" className={inputClass} />
         </Field>
-      </div>
-      <ErrorText error={m.errorMessage} />
-      <Button type="submit" disabled={m.isPending}>Create user</Button>
-      {created && (created.initialPassword ? <OneTimeSecret label={`Password for ${created.email}`} value={created.initialPassword} testId="initial-password" /> : <p className="text-sm text-emerald-700">Created {created.email}.</p>)}
-    </form>
+        <ErrorText error={m.errorMessage} />
+        <Button type="submit" disabled={m.isPending} className="w-full">
+          {m.isPending ? "Creating…" : "Create user"}
+        </Button>
+      </form>
+      {created &&
+        (created.initialPassword ? (
+          <OneTimeSecret label={`Initial password for ${created.email}`} value={created.initialPassword} testId="initial-password" />
+        ) : (
+          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-500/10 dark:text-emerald-300">
+            Created {created.email} with the password you chose.
+          </p>
+        ))}
+    </div>
   );
 }
 
-export function UserRow({ user, self }: { user: User; self: boolean }) {
-  const m = useApiMutation((body: Record<string, unknown>) => api(`/api/users/${user.id}`, { method: "PATCH", body }));
+function UserRow({ user, self }: { user: UserView; self: boolean }) {
+  const m = useApiMutation((body: { role?: string; disabled?: boolean }) => api(`/api/users/${user.id}`, { method: "PATCH", body }));
   return (
-    <tr data-testid={`user-${user.email}`}>
+    <tr data-testid={`user-${user.email}`} className={user.disabled ? "opacity-70" : undefined}>
       <Td>
-        <div className="font-medium">{user.name}{self && <span className="ml-1 text-xs text-slate-500">(you)</span>}</div>
-        <div className="text-xs text-slate-500">{user.email}</div>
+        <div className="font-medium">
+          {user.name}
+          {self && <span className="ml-1.5 text-xs font-normal text-slate-500">(you)</span>}
+        </div>
+        <div className="text-xs text-slate-500 dark:text-slate-400">{user.email}</div>
       </Td>
       <Td>
-        <select aria-label={`Role of ${user.email}`} defaultValue={user.role} className={`${inputClass} max-w-[9rem]`} onChange={(e) => m.mutate({ role: e.target.value })} disabled={m.isPending}>
-          {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-        </select>
+        {/* Your own role and access are changed by another admin, so nobody locks themselves out. */}
+        {self ? (
+          <Badge tone="blue">{user.role}</Badge>
+        ) : (
+          <select aria-label={`Role of ${user.email}`} defaultValue={user.role} className={`${inputClass} max-w-[9rem]`} onChange={(e) => m.mutate({ role: e.target.value })} disabled={m.isPending}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        )}
       </Td>
-      <Td>{user.disabled ? <Badge tone="red">disabled</Badge> : <Badge tone="green">active</Badge>}</Td>
+      <Td>
+        <StatusBadge status={user.disabled ? "disabled" : "active"} />
+      </Td>
       <Td><Time iso={user.lastLoginAt} /></Td>
       <Td className="text-right">
-        <Button variant="ghost" onClick={() => m.mutate({ disabled: !user.disabled })} disabled={m.isPending}>
-          {user.disabled ? "Enable" : "Disable"}
-        </Button>
-        <ErrorText error={m.errorMessage} />
+        {!self && (
+          <Button variant={user.disabled ? "secondary" : "ghost-danger"} onClick={() => m.mutate({ disabled: !user.disabled })} disabled={m.isPending} aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}>
+            {user.disabled ? "Enable" : "Disable"}
+          </Button>
+        )}
+        {m.errorMessage && (
+          <div className="mt-2 text-left">
+            <ErrorText error={m.errorMessage} />
+          </div>
+        )}
       </Td>
     </tr>
   );
 }
 
-export function UsersTable({ users, selfId }: { users: User[]; selfId: string }) {
+export function UsersTable({ users, selfId }: { users: UserView[]; selfId: string }) {
   return (
-    <Table head={["User", "Role", "Status", "Last sign-in", ""]}>
-      {users.map((u) => <UserRow key={`${u.id}-${u.role}-${u.disabled}`} user={u} self={u.id === selfId} />)}
+    <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
+      {users.map((u) => (
+        // Keyed on role and state so a refreshed row starts from the server's values.
+        <UserRow key={`${u.id}-${u.role}-${u.disabled}`} user={u} self={u.id === selfId} />
+      ))}
     </Table>
   );
 }

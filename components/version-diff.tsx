@@ -1,5 +1,6 @@
 import type { PolicyVersionView } from "@/lib/policies/index.ts";
-import { Badge, Time } from "./ui/primitives.tsx";
+import { Badge } from "./ui/badge.tsx";
+import { Time } from "./ui/time.tsx";
 
 const FIELDS = ["condition", "effect", "mode", "stage", "target", "priority", "message", "approval", "description"] as const;
 

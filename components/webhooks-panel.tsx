@@ -3,8 +3,12 @@
 import { useState } from "react";
 import type { WebhookView } from "@/lib/webhooks/manage.ts";
 import { api } from "./api.ts";
-import { OneTimeSecret } from "./one-time-secret.tsx";
-import { Badge, Button, ErrorText, Field, inputClass, statusTone, Time } from "./ui/primitives.tsx";
+import { OneTimeSecret } from "./ui/one-time-secret.tsx";
+import { Badge, statusTone } from "./ui/badge.tsx";
+import { Button } from "./ui/button.tsx";
+import { ErrorText, Field, inputClass } from "./ui/field.tsx";
+import { Time } from "./ui/time.tsx";
+import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
 const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"];
@@ -15,7 +19,7 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
   const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }));
   return (
     <div className="space-y-4">
-      <form action={(f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String) })} className="space-y-3">
+      <form aria-label="Add webhook" onSubmit={submitWith((f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String) }))} className="space-y-3">
         <Field label="Endpoint URL"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
         <fieldset className="flex flex-wrap gap-3 text-sm">
           <legend className="mb-1 font-medium">Events</legend>

@@ -1,12 +1,10 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { Warden } from "../sdk/src/index.ts";
-import { registerAgentInUi, signIn, uniq } from "./helpers.ts";
-
-const ORIGIN = { origin: "http://localhost:3100" };
+import { registerAgentInUi, sameOrigin, signIn, uniq } from "./helpers.ts";
 
 async function approver(page: Page, browser: Browser, name: string) {
   const email = `${uniq(name.toLowerCase())}@maison.example`;
-  const res = await page.request.post("/api/users", { data: { email, name, role: "approver", password: "approver-password-789" }, headers: ORIGIN });
+  const res = await page.request.post("/api/users", { data: { email, name, role: "approver", password: "approver-password-789" }, headers: sameOrigin(page) });
   expect(res.status()).toBe(201);
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const p = await ctx.newPage();
@@ -17,7 +15,7 @@ async function approver(page: Page, browser: Browser, name: string) {
 
 async function approvalPolicy(page: Page, cohort: string, quorum: number) {
   const res = await page.request.post("/api/policies", {
-    headers: ORIGIN,
+    headers: sameOrigin(page),
     data: { name: uniq("deep-discount"), effect: "require_approval", target: { cohorts: [cohort] }, condition: "input.price < input.currentPrice * 0.7", message: "Discounts over 30 % need approval", approval: { quorum, timeoutSeconds: 600 } },
   });
   expect(res.status()).toBe(201);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ask, registerAgentInUi, signIn, uniq } from "./helpers.ts";
+import { ask, registerAgentInUi, sameOrigin, signIn, uniq } from "./helpers.ts";
 
 test("an admin writes a policy (fixing a CEL error), tests it, saves it, and the agent's next matching action is denied", async ({ page, request }) => {
   const cohort = uniq("pricing");
@@ -54,7 +54,7 @@ test("an operator halts a cohort with a reason, its agents are denied at once, a
 
   // An operator, not an admin, pulls the switch.
   const email = `${uniq("op")}@maison.example`;
-  const created = await page.request.post("/api/users", { data: { email, name: "Otto Operator", role: "operator", password: "operator-password-456" }, headers: { origin: "http://localhost:3100" } });
+  const created = await page.request.post("/api/users", { data: { email, name: "Otto Operator", role: "operator", password: "operator-password-456" }, headers: sameOrigin(page) });
   expect(created.status()).toBe(201);
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const op = await ctx.newPage();

@@ -1,8 +1,14 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export const ADMIN = { email: "admin@e2e.test", password: "e2e-admin-password-123" };
 
 export const uniq = (p: string) => `${p}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/** Cookie-authenticated mutations must come from the dashboard's own origin (as browsers send it). */
+export const sameOrigin = (page: Page) => {
+  if (!page.url().startsWith("http")) throw new Error("sameOrigin: open a dashboard page first");
+  return { origin: new URL(page.url()).origin };
+};
 
 export async function signIn(page: Page, email: string, password: string) {
   await page.goto("/login");
@@ -10,6 +16,21 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
+/** A browser context with nobody signed in, signed in as this user. */
+export async function signedInAs(browser: Browser, email: string, password: string) {
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  await signIn(page, email, password);
+  return { ctx, page };
+}
+
+/** Creates a user through the API (as the signed-in admin of `page`). */
+export async function createUser(page: Page, user: { email: string; name: string; role: string; password: string }) {
+  if (page.url() === "about:blank") await page.goto("/");
+  const res = await page.request.post("/api/users", { data: user, headers: sameOrigin(page) });
+  expect(res.status()).toBe(201);
 }
 
 /** Registers an agent through the dashboard and returns its id and one-time key. */
@@ -29,8 +50,23 @@ export async function registerAgentInUi(page: Page, name: string, cohort: string
   return { id, key };
 }
 
+export async function whoAmI(request: APIRequestContext, key: string) {
+  return request.get("/v1/agent", { headers: { authorization: `Bearer ${key}` } });
+}
+
 export async function ask(request: APIRequestContext, key: string, body: Record<string, unknown>) {
   const res = await request.post("/v1/actions", { headers: { authorization: `Bearer ${key}` }, data: body });
   expect(res.status()).toBe(200);
   return (await res.json()) as { id: string; decision: string; status: string; reasons: { code: string; policyName?: string; message: string }[] };
+}
+
+/** Narrows the audit page through its filter form, as a person would. */
+export async function filterAudit(page: Page, filters: { kind?: string; agent?: string; actor?: string }) {
+  await page.goto("/audit");
+  const form = page.getByRole("search", { name: "Filter audit events" });
+  if (filters.kind) await form.getByLabel("Kind").fill(filters.kind);
+  if (filters.actor) await form.getByLabel("Actor").fill(filters.actor);
+  if (filters.agent) await form.getByLabel("Agent").selectOption(filters.agent);
+  await form.getByRole("button", { name: "Apply filters" }).click();
+  if (filters.kind) await expect(page).toHaveURL(new RegExp(`kind=${encodeURIComponent(filters.kind).replace(/[.*]/g, "\\$&")}`));
 }

@@ -1,36 +1,97 @@
 import { expect, test } from "@playwright/test";
-import { signIn, uniq } from "./helpers.ts";
+import { ADMIN, createUser, filterAudit, signedInAs, uniq } from "./helpers.ts";
 
-test("an admin creates an operator, who signs in without admin controls", async ({ page, browser }) => {
+test("an admin creates an operator, who signs in without the admin-only controls", async ({ page, browser }) => {
   const email = `${uniq("olivia")}@maison.example`;
   await page.goto("/users");
-  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Create user" }) });
+  const form = page.getByRole("form", { name: "Create user" });
   await form.getByLabel("E-mail").fill(email);
   await form.getByLabel("Name").fill("Olivia Operator");
   await form.getByLabel("Role").selectOption("operator");
   await form.getByLabel("Password").fill("operator-password-123");
   await form.getByRole("button", { name: "Create user" }).click();
-  await expect(page.getByTestId(`user-${email}`)).toBeVisible();
+  await expect(page.getByTestId(`user-${email}`)).toContainText("Olivia Operator");
+  await expect(page.getByTestId("initial-password")).toHaveCount(0); // we chose the password
+
+  const op = await signedInAs(browser, email, "operator-password-123");
+  await expect(op.page.getByTestId("current-user")).toHaveText("Olivia Operator");
+  await expect(op.page.getByTestId("current-role")).toHaveText("operator");
+  const nav = op.page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Agents" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
+  // Operators register agents (API.md's role table), but write no policies.
+  await op.page.goto("/agents");
+  await expect(op.page.getByRole("link", { name: "Register agent" })).toBeVisible();
+  await op.page.goto("/policies");
+  await expect(op.page.getByRole("link", { name: "New policy" })).toHaveCount(0);
+  // Personal API tokens are for admins: no create form.
+  await op.page.goto("/settings");
+  await expect(op.page.getByRole("button", { name: "Create token" })).toHaveCount(0);
+  await op.page.goto("/users");
+  await expect(op.page.getByRole("heading", { name: "Your role does not allow this page" })).toBeVisible();
+  await op.ctx.close();
+
+  await filterAudit(page, { kind: "user.created" });
+  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toHaveCount(1);
+  await filterAudit(page, { kind: "auth.login" });
+  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toHaveCount(1);
+});
+
+test("a user created without a password gets a generated one, shown once, that signs them in as a viewer without any write controls", async ({ page, browser }) => {
+  const email = `${uniq("victor")}@maison.example`;
+  await page.goto("/users");
+  const form = page.getByRole("form", { name: "Create user" });
+  await form.getByLabel("E-mail").fill(email);
+  await form.getByLabel("Name").fill("Victor Viewer");
+  await form.getByLabel("Role").selectOption("viewer");
+  await form.getByRole("button", { name: "Create user" }).click();
+  const password = (await page.getByTestId("initial-password").textContent())!.trim();
+  expect(password.length).toBeGreaterThanOrEqual(12);
+  await page.reload();
+  await expect(page.getByTestId("initial-password")).toHaveCount(0);
+
+  const viewer = await signedInAs(browser, email, password);
+  await viewer.page.goto("/agents");
+  await expect(viewer.page.getByRole("table", { name: "Agents" })).toBeVisible();
+  await expect(viewer.page.getByRole("link", { name: "Register agent" })).toHaveCount(0);
+  await viewer.page.goto("/cohorts");
+  await expect(viewer.page.getByRole("button", { name: /^Halt/ })).toHaveCount(0);
+  await viewer.page.goto("/agents/new");
+  await expect(viewer.page.getByRole("heading", { name: "Your role does not allow this page" })).toBeVisible();
+  await viewer.ctx.close();
+});
+
+test("an admin changes a user's role and disables them; a disabled user can't sign in", async ({ page, browser }) => {
+  const email = `${uniq("arthur")}@maison.example`;
+  await createUser(page, { email, name: "Arthur Approver", role: "viewer", password: "arthur-password-123" });
+  await page.goto("/users");
+  const row = page.getByTestId(`user-${email}`);
+  await row.getByLabel(`Role of ${email}`).selectOption("approver");
+  await filterAudit(page, { kind: "user.role_changed" });
+  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toContainText("approver");
+
+  const signedIn = await signedInAs(browser, email, "arthur-password-123");
+  await expect(signedIn.page.getByTestId("current-role")).toHaveText("approver");
+  await signedIn.ctx.close();
+
+  await page.goto("/users");
+  await row.getByRole("button", { name: `Disable ${email}` }).click();
+  await expect(row.getByText("disabled")).toBeVisible();
+  await expect(row.getByRole("button", { name: `Enable ${email}` })).toBeVisible();
 
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
-  const op = await ctx.newPage();
-  await signIn(op, email, "operator-password-123");
-  await expect(op.getByTestId("current-user")).toHaveText("Olivia Operator");
-  const nav = op.getByRole("navigation", { name: "Main" });
-  await expect(nav.getByRole("link", { name: "Agents" })).toBeVisible();
-  await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
-  await op.goto("/agents");
-  await expect(op.getByRole("link", { name: "Register agent" })).toBeVisible(); // operators register agents
-  await op.goto("/policies");
-  await expect(op.getByRole("link", { name: "New policy" })).toHaveCount(0);
-  await op.goto("/users");
-  await expect(op.getByRole("heading", { name: "Your role does not allow this page" })).toBeVisible();
+  const p = await ctx.newPage();
+  await p.goto("/login");
+  await p.getByLabel("E-mail").fill(email);
+  await p.getByLabel("Password").fill("arthur-password-123");
+  await p.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(p.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Wrong e-mail or password.");
   await ctx.close();
 
-  await page.goto(`/audit?kind=user.created`);
-  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toHaveCount(1);
-  await page.goto(`/audit?kind=auth.login`);
-  await expect(page.getByTestId("audit-row").first()).toBeVisible();
+  // The signed-in admin can't disable or demote themselves from this page.
+  await expect(page.getByTestId(`user-${ADMIN.email}`).getByRole("button")).toHaveCount(0);
+  await expect(page.getByTestId(`user-${ADMIN.email}`).getByRole("combobox")).toHaveCount(0);
 });
 
 test("an anonymous visitor is sent to sign in, and a wrong password is refused", async ({ browser }) => {
@@ -38,9 +99,25 @@ test("an anonymous visitor is sent to sign in, and a wrong password is refused",
   const page = await ctx.newPage();
   await page.goto("/agents");
   await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("E-mail").fill("admin@e2e.test");
+  await page.getByLabel("E-mail").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong e-mail or password.");
+  await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Wrong e-mail or password.");
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId("current-user")).toHaveCount(0);
+  await ctx.close();
+});
+
+test("after too many failed sign-ins the form says so instead of checking the password", async ({ browser, request }) => {
+  const email = `${uniq("mallory")}@maison.example`;
+  // Ten failures (through the API's login, which shares the per-account limit)…
+  for (let i = 0; i < 10; i++) expect((await request.post("/api/login", { data: { email, password: `guess-${i}-password` } })).status()).toBe(401);
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  await page.goto("/login");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill("one-more-guess-password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText("Too many attempts");
   await ctx.close();
 });

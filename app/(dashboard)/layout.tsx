@@ -7,21 +7,24 @@ export const dynamic = "force-dynamic";
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const p = await requirePrincipal();
+  // Controls a role can't use are left out, not greyed out (the server refuses them anyway).
   const items: NavItem[] = [
-    { href: "/", label: "Overview" },
-    { href: "/agents", label: "Agents" },
-    { href: "/approvals", label: "Approvals", badge: "pending" },
-    { href: "/cohorts", label: "Cohorts" },
-    { href: "/policies", label: "Policies" },
-    { href: "/audit", label: "Audit" },
-    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users" }] : []),
-    { href: "/settings", label: "Settings" },
+    { href: "/", label: "Overview", icon: "overview" },
+    { href: "/agents", label: "Agents", icon: "agents" },
+    { href: "/approvals", label: "Approvals", icon: "approvals", badge: "pending" },
+    { href: "/cohorts", label: "Cohorts", icon: "cohorts" },
+    { href: "/policies", label: "Policies", icon: "policies" },
+    { href: "/audit", label: "Audit", icon: "audit" },
+    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const] : []),
+    { href: "/settings", label: "Settings", icon: "settings" },
   ];
   return (
     <Providers>
       <div className="flex min-h-screen flex-col md:flex-row">
         <Nav items={items} user={{ name: p.name, email: p.email, role: p.role }} />
-        <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
+        <main className="min-w-0 flex-1">
+          <div className="mx-auto max-w-7xl px-4 py-6 md:px-8 md:py-8">{children}</div>
+        </main>
       </div>
     </Providers>
   );

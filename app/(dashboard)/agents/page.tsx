@@ -1,5 +1,9 @@
 import Link from "next/link";
-import { Badge, ButtonLink, Card, Empty, inputClass, PageHeader, statusTone, Table, Td, Button } from "@/components/ui/primitives.tsx";
+import { Badge, riskTone, StatusBadge } from "@/components/ui/badge.tsx";
+import { Button, ButtonLink } from "@/components/ui/button.tsx";
+import { inputClass } from "@/components/ui/field.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { Empty, Table, Td } from "@/components/ui/table.tsx";
 import { listAgents, listAgentsSchema } from "@/lib/agents/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
@@ -13,6 +17,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const parsed = listAgentsSchema.safeParse({ q: sp.q || undefined, cohort: sp.cohort || undefined });
   const filter = parsed.success ? parsed.data : {};
   const [agents, cohorts] = await Promise.all([listAgents(filter), listCohorts()]);
+  const filtered = Boolean(filter.q || filter.cohort);
   return (
     <>
       <PageHeader
@@ -20,9 +25,9 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
         subtitle="Every agent, its cohort and the person accountable for it."
         actions={can(p.role, "agents:write") ? <ButtonLink href="/agents/new">Register agent</ButtonLink> : null}
       />
-      <Card>
-        <form className="mb-4 flex flex-wrap gap-2" role="search">
-          <input name="q" defaultValue={filter.q ?? ""} placeholder="Search name, description, owner" aria-label="Search agents" className={`${inputClass} max-w-xs`} />
+      <Panel flush>
+        <form role="search" aria-label="Filter agents" className="flex flex-wrap items-center gap-2 border-b border-slate-200 p-3 dark:border-slate-800">
+          <input type="search" name="q" defaultValue={filter.q ?? ""} placeholder="Search name, description, owner…" aria-label="Search agents" className={`${inputClass} max-w-xs`} />
           <select name="cohort" defaultValue={filter.cohort ?? ""} aria-label="Cohort" className={`${inputClass} max-w-[12rem]`}>
             <option value="">All cohorts</option>
             {cohorts.map((c) => (
@@ -31,25 +36,35 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               </option>
             ))}
           </select>
-          <Button type="submit" variant="secondary">Filter</Button>
+          <Button type="submit" variant="secondary">
+            Filter
+          </Button>
+          {filtered && (
+            <Link href="/agents" className="text-sm text-slate-500 hover:text-slate-800 dark:hover:text-slate-200">
+              Clear
+            </Link>
+          )}
+          <span className="ml-auto text-xs text-slate-500" aria-live="polite">
+            {agents.length} {agents.length === 1 ? "agent" : "agents"}
+          </span>
         </form>
-        <Table head={["Name", "Cohort", "Owner", "Risk", "Status"]} empty={agents.length === 0 ? <Empty>No agents match.</Empty> : null}>
+        <Table label="Agents" head={["Name", "Cohort", "Owner", "Risk tier", "Status"]} empty={agents.length === 0 ? <Empty>{filtered ? "No agents match these filters." : "No agents yet."}</Empty> : null}>
           {agents.map((a) => (
-            <tr key={a.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/50">
+            <tr key={a.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
               <Td>
-                <Link href={`/agents/${a.id}`} className="font-medium text-brand-600 hover:underline">
+                <Link href={`/agents/${a.id}`} className="link">
                   {a.name}
                 </Link>
-                <div className="max-w-md truncate text-xs text-slate-500">{a.description}</div>
+                {a.description && <div className="max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{a.description}</div>}
               </Td>
               <Td>{a.cohort}</Td>
-              <Td>{a.owner}</Td>
-              <Td><Badge tone={a.riskTier === "high" ? "red" : a.riskTier === "medium" ? "amber" : "gray"}>{a.riskTier}</Badge></Td>
-              <Td><Badge tone={statusTone(a.status)}>{a.status}</Badge></Td>
+              <Td className="text-slate-700 dark:text-slate-300">{a.owner}</Td>
+              <Td><Badge tone={riskTone(a.riskTier)}>{a.riskTier}</Badge></Td>
+              <Td><StatusBadge status={a.status} /></Td>
             </tr>
           ))}
         </Table>
-      </Card>
+      </Panel>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { ApprovalQueue } from "@/components/approval-queue.tsx";
-import { PageHeader } from "@/components/ui/primitives.tsx";
+import { PageHeader } from "@/components/ui/panel.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { requirePrincipal } from "../../session.ts";

@@ -1,62 +1,98 @@
 import Link from "next/link";
+import { AuditFeed } from "@/components/audit-feed.tsx";
 import { VerifyChain } from "@/components/audit-tools.tsx";
-import { Badge, Button, Card, Empty, ErrorText, inputClass, PageHeader, Table, Td, Time } from "@/components/ui/primitives.tsx";
+import { Button } from "@/components/ui/button.tsx";
+import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { listAgents } from "@/lib/agents/index.ts";
 import { auditQuerySchema, listAuditEvents } from "@/lib/audit/index.ts";
+import { listCohorts } from "@/lib/cohorts/index.ts";
+import { actorLabels } from "../actor-labels.ts";
 
 export const metadata = { title: "Audit" };
 
 const FILTERS = ["kind", "actor", "agent", "cohort", "q", "from", "to"] as const;
+const KINDS = [
+  "action.*", "action.decided", "action.approved", "action.rejected", "action.expired", "action.result_reported", "action.flagged",
+  "agent.*", "agent.registered", "agent.updated", "agent.halted", "agent.resumed", "agent_key.*", "agent_key.created", "agent_key.revoked",
+  "approval.*", "cohort.*", "cohort.halted", "cohort.resumed", "global.*", "policy.*", "user.*", "user.created", "user.role_changed", "user.updated",
+  "auth.*", "auth.login", "auth.login_failed", "token.*", "webhook.*",
+];
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+/** datetime-local inputs have no zone; the log is shown in UTC, so that is what they mean. */
+const asUtc = (v: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) ? `${v}Z` : v);
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
-  const raw = Object.fromEntries(Object.entries(sp).filter(([k, v]) => (FILTERS as readonly string[]).includes(k) || k === "cursor" ? Boolean(v) : false));
+  const raw: Record<string, string> = {};
+  for (const k of FILTERS) {
+    const v = sp[k];
+    if (typeof v === "string" && v.trim()) raw[k] = k === "from" || k === "to" ? asUtc(v.trim()) : v.trim();
+  }
   const parsed = auditQuerySchema.safeParse({ ...raw, limit: 50 });
-  const page = parsed.success ? await listAuditEvents(parsed.data) : { events: [], nextCursor: null };
-  const filterQs = new URLSearchParams(Object.entries(raw).filter(([k]) => k !== "cursor") as [string, string][]);
-  const next = page.nextCursor ? `/audit?${new URLSearchParams({ ...Object.fromEntries(filterQs), cursor: page.nextCursor })}` : null;
+  const [first, labels, agents, cohorts] = await Promise.all([
+    parsed.success ? listAuditEvents(parsed.data) : { events: [], nextCursor: null },
+    actorLabels(),
+    listAgents(),
+    listCohorts(),
+  ]);
+  const exportHref = (format: string) => `/api/audit/export?${new URLSearchParams({ ...raw, format })}`;
+  const value = (k: string) => (typeof sp[k] === "string" ? sp[k] : "");
+  const filtered = Object.keys(raw).length > 0;
   return (
     <>
       <PageHeader title="Audit log" subtitle="Every decision and every change, hash-chained; the database refuses edits." actions={<VerifyChain />} />
-      <Card>
-        <form className="mb-4 grid gap-2 sm:grid-cols-4 lg:grid-cols-8" role="search">
-          <input name="kind" placeholder="kind, e.g. agent.*" defaultValue={sp.kind} aria-label="Kind" className={inputClass} />
-          <input name="actor" placeholder="actor, e.g. user:usr_…" defaultValue={sp.actor} aria-label="Actor" className={inputClass} />
-          <input name="agent" placeholder="agent id" defaultValue={sp.agent} aria-label="Agent" className={inputClass} />
-          <input name="cohort" placeholder="cohort" defaultValue={sp.cohort} aria-label="Cohort" className={inputClass} />
-          <input name="q" placeholder="subject contains" defaultValue={sp.q} aria-label="Subject" className={inputClass} />
-          <input name="from" type="datetime-local" defaultValue={sp.from} aria-label="From" className={inputClass} />
-          <input name="to" type="datetime-local" defaultValue={sp.to} aria-label="To" className={inputClass} />
-          <Button type="submit" variant="secondary">Filter</Button>
+      <Panel flush>
+        <form role="search" aria-label="Filter audit events" className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800">
+          <Field label="Kind" hint="Exact, or a family like agent.*">
+            <input name="kind" list="audit-kinds" defaultValue={value("kind")} placeholder="any" autoComplete="off" className={inputClass} />
+            <datalist id="audit-kinds">{KINDS.map((k) => <option key={k} value={k} />)}</datalist>
+          </Field>
+          <Field label="Actor" hint="user:…, agent:… or system">
+            <input name="actor" list="audit-actors" defaultValue={value("actor")} placeholder="anyone" autoComplete="off" className={inputClass} />
+            <datalist id="audit-actors">
+              {Object.entries(labels).map(([id, name]) => <option key={id} value={id} label={name} />)}
+            </datalist>
+          </Field>
+          <Field label="Agent">
+            <select name="agent" defaultValue={value("agent")} className={inputClass}>
+              <option value="">All agents</option>
+              {agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            </select>
+          </Field>
+          <Field label="Cohort">
+            <select name="cohort" defaultValue={value("cohort")} className={inputClass}>
+              <option value="">All cohorts</option>
+              {cohorts.map((c) => <option key={c.id} value={c.name}>{c.name}</option>)}
+            </select>
+          </Field>
+          <Field label="Subject contains">
+            <input name="q" defaultValue={value("q")} placeholder="e.g. agt_ or user:" className={inputClass} />
+          </Field>
+          <Field label="From (UTC)">
+            <input name="from" type="datetime-local" defaultValue={value("from")} className={inputClass} />
+          </Field>
+          <Field label="To (UTC)">
+            <input name="to" type="datetime-local" defaultValue={value("to")} className={inputClass} />
+          </Field>
+          <div className="flex items-end gap-2 pb-0.5">
+            <Button type="submit">Apply filters</Button>
+            {filtered && <Link href="/audit" className="px-2 text-sm text-slate-500 hover:text-slate-800 dark:hover:text-slate-200">Clear</Link>}
+          </div>
         </form>
-        {!parsed.success && <ErrorText error={parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")} />}
-        <div className="mb-3 flex gap-3 text-sm">
-          <span className="text-slate-500">Export the filtered log:</span>
-          <a className="text-brand-600 hover:underline" href={`/api/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQs), format: "jsonl" })}`}>JSONL</a>
-          <a className="text-brand-600 hover:underline" href={`/api/audit/export?${new URLSearchParams({ ...Object.fromEntries(filterQs), format: "csv" })}`}>CSV</a>
+        <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 px-4 py-2 text-sm dark:border-slate-800">
+          <span className="text-slate-500 dark:text-slate-400">{filtered ? "Export these events:" : "Export the whole log:"}</span>
+          <a className="link" href={exportHref("jsonl")} download>JSONL</a>
+          <a className="link" href={exportHref("csv")} download>CSV</a>
         </div>
-        <Table head={["Seq", "When", "Actor", "Kind", "Subject", "Data"]} empty={page.events.length === 0 ? <Empty>No events match.</Empty> : null}>
-          {page.events.map((e) => (
-            <tr key={e.seq} data-testid="audit-row">
-              <Td mono>{e.seq}</Td>
-              <Td><Time iso={e.at} /></Td>
-              <Td mono>{e.actor}</Td>
-              <Td><Badge tone="blue">{e.kind}</Badge></Td>
-              <Td mono>{e.agentId ? <Link className="text-brand-600 hover:underline" href={`/agents/${e.agentId}`}>{e.subject}</Link> : e.subject}</Td>
-              <Td>
-                <details>
-                  <summary className="cursor-pointer text-xs text-slate-500">data</summary>
-                  <pre className="mt-1 max-w-xl overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-950">{JSON.stringify(e.data, null, 2)}</pre>
-                </details>
-              </Td>
-            </tr>
-          ))}
-        </Table>
-        {next && (
-          <div className="mt-4 text-center">
-            <Link href={next} className="text-sm font-medium text-brand-600 hover:underline">Older events →</Link>
+        {parsed.success ? (
+          <AuditFeed filter={raw} first={first} labels={labels} label="Audit events" />
+        ) : (
+          <div className="p-4">
+            <ErrorText error={parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")} />
           </div>
         )}
-      </Card>
+      </Panel>
     </>
   );
 }

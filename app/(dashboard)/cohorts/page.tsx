@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { HaltControl } from "@/components/halt-control.tsx";
-import { Badge, Card, PageHeader, statusTone } from "@/components/ui/primitives.tsx";
+import { StatusBadge } from "@/components/ui/badge.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { Empty } from "@/components/ui/table.tsx";
 import { globalHaltState, listAgents } from "@/lib/agents/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
@@ -12,6 +14,7 @@ export default async function CohortsPage() {
   const p = await requirePrincipal();
   const [cohorts, agents, global] = await Promise.all([listCohorts(), listAgents(), globalHaltState()]);
   const globallyHalted = Boolean(global?.haltedAt);
+  const canHalt = can(p.role, "agents:halt") && !globallyHalted;
   return (
     <>
       <PageHeader
@@ -19,34 +22,50 @@ export default async function CohortsPage() {
         subtitle="Groups of agents that are halted and resumed together."
         actions={can(p.role, "halt:global") ? <HaltControl path="/api" halted={globallyHalted} what="everything" /> : null}
       />
-      {globallyHalted && <p className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-500/10 dark:text-red-300">Everything is halted: {global?.haltReason}</p>}
-      <div className="grid gap-4 lg:grid-cols-2">
-        {cohorts.map((c) => (
-          <Card
-            key={c.id}
-            title={
-              <span className="flex items-center gap-2" data-testid={`cohort-${c.name}`}>
-                {c.name} <Badge tone={statusTone(c.status)}>{c.status}</Badge>
-              </span>
-            }
-            actions={can(p.role, "agents:halt") && !globallyHalted ? <HaltControl path={`/api/cohorts/${encodeURIComponent(c.name)}`} halted={c.status === "halted"} what={`cohort ${c.name}`} /> : null}
-          >
-            {c.status === "halted" && <p className="mb-3 text-sm text-red-700 dark:text-red-300">Halted: {c.haltReason}</p>}
-            <p className="mb-2 text-xs text-slate-500">{c.agents} agents{c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}</p>
-            <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
-              {agents
-                .filter((a) => a.cohort === c.name)
-                .map((a) => (
-                  <li key={a.id} className="flex items-center justify-between py-1.5">
-                    <Link href={`/agents/${a.id}`} className="text-brand-600 hover:underline">{a.name}</Link>
-                    <span className="flex items-center gap-2 text-xs text-slate-500">
-                      {a.owner} <Badge tone={statusTone(a.status)}>{a.status}</Badge>
+      {globallyHalted && (
+        <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+          <strong className="font-semibold">Everything is halted:</strong> {global?.haltReason}
+        </p>
+      )}
+      {cohorts.length === 0 && (
+        <Panel>
+          <Empty>No cohorts yet: registering an agent creates its cohort.</Empty>
+        </Panel>
+      )}
+      <div className="grid items-start gap-4 lg:grid-cols-2">
+        {cohorts.map((c) => {
+          const members = agents.filter((a) => a.cohort === c.name);
+          return (
+            <Panel
+              key={c.id}
+              flush
+              title={
+                <span className="flex items-center gap-2" data-testid={`cohort-${c.name}`}>
+                  {c.name} <StatusBadge status={c.status} />
+                </span>
+              }
+              description={`${c.agents} ${c.agents === 1 ? "agent" : "agents"}${c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}`}
+              actions={canHalt ? <HaltControl path={`/api/cohorts/${encodeURIComponent(c.name)}`} halted={c.status === "halted"} what={`cohort ${c.name}`} prominent={false} /> : null}
+            >
+              {c.status === "halted" && (
+                <p className="border-b border-red-100 bg-red-50/60 px-4 py-2 text-sm text-red-700 dark:border-red-500/20 dark:bg-red-500/5 dark:text-red-300">Halted: {c.haltReason}</p>
+              )}
+              <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
+                {members.map((a) => (
+                  <li key={a.id} className="flex items-center justify-between gap-3 px-4 py-2">
+                    <Link href={`/agents/${a.id}`} className="link truncate">
+                      {a.name}
+                    </Link>
+                    <span className="flex min-w-0 items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+                      <span className="truncate">{a.owner}</span> <StatusBadge status={a.status} />
                     </span>
                   </li>
                 ))}
-            </ul>
-          </Card>
-        ))}
+                {members.length === 0 && <li className="px-4 py-3 text-slate-500">No agents in this cohort.</li>}
+              </ul>
+            </Panel>
+          );
+        })}
       </div>
     </>
   );

@@ -1,5 +1,9 @@
 import Link from "next/link";
-import { Badge, ButtonLink, Card, Empty, PageHeader, Table, Td, Time } from "@/components/ui/primitives.tsx";
+import { Badge } from "@/components/ui/badge.tsx";
+import { ButtonLink } from "@/components/ui/button.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { Empty, Table, Td } from "@/components/ui/table.tsx";
+import { Time } from "@/components/ui/time.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { listPolicies } from "@/lib/policies/index.ts";
 import { requirePrincipal } from "../../session.ts";
@@ -14,12 +18,12 @@ export default async function PoliciesPage() {
   return (
     <>
       <PageHeader title="Policies" subtitle="CEL conditions that allow, deny or ask a human before an agent acts, and flag surprises after." actions={can(p.role, "policies:write") ? <ButtonLink href="/policies/new">New policy</ButtonLink> : null} />
-      <Card>
+      <Panel>
         <Table head={["Policy", "Stage", "Effect", "Mode", "Targets", "Version", "Status"]} empty={policies.length === 0 ? <Empty>No policies yet: every action is allowed.</Empty> : null}>
           {policies.map((x) => (
             <tr key={x.id}>
               <Td>
-                <Link href={`/policies/${x.id}`} className="font-medium text-brand-600 hover:underline">{x.name}</Link>
+                <Link href={`/policies/${x.id}`} className="link">{x.name}</Link>
                 <div className="font-mono text-xs text-slate-500">{x.condition}</div>
               </Td>
               <Td>{x.stage}</Td>
@@ -31,7 +35,7 @@ export default async function PoliciesPage() {
             </tr>
           ))}
         </Table>
-      </Card>
+      </Panel>
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Card, PageHeader } from "@/components/ui/primitives.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { CreateUserForm, UsersTable } from "@/components/users-admin.tsx";
 import { listUsers } from "@/lib/users/index.ts";
 import { requirePermission } from "../../session.ts";
@@ -11,9 +11,13 @@ export default async function UsersPage() {
   return (
     <>
       <PageHeader title="Users" subtitle="Who can see, operate, approve and administer Warden." />
-      <div className="grid gap-6 xl:grid-cols-3">
-        <Card title="People" className="xl:col-span-2"><UsersTable users={users} selfId={p.userId} /></Card>
-        <Card title="Add a user"><CreateUserForm /></Card>
+      <div className="grid items-start gap-6 xl:grid-cols-3">
+        <Panel title="People" description={`${users.length} accounts`} className="xl:col-span-2" flush>
+          <UsersTable users={users} selfId={p.userId} />
+        </Panel>
+        <Panel title="Add a user">
+          <CreateUserForm />
+        </Panel>
       </div>
     </>
   );

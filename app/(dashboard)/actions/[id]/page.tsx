@@ -1,7 +1,10 @@
 import Link from "next/link";
 import { ChangeSummary } from "@/components/approval-queue.tsx";
 import { Reasons } from "@/components/reasons.tsx";
-import { Badge, Card, PageHeader, statusTone, Table, Td, Time } from "@/components/ui/primitives.tsx";
+import { Badge, statusTone } from "@/components/ui/badge.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { Table, Td } from "@/components/ui/table.tsx";
+import { Time } from "@/components/ui/time.tsx";
 import { getAction } from "@/lib/decisions/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
 
@@ -18,25 +21,25 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
     <>
       <PageHeader
         title={<span className="flex items-center gap-3 font-mono text-xl">{a.action} <Badge tone={statusTone(a.status)}>{a.status}</Badge></span>}
-        subtitle={<>by <Link className="text-brand-600 hover:underline" href={`/agents/${a.agentId}`}>{a.agentName}</Link> ({a.cohort}) · {a.resource || "no resource"} · <Time iso={a.createdAt} /></>}
+        subtitle={<>by <Link className="link" href={`/agents/${a.agentId}`}>{a.agentName}</Link> ({a.cohort}) · {a.resource || "no resource"} · <Time iso={a.createdAt} /></>}
       />
       <div className="grid gap-6 xl:grid-cols-2">
-        <Card title="Request">
+        <Panel title="Request">
           <ChangeSummary input={a.input as Record<string, unknown>} />
           <div className="mt-2 space-y-2 text-sm">
             <div>Input {json(a.input)}</div>
             <div>Context {json(a.context)}</div>
             {a.idempotencyKey && <p className="text-xs text-slate-500">Idempotency key <code>{a.idempotencyKey}</code></p>}
           </div>
-        </Card>
-        <Card title="Decision">
+        </Panel>
+        <Panel title="Decision">
           <div className="space-y-3 text-sm" data-testid="action-decision">
             <p>Decision <Badge tone={statusTone(a.decision)}>{a.decision}</Badge>{a.decidedAt && <> at <Time iso={a.decidedAt} /></>}{a.quorum ? ` · quorum ${a.quorum}` : ""}{a.expiresAt && a.status === "pending" ? <> · expires <Time iso={a.expiresAt} /></> : null}</p>
             <Reasons reasons={a.reasons} shadow={a.shadow} />
             <details className="text-xs"><summary className="cursor-pointer text-slate-500">Policy versions evaluated</summary>{json(a.policyVersions)}</details>
           </div>
-        </Card>
-        <Card title="Result">
+        </Panel>
+        <Panel title="Result">
           {a.result ? (
             <div className="space-y-2 text-sm">
               <p><Badge tone={statusTone(a.result.status)}>{a.result.status}</Badge> at <Time iso={a.result.at} /></p>
@@ -47,8 +50,8 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
           ) : (
             <p className="text-sm text-slate-500">No result reported{a.decision === "allow" ? " yet" : ": the action was not allowed"}.</p>
           )}
-        </Card>
-        <Card title="Audit events">
+        </Panel>
+        <Panel title="Audit events">
           <Table head={["Seq", "When", "Actor", "Kind"]}>
             {a.events.map((e) => (
               <tr key={e.seq} data-testid="action-audit-row">
@@ -59,7 +62,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
               </tr>
             ))}
           </Table>
-        </Card>
+        </Panel>
       </div>
     </>
   );

@@ -1,15 +1,20 @@
 import Link from "next/link";
-import { EditAgentForm } from "@/components/agent-form.tsx";
 import { AgentKeys } from "@/components/agent-keys.tsx";
+import { AgentProfile } from "@/components/agent-profile.tsx";
+import { AuditFeed } from "@/components/audit-feed.tsx";
 import { HaltControl } from "@/components/halt-control.tsx";
 import { Reasons } from "@/components/reasons.tsx";
-import { Badge, Card, PageHeader, statusTone, Table, Td, Time } from "@/components/ui/primitives.tsx";
+import { StatusBadge } from "@/components/ui/badge.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
+import { Empty, Table, Td } from "@/components/ui/table.tsx";
+import { Time } from "@/components/ui/time.tsx";
 import { getAgent } from "@/lib/agents/index.ts";
 import { listAuditEvents } from "@/lib/audit/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { listActions } from "@/lib/decisions/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
+import { actorLabels } from "../../actor-labels.ts";
 
 export const metadata = { title: "Agent" };
 
@@ -17,70 +22,53 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const p = await requirePrincipal();
   const { id } = await params;
   const agent = await orNotFound(getAgent(id));
-  const [actions, history, cohorts] = await Promise.all([listActions({ agent: id, limit: 50 }), listAuditEvents({ agent: id, limit: 50 }), listCohorts()]);
+  const [actions, history, cohorts, labels] = await Promise.all([listActions({ agent: id, limit: 25 }), listAuditEvents({ agent: id, limit: 20 }), listCohorts(), actorLabels()]);
   const canWrite = can(p.role, "agents:write");
+  // A cohort or global halt is lifted where it was pulled, not from one agent's page.
+  const ownSwitch = can(p.role, "agents:halt") && agent.haltedBy !== "cohort" && agent.haltedBy !== "global";
   return (
     <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500 dark:text-slate-400">
+        <Link href="/agents" className="hover:text-slate-800 dark:hover:text-slate-200">Agents</Link> <span aria-hidden>/</span> {agent.cohort}
+      </nav>
       <PageHeader
         title={
-          <span className="flex items-center gap-3">
-            {agent.name} <Badge tone={statusTone(agent.status)}>{agent.status}</Badge>
+          <span className="flex flex-wrap items-center gap-3">
+            <span className="font-mono">{agent.name}</span> <StatusBadge status={agent.status} />
           </span>
         }
-        subtitle={agent.description}
-        actions={can(p.role, "agents:halt") && agent.haltedBy !== "cohort" && agent.haltedBy !== "global" ? <HaltControl path={`/api/agents/${agent.id}`} halted={agent.status === "halted"} what="this agent" /> : null}
+        subtitle={agent.description || "No description."}
+        actions={ownSwitch ? <HaltControl path={`/api/agents/${agent.id}`} halted={agent.status === "halted"} what="this agent" /> : null}
       />
       {agent.status === "halted" && (
-        <p className="mb-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-500/10 dark:text-red-300">
-          Halted ({agent.haltedBy}): {agent.haltReason}
+        <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+          <strong className="font-semibold">Halted {agent.haltedBy === "agent" ? "" : `(${agent.haltedBy})`}:</strong> {agent.haltReason}. Every action it asks for is denied until it is resumed.
         </p>
       )}
-      <div className="grid gap-6 xl:grid-cols-3">
-        <Card title="Accountability" className="xl:col-span-1" actions={canWrite ? <EditAgentForm id={agent.id} cohorts={cohorts.map((c) => c.name)} initial={{ description: agent.description, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier }} /> : null}>
-          <dl className="grid grid-cols-3 gap-y-2 text-sm">
-            <dt className="text-slate-500">Owner</dt>
-            <dd className="col-span-2 font-medium" data-testid="agent-owner">{agent.owner}</dd>
-            <dt className="text-slate-500">Cohort</dt>
-            <dd className="col-span-2"><Link className="text-brand-600 hover:underline" href="/cohorts">{agent.cohort}</Link></dd>
-            <dt className="text-slate-500">Risk tier</dt>
-            <dd className="col-span-2">{agent.riskTier}</dd>
-            <dt className="text-slate-500">Registered</dt>
-            <dd className="col-span-2"><Time iso={agent.createdAt} /> {agent.createdBy ? `by ${agent.createdBy.email}` : "by the system"}</dd>
-            <dt className="text-slate-500">Agent id</dt>
-            <dd className="col-span-2 font-mono text-xs">{agent.id}</dd>
-          </dl>
-        </Card>
-        <Card title="Keys" className="xl:col-span-2">
+      <div className="grid gap-6 xl:grid-cols-5">
+        <div className="xl:col-span-2">
+          <AgentProfile agent={agent} cohorts={cohorts.map((c) => c.name)} canWrite={canWrite} />
+        </div>
+        <Panel title="Keys" description="Agents authenticate with these. Rotate, then revoke the old key once the agent uses the new one." className="xl:col-span-3" flush>
           <AgentKeys agentId={agent.id} keys={agent.keys} canWrite={canWrite} />
-        </Card>
-        <Card title="Actions" className="xl:col-span-3">
-          <Table head={["When", "Action", "Resource", "Decision", "Why", "Result"]}>
+        </Panel>
+        <Panel title="Recent actions" className="xl:col-span-5" flush>
+          <Table label="Recent actions" head={["When (UTC)", "Action", "Resource", "Decision", "Why", "Result"]} empty={actions.actions.length === 0 ? <Empty>This agent has not asked for anything yet.</Empty> : null}>
             {actions.actions.map((a) => (
-              <tr key={a.id} data-testid="action-row">
+              <tr key={a.id} data-testid="action-row" className="align-top">
                 <Td><Time iso={a.createdAt} /></Td>
-                <Td mono><Link className="text-brand-600 hover:underline" href={`/actions/${a.id}`}>{a.action}</Link></Td>
+                <Td mono><Link className="link" href={`/actions/${a.id}`}>{a.action}</Link></Td>
                 <Td mono>{a.resource}</Td>
-                <Td><Badge tone={statusTone(a.status)}>{a.status}</Badge></Td>
+                <Td><StatusBadge status={a.status} /></Td>
                 <Td><Reasons reasons={a.reasons} shadow={a.shadow} /></Td>
-                <Td>{a.result ? <Badge tone={statusTone(a.result.status)}>{a.result.status}</Badge> : <span className="text-slate-400">—</span>}</Td>
+                <Td>{a.result ? <StatusBadge status={a.result.status} /> : <span className="text-slate-400">—</span>}</Td>
               </tr>
             ))}
           </Table>
-          {actions.actions.length === 0 && <p className="py-6 text-center text-sm text-slate-500">This agent has not asked for anything yet.</p>}
-        </Card>
-        <Card title="History" className="xl:col-span-3">
-          <Table head={["Seq", "When", "Actor", "Event", "Details"]}>
-            {history.events.map((e) => (
-              <tr key={e.seq}>
-                <Td mono>{e.seq}</Td>
-                <Td><Time iso={e.at} /></Td>
-                <Td mono>{e.actor}</Td>
-                <Td><Badge tone="blue">{e.kind}</Badge></Td>
-                <Td mono className="max-w-xl truncate">{JSON.stringify(e.data)}</Td>
-              </tr>
-            ))}
-          </Table>
-        </Card>
+        </Panel>
+        <Panel title="History" description="Audit events about this agent." className="xl:col-span-5" flush actions={<Link className="link text-sm" href={`/audit?agent=${agent.id}`}>Open in audit log</Link>}>
+          <AuditFeed filter={{ agent: agent.id }} first={history} labels={labels} pageSize={20} label="Agent history" />
+        </Panel>
       </div>
     </>
   );

@@ -1,5 +1,6 @@
 import { PolicyEditor, PolicyToggle } from "@/components/policy-editor.tsx";
-import { Badge, Card, PageHeader } from "@/components/ui/primitives.tsx";
+import { Badge } from "@/components/ui/badge.tsx";
+import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { VersionHistory } from "@/components/version-diff.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { getPolicy } from "@/lib/policies/index.ts";
@@ -22,9 +23,9 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
         actions={canWrite ? <PolicyToggle id={policy.id} enabled={enabled} /> : null}
       />
       <PolicyEditor key={version} policyId={policy.id} canWrite={canWrite} initial={draft} />
-      <Card title="Versions" className="mt-6">
+      <Panel title="Versions" className="mt-6">
         <VersionHistory versions={versions ?? []} />
-      </Card>
+      </Panel>
     </>
   );
 }

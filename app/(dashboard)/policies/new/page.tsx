@@ -1,5 +1,5 @@
 import { PolicyEditor } from "@/components/policy-editor.tsx";
-import { PageHeader } from "@/components/ui/primitives.tsx";
+import { PageHeader } from "@/components/ui/panel.tsx";
 import { requirePermission } from "../../../session.ts";
 
 export const metadata = { title: "New policy" };

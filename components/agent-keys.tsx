@@ -10,6 +10,7 @@ import { OneTimeSecret } from "./ui/one-time-secret.tsx";
 import { Table, Td } from "./ui/table.tsx";
 import { Time } from "./ui/time.tsx";
 import { useApiMutation } from "./use-api-mutation.ts";
+import { ConfirmRevokeRow } from "./ui/confirm-row.tsx";
 
 /** An agent's keys: rotate (a new key, shown once) and revoke with a confirm step. */
 export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: AgentKeyView[]; canWrite: boolean }) {
@@ -58,23 +59,9 @@ export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: 
               </Td>
             </tr>
             {confirm === k.id && (
-              <tr className="bg-red-50/70 dark:bg-red-500/5">
-                <td colSpan={5} className="px-4 py-3">
-                  <div className="flex flex-wrap items-center justify-end gap-3">
-                    <span className="mr-auto text-sm text-red-800 dark:text-red-200">
-                      Revoke <code className="font-mono text-xs">{k.prefix}…</code>? An agent still using it gets 401 from its next call.
-                    </span>
-                    <span className="flex gap-2">
-                      <Button variant="danger" onClick={() => revoke.mutate(k.id)} disabled={revoke.isPending}>
-                        Confirm revoke
-                      </Button>
-                      <Button variant="ghost" onClick={() => setConfirm(null)}>
-                        Cancel
-                      </Button>
-                    </span>
-                  </div>
-                </td>
-              </tr>
+              <ConfirmRevokeRow colSpan={5} busy={revoke.isPending} onConfirm={() => revoke.mutate(k.id)} onCancel={() => setConfirm(null)}>
+                Revoke <code className="font-mono text-xs">{k.prefix}…</code>? An agent still using it gets 401 from its next call.
+              </ConfirmRevokeRow>
             )}
           </Fragment>
         ))}

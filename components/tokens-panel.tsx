@@ -11,6 +11,7 @@ import { Empty, Table, Td } from "./ui/table.tsx";
 import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
+import { ConfirmRevokeRow } from "./ui/confirm-row.tsx";
 
 /** The signed-in user's API tokens: create (admins; shown once) and revoke with a confirm step. */
 export function TokensPanel({ tokens, canCreate }: { tokens: TokenView[]; canCreate: boolean }) {
@@ -56,21 +57,9 @@ export function TokensPanel({ tokens, canCreate }: { tokens: TokenView[]; canCre
               </Td>
             </tr>
             {confirm === t.id && (
-              <tr className="bg-red-50/70 dark:bg-red-500/5">
-                <td colSpan={8} className="px-4 py-3">
-                  <div className="flex flex-wrap items-center justify-end gap-3">
-                    <span className="mr-auto text-sm text-red-800 dark:text-red-200">Revoke “{t.name}”? Scripts using it get 401 from their next call.</span>
-                    <span className="flex gap-2">
-                      <Button variant="danger" onClick={() => revoke.mutate(t.id)} disabled={revoke.isPending}>
-                        Confirm revoke
-                      </Button>
-                      <Button variant="ghost" onClick={() => setConfirm(null)}>
-                        Cancel
-                      </Button>
-                    </span>
-                  </div>
-                </td>
-              </tr>
+              <ConfirmRevokeRow colSpan={8} busy={revoke.isPending} onConfirm={() => revoke.mutate(t.id)} onCancel={() => setConfirm(null)}>
+                Revoke “{t.name}”? Scripts using it get 401 from their next call.
+              </ConfirmRevokeRow>
             )}
           </Fragment>
         ))}

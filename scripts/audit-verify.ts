@@ -1,5 +1,6 @@
-// `npm run audit:verify`: walks the whole audit chain and exits 1 if anything was altered,
-// removed or reordered. Uses DATABASE_URL, or the embedded database in WARDEN_DATA_DIR.
+// `npm run audit:verify`: walks the whole audit chain from genesis and exits 1 if anything
+// was altered, removed or reordered (`-- --incremental`: only what arrived since the last
+// passing verification). Uses DATABASE_URL, or the embedded database in WARDEN_DATA_DIR.
 import { verifyAuditChain } from "../lib/audit/index.ts";
 import { connectDatabase } from "../lib/boot/connect.ts";
 import { readEnv } from "../lib/config/env.ts";
@@ -8,11 +9,13 @@ import { closeDb } from "../lib/db/index.ts";
 const db = await connectDatabase(readEnv());
 let code = 0;
 try {
-  const res = await verifyAuditChain();
+  const started = Date.now();
+  const res = await verifyAuditChain({ scope: process.argv.includes("--incremental") ? "incremental" : "full", actor: "system:cli" });
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`;
   if (res.ok) {
-    console.log(`audit chain OK: ${res.events} events in ${res.chains} chains, head ${res.head}`);
+    console.log(`audit chain OK (${res.scope}): ${res.events} events in ${res.chains} chains, head ${res.head} (${took})`);
   } else {
-    console.error(`audit chain BROKEN at seq ${res.firstBadSeq}: ${res.why} (${res.events} events read)`);
+    console.error(`audit chain BROKEN at seq ${res.firstBadSeq}: ${res.why} (${res.events} events read, ${took})`);
     code = 1;
   }
 } finally {

@@ -40,9 +40,11 @@ export async function waitForHead(run: SqlRunner): Promise<ChainHead> {
   return head;
 }
 
-/** Links the events into the held chain: each hash covers the event and the hash before it. */
-export function chainEvents(head: ChainHead, seqs: number[], inputs: AuditInput[]): AuditRecord[] {
-  const at = new Date();
+/**
+ * Links the events into the held chain: each hash covers the event and the hash before it.
+ * `at` is now, except for tools that write history (seed:volume, tests of retention).
+ */
+export function chainEvents(head: ChainHead, seqs: number[], inputs: AuditInput[], at: Date = new Date()): AuditRecord[] {
   let prevHash = head.hash;
   let chainSeq = Number(head.chain_seq);
   return inputs.map((input, i) => {

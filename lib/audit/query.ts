@@ -2,6 +2,14 @@ import { z } from "zod";
 import { pool } from "../db/index.ts";
 import type { HashedEvent } from "./hash.ts";
 
+// Position after an event in (at, seq) order: "<at in epoch ms>.<seq>".
+const CURSOR = /^\d{1,15}\.\d{1,19}$/;
+const cursorOf = (e: { at: string; seq: number }) => `${Date.parse(e.at)}.${e.seq}`;
+function cursorParams(cursor: string): [Date, string] {
+  const [ms, seq] = cursor.split(".");
+  return [new Date(Number(ms)), seq!];
+}
+
 export const auditFilterSchema = z.object({
   agent: z.string().max(64).optional(),
   cohort: z.string().max(64).optional(),
@@ -15,7 +23,7 @@ export const auditFilterSchema = z.object({
 });
 
 export const auditQuerySchema = auditFilterSchema.extend({
-  cursor: z.string().regex(/^\d+$/, "cursor is the nextCursor of a previous page").optional(),
+  cursor: z.string().regex(CURSOR, "cursor is the nextCursor of a previous page").optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
@@ -97,38 +105,45 @@ export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
   return where;
 }
 
-/** Newest first, keyset-paginated on seq: stable while new events keep arriving. */
+/**
+ * Newest first, keyset-paginated on (at, seq), the order every audit index ends with: a page
+ * is one index range scan, in the months the filter touches. Stable while events arrive.
+ */
 export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
   const params: unknown[] = [];
   const where = auditWhere(q, params);
   if (q.cursor) {
-    params.push(q.cursor);
-    where.push(`seq < $${params.length}::bigint`);
+    params.push(...cursorParams(q.cursor));
+    where.push(`(at, seq) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
   }
   params.push(q.limit + 1);
   const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-               ORDER BY seq DESC LIMIT $${params.length}`;
+               ORDER BY at DESC, seq DESC LIMIT $${params.length}`;
   const { rows } = await pool().query<AuditRow>(sql, params);
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toView);
-  return { events: page, nextCursor: more ? String(page[page.length - 1]!.seq) : null };
+  const last = page[page.length - 1];
+  return { events: page, nextCursor: more && last ? cursorOf(last) : null };
 }
 
 /** Every event matching the filter, oldest first, fetched in keyset batches for streaming. */
 export async function* iterateAuditEvents(f: AuditFilter, batch = 1000): AsyncGenerator<AuditEventView> {
-  let after = 0;
+  let after: [Date, number] | null = null;
   for (;;) {
     const params: unknown[] = [];
     const where = auditWhere(f, params);
-    params.push(after);
-    where.push(`seq > $${params.length}::bigint`);
+    if (after) {
+      params.push(...after);
+      where.push(`(at, seq) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+    }
     params.push(batch);
     const { rows } = await pool().query<AuditRow>(
-      `SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE ${where.join(" AND ")} ORDER BY seq ASC LIMIT $${params.length}`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY at ASC, seq ASC LIMIT $${params.length}`,
       params,
     );
     for (const r of rows) yield toView(r);
-    if (rows.length < batch) return;
-    after = Number(rows[rows.length - 1]!.seq);
+    const last = rows[rows.length - 1];
+    if (rows.length < batch || !last) return;
+    after = [last.at, Number(last.seq)];
   }
 }

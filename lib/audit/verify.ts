@@ -1,101 +1,183 @@
 import { createHash } from "node:crypto";
+import type pg from "pg";
 import { pool } from "../db/index.ts";
+import { newId } from "../ids.ts";
 import { AUDIT_CHAINS } from "./append.ts";
 import { eventHash, GENESIS_HASH } from "./hash.ts";
 import { hashedFields, type AuditRow } from "./query.ts";
 
-export type VerifyResult =
-  | { ok: true; events: number; head: string; chains: number; verifiedAt: string }
-  | { ok: false; firstBadSeq: number; why: string; events: number; verifiedAt: string };
+export type VerifyScope = "full" | "incremental";
 
+export type VerifyResult =
+  | { ok: true; scope: VerifyScope; events: number; head: string; chains: number; verifiedAt: string }
+  | { ok: false; scope: VerifyScope; firstBadSeq: number; why: string; events: number; verifiedAt: string };
+
+/** Where a chain was last proven intact: its position and the hash there. */
+export type Checkpoint = { chain: number; chainSeq: number; hash: string };
+
+export type LastVerification = {
+  at: string;
+  scope: VerifyScope;
+  ok: boolean;
+  events: number;
+  head: string | null;
+  firstBadSeq: number | null;
+  why: string | null;
+  actor: string;
+};
 
 type Problem = { seq: number; why: string };
+type Pruned = { from: number; to: number; lastHash: string };
 
 const BATCH = 5000;
 
-function recompute(r: AuditRow): string {
-  return eventHash(hashedFields(r));
-}
-
 /**
- * Walks every chain from its genesis and reports the earliest (lowest seq) event that was
- * altered, removed or reordered. Reads one consistent snapshot, so it can run under load.
+ * Walks every chain and reports the earliest (lowest seq) event that was altered, removed or
+ * reordered. Reads one consistent snapshot, so it can run under load.
+ *
+ * "full" starts each chain at genesis. "incremental" starts at the checkpoints of the last
+ * verification that passed, so at millions of events it reads only what arrived since; the
+ * prefix it skips was proven then (run a full one to re-prove it, e.g. `npm run audit:verify`).
+ * Runs of events removed by retention (audit_pruned_ranges) are gaps the chain may have: the
+ * event after one must link to the hash retention recorded.
+ *
+ * The outcome is recorded (audit_verifications) for the dashboard's badge.
  */
-export async function verifyAuditChain(): Promise<VerifyResult> {
+export async function verifyAuditChain({ scope = "full", actor = "system" }: { scope?: VerifyScope; actor?: string } = {}): Promise<VerifyResult> {
   const client = await pool().connect();
   const verifiedAt = new Date().toISOString();
+  let result: VerifyResult;
+  let checkpoints: Checkpoint[] = [];
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const heads = (
-      await client.query<{ chain: number; chain_seq: number; hash: string }>(
-        "SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY chain",
-      )
-    ).rows;
+    const heads = (await client.query<{ chain: number; chain_seq: number; hash: string }>("SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY chain")).rows;
+    const start = scope === "incremental" ? await lastCheckpoints(client) : new Map<number, Checkpoint>();
+    const pruned = await prunedRanges(client);
     let events = 0;
     const problems: Problem[] = [];
     for (const head of heads) {
-      let prev: AuditRow | undefined;
-      let expectedSeq = 1;
-      let problem: Problem | undefined;
-      const note = (p: Problem) => {
-        problems.push(p);
-        problem ??= p;
-      };
-      for (;;) {
-        const { rows } = await client.query<AuditRow>(
-          `SELECT seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash
-             FROM audit_events WHERE chain = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3`,
-          [head.chain, expectedSeq, BATCH],
-        );
-        for (const r of rows) {
-          events++;
-          const chainSeq = Number(r.chain_seq);
-          const seq = Number(r.seq);
-          const selfOk = recompute(r) === r.hash;
-          if (chainSeq !== expectedSeq) {
-            note({ seq, why: `chain ${head.chain}: event #${expectedSeq}${chainSeq - expectedSeq > 1 ? `–#${chainSeq - 1}` : ""} missing before seq ${seq}` });
-          } else if (!selfOk) {
-            note({ seq, why: `chain ${head.chain}: seq ${seq} does not match its hash (its contents were altered)` });
-          } else if (r.prev_hash !== (prev?.hash ?? GENESIS_HASH)) {
-            // This event is intact, so the one before it must have been rewritten.
-            note(
-              prev
-                ? { seq: Number(prev.seq), why: `chain ${head.chain}: seq ${prev.seq} was altered and re-hashed (seq ${seq} no longer links to it)` }
-                : { seq, why: `chain ${head.chain}: seq ${seq} should start the chain` },
-            );
-          } else if (prev && seq <= Number(prev.seq)) {
-            note({ seq, why: `chain ${head.chain}: seq ${seq} is out of order` });
-          }
-          prev = r;
-          expectedSeq = chainSeq + 1;
-        }
-        if (rows.length < BATCH) break;
+      const from = start.get(head.chain);
+      const walk = await walkChain(client, head.chain, from, pruned.get(head.chain) ?? []);
+      events += walk.events;
+      if (walk.problem) {
+        problems.push(walk.problem);
+        continue;
       }
-      if (!problem) {
-        const lastSeq = prev ? Number(prev.chain_seq) : 0;
-        const lastHash = prev?.hash ?? GENESIS_HASH;
-        if (Number(head.chain_seq) !== lastSeq || head.hash !== lastHash) {
-          const after = prev ? Number(prev.seq) : 0;
-          note({
-            seq: after + 1,
-            why: `chain ${head.chain}: its newest ${Number(head.chain_seq) - lastSeq} event(s) after seq ${after} are missing`,
-          });
-        }
+      if (Number(head.chain_seq) !== walk.lastChainSeq || head.hash !== walk.lastHash) {
+        problems.push({
+          seq: walk.lastSeq + 1,
+          why: `chain ${head.chain}: its newest ${Number(head.chain_seq) - walk.lastChainSeq} event(s) after seq ${walk.lastSeq} are missing`,
+        });
+        continue;
       }
+      checkpoints.push({ chain: head.chain, chainSeq: walk.lastChainSeq, hash: walk.lastHash });
     }
     await client.query("COMMIT");
-    if (heads.length !== AUDIT_CHAINS) {
-      return { ok: false, firstBadSeq: 0, why: `expected ${AUDIT_CHAINS} chain heads, found ${heads.length}`, events, verifiedAt };
-    }
     problems.sort((a, b) => a.seq - b.seq);
     const first = problems[0];
-    if (first) return { ok: false, firstBadSeq: first.seq, why: first.why, events, verifiedAt };
-    const head = createHash("sha256").update(heads.map((h) => h.hash).join("")).digest("hex");
-    return { ok: true, events, head, chains: heads.length, verifiedAt };
+    if (heads.length !== AUDIT_CHAINS) {
+      result = { ok: false, scope, firstBadSeq: 0, why: `expected ${AUDIT_CHAINS} chain heads, found ${heads.length}`, events, verifiedAt };
+    } else if (first) {
+      result = { ok: false, scope, firstBadSeq: first.seq, why: first.why, events, verifiedAt };
+    } else {
+      const head = createHash("sha256").update(heads.map((h) => h.hash).join("")).digest("hex");
+      result = { ok: true, scope, events, head, chains: heads.length, verifiedAt };
+    }
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw err;
   } finally {
     client.release();
   }
+  if (!result.ok) checkpoints = [];
+  await pool().query(
+    `INSERT INTO audit_verifications (id, at, scope, ok, events, head, first_bad_seq, why, checkpoints, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
+    [newId("ver"), verifiedAt, scope, result.ok, result.events, result.ok ? result.head : null, result.ok ? null : result.firstBadSeq, result.ok ? null : result.why, JSON.stringify(checkpoints), actor],
+  );
+  return result;
+}
+
+/** The last recorded verification, for the badge; null if the chain was never verified. */
+export async function lastVerification(): Promise<LastVerification | null> {
+  const { rows } = await pool().query<{ at: Date; scope: VerifyScope; ok: boolean; events: number; head: string | null; first_bad_seq: number | null; why: string | null; actor: string }>(
+    `SELECT at, scope, ok, events, head, first_bad_seq, why, actor FROM audit_verifications ORDER BY at DESC, id DESC LIMIT 1`,
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { at: r.at.toISOString(), scope: r.scope, ok: r.ok, events: Number(r.events), head: r.head, firstBadSeq: r.first_bad_seq === null ? null : Number(r.first_bad_seq), why: r.why, actor: r.actor };
+}
+
+async function lastCheckpoints(client: pg.PoolClient): Promise<Map<number, Checkpoint>> {
+  const { rows } = await client.query<{ checkpoints: Checkpoint[] }>(`SELECT checkpoints FROM audit_verifications WHERE ok ORDER BY at DESC, id DESC LIMIT 1`);
+  return new Map((rows[0]?.checkpoints ?? []).map((c) => [c.chain, c]));
+}
+
+async function prunedRanges(client: pg.PoolClient): Promise<Map<number, Pruned[]>> {
+  const { rows } = await client.query<{ chain: number; from_chain_seq: number; to_chain_seq: number; last_hash: string }>(
+    `SELECT chain, from_chain_seq, to_chain_seq, last_hash FROM audit_pruned_ranges ORDER BY chain, from_chain_seq`,
+  );
+  const byChain = new Map<number, Pruned[]>();
+  for (const r of rows) {
+    const list = byChain.get(r.chain) ?? [];
+    list.push({ from: Number(r.from_chain_seq), to: Number(r.to_chain_seq), lastHash: r.last_hash });
+    byChain.set(r.chain, list);
+  }
+  return byChain;
+}
+
+type Walk = { events: number; problem?: Problem; lastChainSeq: number; lastHash: string; lastSeq: number };
+
+async function walkChain(client: pg.PoolClient, chain: number, from: Checkpoint | undefined, pruned: Pruned[]): Promise<Walk> {
+  let expected = (from?.chainSeq ?? 0) + 1;
+  let prevHash = from?.hash ?? GENESIS_HASH;
+  let prev: AuditRow | undefined; // the event before, when it was read in this walk
+  let lastSeq = 0;
+  let events = 0;
+  let firstProblem: Problem | undefined;
+  // Retention removed events [from, to]: the next one links to the hash recorded for `to`.
+  const skipPruned = () => {
+    for (const p of pruned) {
+      if (p.from === expected) {
+        expected = p.to + 1;
+        prevHash = p.lastHash;
+        prev = undefined;
+      }
+    }
+  };
+  for (;;) {
+    skipPruned();
+    const { rows } = await client.query<AuditRow>(
+      `SELECT seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash
+         FROM audit_events WHERE chain = $1 AND chain_seq >= $2 ORDER BY chain_seq LIMIT $3`,
+      [chain, expected, BATCH],
+    );
+    for (const r of rows) {
+      skipPruned();
+      events++;
+      const chainSeq = Number(r.chain_seq);
+      const seq = Number(r.seq);
+      let problem: Problem | undefined;
+      if (chainSeq !== expected) {
+        problem = { seq, why: `chain ${chain}: event #${expected}${chainSeq - expected > 1 ? `–#${chainSeq - 1}` : ""} missing before seq ${seq}` };
+      } else if (eventHash(hashedFields(r)) !== r.hash) {
+        problem = { seq, why: `chain ${chain}: seq ${seq} does not match its hash (its contents were altered)` };
+      } else if (r.prev_hash !== prevHash) {
+        // This event is intact, so the one before it must have been rewritten.
+        problem = prev
+          ? { seq: Number(prev.seq), why: `chain ${chain}: seq ${prev.seq} was altered and re-hashed (seq ${seq} no longer links to it)` }
+          : { seq, why: `chain ${chain}: seq ${seq} does not link to ${expected === 1 ? "the start of the chain" : "the event before it"}` };
+      } else if (prev && seq <= Number(prev.seq)) {
+        problem = { seq, why: `chain ${chain}: seq ${seq} is out of order` };
+      }
+      // Keep walking: a later event of this chain may be the lower seq to blame (a swap).
+      if (problem && (!firstProblem || problem.seq < firstProblem.seq)) firstProblem = problem;
+      prev = r;
+      prevHash = r.hash;
+      lastSeq = seq;
+      expected = chainSeq + 1;
+    }
+    if (rows.length < BATCH) break;
+  }
+  skipPruned();
+  return { events, problem: firstProblem, lastChainSeq: expected - 1, lastHash: prevHash, lastSeq };
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Env } from "../config/env.ts";
+import { ensureAuditPartitions } from "../audit/index.ts";
 import { migrate } from "../db/migrate.ts";
 import { generatePassword } from "../secrets/index.ts";
 import { seedDemo } from "../seed/demo.ts";
@@ -31,6 +32,7 @@ export async function prepare(env: Env, log: (msg: string) => void = console.log
 
   const { applied } = await migrate(databaseUrl);
   if (applied.length) log(`[warden] applied migrations: ${applied.join(", ")}`);
+  await ensureAuditPartitions();
 
   const firstAdmin = await ensureFirstAdmin({ email: env.WARDEN_ADMIN_EMAIL, password: env.WARDEN_ADMIN_PASSWORD });
   const demo = firstAdmin && env.WARDEN_SEED_DEMO ? await seedDemo(generatePassword()) : null;

@@ -13,6 +13,8 @@ const schema = z.object({
   WARDEN_ADMIN_PASSWORD: z.string().min(12, "WARDEN_ADMIN_PASSWORD must be at least 12 characters").optional(),
   WARDEN_SEED_DEMO: boolish.default(true),
   NEXTAUTH_SECRET: z.string().min(32).optional(),
+  // Key of PII redaction markers; defaults to one derived from NEXTAUTH_SECRET.
+  WARDEN_REDACTION_KEY: z.string().min(32, "WARDEN_REDACTION_KEY must be at least 32 characters").optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),

@@ -3,6 +3,7 @@ import { chainEvents, reserveSeqsSql, TAKE_FREE_HEAD_SQL, waitForHead, writeEven
 import { HALT_LOCK } from "../killswitch/index.ts";
 import { enqueueSql } from "../webhooks/enqueue.ts";
 import type { Reason } from "../policies/types.ts";
+import type { Redaction } from "../redaction/index.ts";
 import type { ActionAnswer, ActionStatusName } from "./present.ts";
 import { answerOf, type ActionRow } from "./present.ts";
 
@@ -17,6 +18,8 @@ export type Draft = {
   context: Record<string, unknown>;
   idempotencyKey: string | null;
   requestHash: string;
+  /** What PII redaction replaced in input, context and resource (kind and path, no values). */
+  redactions: Redaction[];
   status: "allowed" | "denied" | "pending";
   reasons: Reason[];
   shadow: Reason[];
@@ -133,6 +136,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         shadow: d.shadow.map(briefReason),
         requestHash: d.requestHash,
         idempotencyKey: d.idempotencyKey,
+        ...(d.redactions.length ? { redactions: d.redactions } : {}),
       },
     }));
     // Round trip 3: the audit events, the chain head, and the commit — before any answer.

@@ -1,27 +1,32 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
 import type { AgentIdentity } from "../agents/index.ts";
 import { WardenError } from "../http/errors.ts";
 import { newId } from "../ids.ts";
 import { activePolicies } from "../policies/cache.ts";
+import { redactionKey, storageRedactor } from "../privacy/index.ts";
 import { evaluatePolicies } from "../policies/evaluate.ts";
 import { decisionBatcher } from "./batcher.ts";
 import type { ActionAnswer } from "./present.ts";
 import { readAction } from "./read-action.ts";
 import type { ActionRequest } from "./schemas.ts";
 
+/**
+ * Identifies a request for idempotency. Keyed (HMAC, the redaction key): a plain hash of the
+ * raw request would let anyone holding the database test guesses of the PII it contained.
+ */
 export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context">): string {
   const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {} }) ?? "";
-  return createHash("sha256").update(doc).digest("hex");
+  return createHmac("sha256", redactionKey()).update(doc).digest("hex");
 }
 
 /**
- * The decision pipeline: policies (compiled, cached) → durable record with its audit event
- * (halts and key re-checked inside that transaction) → answer; then, if asked to and still
- * pending, wait for a human.
+ * The decision pipeline: policies (compiled, cached) on the raw request → PII redacted →
+ * durable record with its audit event (halts and key re-checked inside that transaction) →
+ * answer; then, if asked to and still pending, wait for a human.
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
-  const policies = await activePolicies();
+  const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   const input = request.input ?? {};
   const context = request.context ?? {};
   const evaluation = evaluatePolicies(policies.pre, {
@@ -37,9 +42,10 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     agentId: agent.agentId,
     keyId: agent.keyId,
     action: request.action,
-    resource: request.resource ?? "",
-    input,
-    context,
+    resource: redactor.resource(request.resource ?? ""),
+    input: redactor.document("input", input) as Record<string, unknown>,
+    context: redactor.document("context", context) as Record<string, unknown>,
+    redactions: redactor.redactions,
     idempotencyKey: request.idempotencyKey ?? idempotencyKey ?? null,
     requestHash: requestHash(request),
     status: evaluation.decision === "allow" ? "allowed" : evaluation.decision === "deny" ? "denied" : "pending",

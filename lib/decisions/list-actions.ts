@@ -2,6 +2,7 @@ import { z } from "zod";
 import { listAuditEvents, type AuditEventView } from "../audit/index.ts";
 import { pool } from "../db/index.ts";
 import { badRequest, notFound } from "../http/errors.ts";
+import { markersFor } from "../privacy/index.ts";
 import type { Reason } from "../policies/types.ts";
 import { decisionOf, type ActionStatusName, type DecisionName } from "./present.ts";
 
@@ -10,6 +11,14 @@ export const listActionsSchema = z.object({
   cohort: z.string().max(48).optional(),
   status: z.enum(["allowed", "denied", "pending", "approved", "rejected", "expired"]).optional(),
   action: z.string().max(128).optional(),
+  // What happened after: a reported result of that kind, or none yet.
+  result: z.enum(["succeeded", "failed", "none"]).optional(),
+  flagged: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  // A raw value (e-mail, phone, card, IBAN, a redacted field's value): actions whose stored
+  // request or result held it, found by its redaction marker; Warden never stored the value.
+  value: z.string().trim().min(3).max(256).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -36,7 +45,10 @@ export type ActionView = {
   flags: unknown;
   idempotencyKey: string | null;
   createdAt: string;
+  approvals: ApprovalVoteView[];
 };
+
+export type ApprovalVoteView = { userId: string; name: string; email: string; vote: "approve" | "reject"; comment: string; at: string };
 
 type Row = {
   id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; input: unknown; context: unknown;
@@ -48,7 +60,7 @@ const SELECT = `SELECT a.id, a.agent_id, g.name AS agent_name, a.cohort, a.actio
   a.policy_versions, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at
   FROM actions a JOIN agents g ON g.id = a.agent_id`;
 
-function view(r: Row): ActionView {
+function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
   const status = r.status.toLowerCase() as ActionStatusName;
   return {
     id: r.id,
@@ -71,7 +83,25 @@ function view(r: Row): ActionView {
     flags: r.flags,
     idempotencyKey: r.idempotency_key,
     createdAt: r.created_at.toISOString(),
+    approvals,
   };
+}
+
+/** The votes cast on these actions, oldest first, by action id. */
+async function votesFor(ids: string[]): Promise<Map<string, ApprovalVoteView[]>> {
+  const byAction = new Map<string, ApprovalVoteView[]>();
+  if (!ids.length) return byAction;
+  const { rows } = await pool().query<{ action_id: string; user_id: string; name: string; email: string; vote: string; comment: string; created_at: Date }>(
+    `SELECT v.action_id, v.user_id, u.name, u.email, v.vote, v.comment, v.created_at FROM approvals v JOIN users u ON u.id = v.user_id
+      WHERE v.action_id = ANY($1::text[]) ORDER BY v.created_at, v.id`,
+    [ids],
+  );
+  for (const r of rows) {
+    const list = byAction.get(r.action_id) ?? [];
+    list.push({ userId: r.user_id, name: r.name, email: r.email, vote: r.vote === "APPROVE" ? "approve" : "reject", comment: r.comment, at: r.created_at.toISOString() });
+    byAction.set(r.action_id, list);
+  }
+  return byAction;
 }
 
 /** Newest first; keyset-paginated on (created_at, id). */
@@ -86,6 +116,19 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
   if (q.cohort) add("a.cohort = ?", q.cohort);
   if (q.status) add(`a.status = ?::"ActionStatus"`, q.status.toUpperCase());
   if (q.action) add("a.action = ?", q.action);
+  if (q.result === "none") where.push("a.result_status IS NULL");
+  else if (q.result) add(`a.result_status = ?::"ResultStatus"`, q.result.toUpperCase());
+  // Enforced flags only: shadow ones carry `shadow: true`.
+  if (q.flagged === true) where.push(`a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
+  if (q.flagged === false) where.push(`NOT a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
+  if (q.value) {
+    add(
+      `(a.input::text || a.context::text || a.resource || coalesce(a.result_output::text, '') || coalesce(a.result_error, '')) LIKE ANY(?::text[])`,
+      markersFor(q.value).map((m) => `%${m}%`),
+    );
+  }
+  if (q.from) add("a.created_at >= ?", q.from);
+  if (q.to) add("a.created_at < ?", q.to);
   if (q.cursor) {
     const [at, id] = q.cursor.split("|");
     const t = new Date(at ?? "");
@@ -98,7 +141,9 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
     `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, q.limit).map(view);
+  const slice = rows.slice(0, q.limit);
+  const votes = await votesFor(slice.filter((r) => r.status !== "ALLOWED" && r.status !== "DENIED").map((r) => r.id));
+  const page = slice.map((r) => view(r, votes.get(r.id)));
   const last = page[page.length - 1];
   return { actions: page, nextCursor: rows.length > q.limit && last ? `${last.createdAt}|${last.id}` : null };
 }
@@ -107,6 +152,6 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
 export async function getAction(id: string): Promise<ActionView & { events: AuditEventView[] }> {
   const { rows } = await pool().query<Row>(`${SELECT} WHERE a.id = $1`, [id]);
   if (!rows[0]) throw notFound("Action");
-  const { events } = await listAuditEvents({ subject: `action:${id}`, limit: 100 });
-  return { ...view(rows[0]), events: events.reverse() };
+  const [{ events }, votes] = await Promise.all([listAuditEvents({ subject: `action:${id}`, limit: 100 }), votesFor([id])]);
+  return { ...view(rows[0], votes.get(id)), events: events.reverse() };
 }

@@ -4,13 +4,17 @@ import { prisma, type Prisma } from "../db/index.ts";
 import { conflict, notFound } from "../http/errors.ts";
 import { activePolicies } from "../policies/cache.ts";
 import { evaluatePostChecks } from "../policies/evaluate.ts";
+import { storageRedactor } from "../privacy/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
 export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; message: string }[] };
 
 /** Records what happened after an allowed action, once, and runs the post-stage checks on it. */
 export async function reportResult({ agent, actionId, report }: { agent: AgentIdentity; actionId: string; report: ResultReport }): Promise<ResultAnswer> {
-  const policies = await activePolicies();
+  const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
+  // Post-checks see the raw result; only the redacted one is stored.
+  const output = report.output === undefined || report.output === null ? null : redactor.document("output", report.output);
+  const error = report.error ? redactor.text(report.error) : null;
   return prisma().$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM actions WHERE id = $1 AND agent_id = $2 FOR UPDATE`, actionId, agent.agentId);
     if (!locked[0]) throw notFound("Action");
@@ -34,8 +38,8 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       where: { id: actionId },
       data: {
         resultStatus: report.status === "succeeded" ? "SUCCEEDED" : "FAILED",
-        resultOutput: report.output === undefined || report.output === null ? undefined : (report.output as Prisma.InputJsonValue),
-        resultError: report.error ?? null,
+        resultOutput: output === null ? undefined : (output as Prisma.InputJsonValue),
+        resultError: error,
         resultAt: new Date(),
         flags: [...flags, ...checks.shadow.map((s) => ({ ...s, shadow: true }))],
       },
@@ -46,7 +50,14 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       subject: `action:${actionId}`,
       agentId: agent.agentId,
       cohort: a.cohort,
-      data: { action: a.action, status: report.status, error: report.error ?? null, flags, shadowFlags: checks.shadow.map((s) => s.policyName) },
+      data: {
+        action: a.action,
+        status: report.status,
+        error,
+        flags,
+        shadowFlags: checks.shadow.map((s) => s.policyName),
+        ...(redactor.redactions.length ? { redactions: redactor.redactions } : {}),
+      },
     });
     return { id: actionId, flags };
   });

@@ -6,7 +6,7 @@ import pg from "pg";
  * backoff and tells subscribers to resynchronise (they may have missed signals meanwhile).
  * Signals are hints for caches and waiters — never the safety check itself.
  */
-export const CHANNELS = ["warden_policies", "warden_halts", "warden_agents", "warden_actions"] as const;
+export const CHANNELS = ["warden_policies", "warden_halts", "warden_agents", "warden_actions", "warden_settings"] as const;
 export type Channel = (typeof CHANNELS)[number];
 type Listener = (payload: string) => void;
 

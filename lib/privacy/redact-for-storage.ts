@@ -1,0 +1,77 @@
+import { redactDocument, redactionMarker, redactText, type Redaction, type RedactionRules } from "../redaction/index.ts";
+import { redactionKey } from "./key.ts";
+import { redactionSettings } from "./rules-cache.ts";
+
+/**
+ * What Warden stores of an agent's request and result: PII replaced by typed markers with a
+ * keyed hash (see lib/redaction). Policies evaluate the raw values first; only this leaves the
+ * process. One instance per write, bound to the rules of that moment.
+ */
+export type StorageRedactor = {
+  document(root: "input" | "context" | "output", value: unknown): unknown;
+  text(value: string): string;
+  /** The resource string gets the detectors only (field rules name input/context/output paths). */
+  resource(value: string): string;
+  /** What was redacted so far, as kind and path, never the value. */
+  readonly redactions: Redaction[];
+};
+
+export async function storageRedactor(): Promise<StorageRedactor> {
+  const { rules } = await redactionSettings();
+  return redactorFor(rules, redactionKey());
+}
+
+export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageRedactor {
+  const redactions: Redaction[] = [];
+  const detectorsOnly: RedactionRules = { ...rules, fields: [] };
+  return {
+    redactions,
+    document(root, value) {
+      const r = redactDocument(root, value, rules, key);
+      redactions.push(...r.redactions);
+      return r.value;
+    },
+    text(value) {
+      const r = redactText("error", value, rules, key);
+      redactions.push(...r.redactions);
+      return r.value;
+    },
+    resource(value) {
+      const r = redactDocument("context", value, detectorsOnly, key);
+      for (const x of r.redactions) redactions.push({ kind: x.kind, path: "resource" });
+      return r.value as string;
+    },
+  };
+}
+
+/**
+ * The markers a raw value would have been stored as, under every kind it could be: lets an
+ * operator find actions by an e-mail, phone, card, IBAN or a redacted field's value without
+ * Warden ever storing it.
+ */
+export function markersFor(raw: string): string[] {
+  const key = redactionKey();
+  const value = raw.trim();
+  const kinds = ["email", "phone", "card", "iban"] as const;
+  const markers = new Set<string>();
+  for (const kind of kinds) markers.add(redactionMarker(kind, value, key));
+  markers.add(redactionMarker("field", value, key));
+  const n = Number(value);
+  if (value !== "" && Number.isFinite(n)) markers.add(redactionMarker("field", n, key));
+  return [...markers];
+}
+
+/** What would be stored for a sample under draft rules (the settings page's preview). */
+export function previewRedaction(
+  rules: RedactionRules,
+  sample: { input?: Record<string, unknown>; context?: Record<string, unknown>; output?: unknown; error?: string },
+): { input: unknown; context: unknown; output: unknown; error: string | null; redactions: Redaction[] } {
+  const r = redactorFor(rules, redactionKey());
+  return {
+    input: r.document("input", sample.input ?? {}),
+    context: r.document("context", sample.context ?? {}),
+    output: sample.output === undefined ? null : r.document("output", sample.output),
+    error: sample.error === undefined ? null : r.text(sample.error),
+    redactions: r.redactions,
+  };
+}

@@ -1,0 +1,89 @@
+import { auditTx } from "../audit/index.ts";
+import { actorOf, type Principal } from "../auth/index.ts";
+import { pool, prisma, type Prisma } from "../db/index.ts";
+import { bus } from "../events/index.ts";
+import { DEFAULT_REDACTION_RULES, redactionRulesSchema, type RedactionRules } from "../redaction/index.ts";
+
+const SETTING = "redaction";
+
+export type RedactionSettings = { rules: RedactionRules; updatedAt: string | null; updatedBy: string | null };
+
+/**
+ * The redaction rules, read once per instance and kept; a change on any instance signals the
+ * others (NOTIFY warden_settings) and the changing instance reloads at once. Until an admin
+ * saves rules, every detector is on.
+ */
+class RulesCache {
+  private current: RedactionSettings | null = null;
+  private loading: Promise<RedactionSettings> | null = null;
+  private generation = 0;
+  private loadedGeneration = -1;
+  private subscribed = false;
+
+  invalidate() {
+    this.generation++;
+  }
+
+  async get(): Promise<RedactionSettings> {
+    if (!this.subscribed) {
+      this.subscribed = true;
+      bus().subscribe("warden_settings", () => this.invalidate());
+      bus().subscribe("resync", () => this.invalidate());
+    }
+    if (this.current && this.loadedGeneration === this.generation) return this.current;
+    return (this.loading ??= this.load().finally(() => (this.loading = null)));
+  }
+
+  private async load(): Promise<RedactionSettings> {
+    const generation = this.generation;
+    const { rows } = await pool().query<{ value: unknown; updated_at: Date; updated_by: string | null }>(
+      `SELECT s.value, s.updated_at, u.email AS updated_by FROM settings s LEFT JOIN users u ON u.id = s.updated_by_id WHERE s.key = $1`,
+      [SETTING],
+    );
+    const row = rows[0];
+    const parsed = row ? redactionRulesSchema.safeParse(row.value) : null;
+    if (parsed && !parsed.success) console.error("[privacy] stored redaction rules are invalid; using the defaults (every detector on)");
+    const next: RedactionSettings = {
+      rules: parsed?.success ? parsed.data : DEFAULT_REDACTION_RULES,
+      updatedAt: row?.updated_at.toISOString() ?? null,
+      updatedBy: row?.updated_by ?? null,
+    };
+    this.current = next;
+    this.loadedGeneration = generation;
+    return next;
+  }
+}
+
+const KEY = Symbol.for("warden.redactionRules");
+type Holder = { [KEY]?: RulesCache };
+
+function rulesCache(): RulesCache {
+  const g = globalThis as Holder;
+  return (g[KEY] ??= new RulesCache());
+}
+
+export function redactionSettings(): Promise<RedactionSettings> {
+  return rulesCache().get();
+}
+
+/** Saves new rules (admins), audited with before and after; applies to what is stored from now on. */
+export async function updateRedactionRules(principal: Principal, input: unknown): Promise<RedactionSettings> {
+  const rules = redactionRulesSchema.parse(input);
+  await prisma().$transaction(async (tx) => {
+    const before = await tx.setting.findUnique({ where: { key: SETTING } });
+    await tx.setting.upsert({
+      where: { key: SETTING },
+      create: { key: SETTING, value: rules as Prisma.InputJsonValue, updatedById: principal.userId },
+      update: { value: rules as Prisma.InputJsonValue, updatedById: principal.userId, updatedAt: new Date() },
+    });
+    await auditTx(tx, {
+      actor: actorOf(principal),
+      kind: "settings.updated",
+      subject: `settings:${SETTING}`,
+      data: { key: SETTING, before: before?.value ?? DEFAULT_REDACTION_RULES, after: rules },
+    });
+    await tx.$executeRawUnsafe(`SELECT pg_notify('warden_settings', $1)`, SETTING);
+  });
+  rulesCache().invalidate();
+  return redactionSettings();
+}

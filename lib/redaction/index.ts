@@ -1,0 +1,9 @@
+export {
+  DEFAULT_REDACTION_RULES,
+  normalizeFieldPath,
+  redactionRulesSchema,
+  type RedactionKind,
+  type RedactionRules,
+} from "./rules.ts";
+export { findMarkers, MARKER_PATTERN, redactionMarker } from "./marker.ts";
+export { redactDocument, redactText, type Redaction } from "./redact.ts";

@@ -1,0 +1,59 @@
+import { createHmac } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { RedactionKind } from "./rules.ts";
+
+/**
+ * One marker, anchored nowhere and without the g flag so `test()` has no lastIndex state.
+ * The syntax is also valid as a PostgreSQL regular expression.
+ */
+export const MARKER_PATTERN = /\[redacted:(email|phone|card|iban|field):([0-9a-f]{16})\]/;
+const MARKERS = new RegExp(MARKER_PATTERN.source, "g");
+const WHOLE_MARKER = new RegExp(`^${MARKER_PATTERN.source}$`);
+
+/** A value that is already a marker is left alone, so redacting twice changes nothing. */
+export function isMarker(s: string): boolean {
+  return s.startsWith("[redacted:") && WHOLE_MARKER.test(s);
+}
+
+/** Spans of markers already in a text: the detectors must not look inside them. */
+export function markerSpans(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(MARKERS)) spans.push({ start: m.index, end: m.index + m[0].length });
+  return spans;
+}
+
+export function findMarkers(text: string): { kind: RedactionKind; hash: string }[] {
+  return [...text.matchAll(MARKERS)].map((m) => ({ kind: m[1] as RedactionKind, hash: m[2] as string }));
+}
+
+/** Formatting variants of one value must hash alike, or equality search would miss them. */
+export function normalize(kind: RedactionKind, raw: unknown): string {
+  if (kind === "field") {
+    const doc = canonicalize(raw);
+    if (doc === undefined) throw new Error("a redacted field value must be JSON");
+    return doc;
+  }
+  const s = String(raw).trim();
+  switch (kind) {
+    case "email":
+      return s.toLowerCase();
+    case "phone":
+      return (s.startsWith("+") ? "+" : "") + s.replace(/\D/g, "");
+    case "card":
+      return s.replace(/\D/g, "");
+    case "iban":
+      return s.replace(/\s/g, "").toUpperCase();
+  }
+}
+
+/** Keyed, so nobody without the key can confirm a guessed phone number from the stored hash. */
+export function redactionMarker(kind: RedactionKind, raw: unknown, key: Uint8Array): string {
+  assertKey(key);
+  const hash = createHmac("sha256", key).update(`${kind}:${normalize(kind, raw)}`).digest("hex").slice(0, 16);
+  return `[redacted:${kind}:${hash}]`;
+}
+
+/** An empty HMAC key is a plain hash: low-entropy values (phones) could be brute-forced back. */
+export function assertKey(key: Uint8Array): void {
+  if (key.length === 0) throw new Error("the redaction key must not be empty");
+}

@@ -1,0 +1,134 @@
+import { detectPii, isCardNumber } from "./detect.ts";
+import { assertKey, isMarker, redactionMarker } from "./marker.ts";
+import { compileRules, type CompiledRules, type FieldNode, type RedactionKind, type RedactionRules } from "./rules.ts";
+
+/** Where a value was redacted: "input.customer.email", "context.notes[2]". */
+export type Redaction = { kind: RedactionKind; path: string };
+
+type Walk = {
+  rules: CompiledRules;
+  key: Uint8Array;
+  root: string;
+  /** Keys from the root to the current value; a path string is built only when something is redacted. */
+  stack: (string | number)[];
+  redactions: Redaction[];
+};
+
+const NO_FIELDS: readonly FieldNode[] = [];
+const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
+
+function pathOf(w: Walk): string {
+  let p = w.root;
+  for (const k of w.stack) {
+    p += typeof k === "number" ? `[${k}]` : PLAIN_KEY.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
+  }
+  return p;
+}
+
+/** Field-rule nodes still alive one level down; `*` matches any key or array index. */
+function childNodes(nodes: readonly FieldNode[], key: string | number): readonly FieldNode[] {
+  if (nodes.length === 0) return NO_FIELDS;
+  const next: FieldNode[] = [];
+  for (const n of nodes) {
+    const c = n.children.get(String(key));
+    if (c) next.push(c);
+    if (n.any) next.push(n.any);
+  }
+  return next;
+}
+
+function redactString(s: string, w: Walk): string {
+  if (s.length < 6) return s;
+  const spans = detectPii(s, w.rules.detectors);
+  if (spans.length === 0) return s;
+  const path = pathOf(w);
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    out += s.slice(at, span.start) + redactionMarker(span.kind, s.slice(span.start, span.end), w.key);
+    at = span.end;
+    w.redactions.push({ kind: span.kind, path });
+  }
+  return out + s.slice(at);
+}
+
+function wholeField(value: unknown, nodes: readonly FieldNode[]): boolean {
+  return nodes.length > 0 && value !== undefined && nodes.some((n) => n.whole) && !(typeof value === "string" && isMarker(value));
+}
+
+function walk(value: unknown, nodes: readonly FieldNode[], w: Walk): unknown {
+  if (wholeField(value, nodes)) {
+    w.redactions.push({ kind: "field", path: pathOf(w) });
+    return redactionMarker("field", value, w.key);
+  }
+  if (typeof value === "string") return redactString(value, w);
+  if (typeof value === "number") {
+    if (!w.rules.detectors.card || !isCardNumber(value)) return value;
+    w.redactions.push({ kind: "card", path: pathOf(w) });
+    return redactionMarker("card", value, w.key);
+  }
+  if (typeof value !== "object" || value === null) return value;
+  return Array.isArray(value) ? walkArray(value, nodes, w) : walkObject(value as Record<string, unknown>, nodes, w);
+}
+
+/** Copy on first change: documents without PII come back as the very same object. */
+function walkArray(arr: readonly unknown[], nodes: readonly FieldNode[], w: Walk): readonly unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < arr.length; i++) {
+    const v = arr[i];
+    w.stack.push(i);
+    const r = walk(v, childNodes(nodes, i), w);
+    w.stack.pop();
+    if (r !== v) (out ??= arr.slice())[i] = r;
+  }
+  return out ?? arr;
+}
+
+function walkObject(obj: Record<string, unknown>, nodes: readonly FieldNode[], w: Walk): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    w.stack.push(k);
+    const r = walk(v, childNodes(nodes, k), w);
+    w.stack.pop();
+    if (r === v) continue;
+    // Spread copies an own "__proto__" key (JSON.parse makes one) as data, so this assignment
+    // updates that key rather than the prototype.
+    (out ??= { ...obj })[k] = r;
+  }
+  return out ?? obj;
+}
+
+const anyDetector = (c: CompiledRules) => c.detectors.email || c.detectors.phone || c.detectors.card || c.detectors.iban;
+
+/** Replaces PII in an agent's input/context/output with keyed markers; never mutates `value`. */
+export function redactDocument(
+  root: "input" | "context" | "output",
+  value: unknown,
+  rules: RedactionRules,
+  key: Uint8Array,
+): { value: unknown; redactions: Redaction[] } {
+  assertKey(key);
+  const compiled = compileRules(rules);
+  const node = compiled.roots[root];
+  if (!node && !anyDetector(compiled)) return { value, redactions: [] };
+  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [] };
+  return { value: walk(value, node ? [node] : NO_FIELDS, w), redactions: w.redactions };
+}
+
+/** The same for an error message; the field rule "error" replaces it whole. */
+export function redactText(
+  root: "error",
+  text: string,
+  rules: RedactionRules,
+  key: Uint8Array,
+): { value: string; redactions: Redaction[] } {
+  assertKey(key);
+  const compiled = compileRules(rules);
+  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [] };
+  const node = compiled.roots[root];
+  if (node?.whole && !isMarker(text)) {
+    return { value: redactionMarker("field", text, key), redactions: [{ kind: "field", path: root }] };
+  }
+  return { value: redactString(text, w), redactions: w.redactions };
+}

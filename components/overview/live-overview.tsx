@@ -1,0 +1,127 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import type { Overview } from "@/lib/overview/index.ts";
+import { api, messageOf } from "../api.ts";
+import { Badge, StatusBadge } from "../ui/badge.tsx";
+import { Panel, Stat } from "../ui/panel.tsx";
+import { Empty, Table, Td } from "../ui/table.tsx";
+import { CohortRatesChart, DecisionsChart, MixBar } from "./charts.tsx";
+
+const REFRESH_MS = 5000;
+const pct = (v: number) => `${(Math.round(v * 1000) / 10).toLocaleString("en-GB")}%`;
+const num = (n: number) => n.toLocaleString("en-GB");
+
+/** "4 min", "2 h 5 min": how long something has been waiting. */
+export function age(fromIso: string, now: string): string {
+  const s = Math.max(0, Math.round((Date.parse(now) - Date.parse(fromIso)) / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} days`;
+}
+
+/** The overview, refreshed every few seconds from GET /api/overview. */
+export function LiveOverview({ initial }: { initial: Overview }) {
+  const q = useQuery({ queryKey: ["overview"], queryFn: () => api<Overview>("/api/overview"), initialData: initial, refetchInterval: REFRESH_MS });
+  const o = q.data;
+  const h = o.lastHour;
+  const haltedCount = o.halted.cohorts.length + o.halted.agents.length + (o.halted.global ? 1 : 0);
+  const busiestMax = Math.max(1, ...o.busiestAgents.map((a) => a.total));
+  const policyMax = Math.max(1, ...o.topPolicies.map((p) => p.fired + p.shadow));
+  return (
+    <>
+      <p className="-mt-4 mb-4 flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400" role="status" aria-live="off">
+        <span className={`h-2 w-2 rounded-full ${q.isError ? "bg-red-500" : "animate-pulse bg-emerald-500"}`} aria-hidden />
+        {q.isError ? `Not refreshing: ${messageOf(q.error)}` : `Live · updated ${o.generatedAt.slice(11, 19)} UTC`}
+      </p>
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-6">
+        <Stat label="Decisions, last hour" value={num(h.total)} hint={`${num(o.lastDay.total)} in 24 h`} />
+        <Stat label="Deny rate" value={pct(h.total ? h.denied / h.total : 0)} hint={`${num(h.denied)} denied this hour`} tone={h.denied ? "red" : undefined} />
+        <Stat label="Escalation rate" value={pct(h.total ? h.escalated / h.total : 0)} hint={`${num(h.escalated)} sent to a human`} tone={h.escalated ? "amber" : undefined} />
+        <Stat
+          label="Pending approvals"
+          value={<Link href="/approvals" className="hover:underline">{num(o.pending.count)}</Link>}
+          hint={o.pending.oldestAt ? `oldest waiting ${age(o.pending.oldestAt, o.generatedAt)}` : "queue is clear"}
+          tone={o.pending.count ? "amber" : undefined}
+        />
+        <Stat label="Active agents" value={num(o.agents.total - o.agents.halted)} hint={`of ${num(o.agents.total)} registered`} tone={o.agents.total - o.agents.halted ? "green" : undefined} />
+        <Stat label="Halted agents" value={num(o.agents.halted)} hint={haltedCount ? `${o.halted.cohorts.length} cohorts, ${o.halted.agents.length} agents halted${o.halted.global ? ", everything" : ""}` : "none halted"} tone={o.agents.halted ? "red" : undefined} />
+      </div>
+
+      {o.halted.global && (
+        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+          <strong className="font-semibold">Everything is halted</strong> since {o.halted.global.at.slice(0, 16).replace("T", " ")} UTC: {o.halted.global.reason}
+        </p>
+      )}
+
+      <div className="mt-6 grid gap-6 xl:grid-cols-5">
+        <Panel title="Decisions per minute" description="Last hour, UTC. Stacked by outcome; “needed a human” includes those since approved, rejected or expired." className="xl:col-span-3">
+          <DecisionsChart data={o.perMinute} />
+        </Panel>
+        <Panel title="Deny and escalation rates by cohort" description="Last 24 hours." className="xl:col-span-2" actions={<Link className="link text-sm" href="/cohorts">Cohorts</Link>}>
+          {o.cohorts.length ? <CohortRatesChart data={o.cohorts} /> : <Empty>No cohorts yet.</Empty>}
+        </Panel>
+
+        <Panel title="Busiest agents" description="Last 24 hours." className="xl:col-span-3" flush>
+          <Table label="Busiest agents" head={["Agent", "Cohort", "Decisions", "Mix", "Denied", "Escalated"]} empty={o.busiestAgents.length === 0 ? <Empty>No decisions in the last 24 hours.</Empty> : null}>
+            {o.busiestAgents.map((a) => (
+              <tr key={a.id} data-testid="busy-agent">
+                <Td>
+                  <Link className="link whitespace-nowrap font-mono" href={`/agents/${a.id}`}>{a.name}</Link> {a.halted && <StatusBadge status="halted" />}
+                </Td>
+                <Td>{a.cohort}</Td>
+                <Td className="tabular-nums">{num(a.total)}</Td>
+                <Td className="w-40"><MixBar allowed={a.allowed} denied={a.denied} escalated={a.escalated} max={busiestMax} /></Td>
+                <Td className="tabular-nums">{pct(a.total ? a.denied / a.total : 0)}</Td>
+                <Td className="tabular-nums">{pct(a.total ? a.escalated / a.total : 0)}</Td>
+              </tr>
+            ))}
+          </Table>
+        </Panel>
+        <Panel title="Policies that fired most" description="Last 24 hours; shadow matches counted apart." className="xl:col-span-2" flush>
+          <Table label="Policies that fired most" head={["Policy", "Effect", "Fired", ""]} empty={o.topPolicies.length === 0 ? <Empty>No policy matched in the last 24 hours.</Empty> : null}>
+            {o.topPolicies.map((p) => (
+              <tr key={p.policyId}>
+                <Td><Link className="link whitespace-nowrap" href={`/policies/${p.policyId}`}>{p.name}</Link></Td>
+                <Td><Badge tone={p.effect === "deny" ? "red" : p.effect === "require_approval" ? "amber" : "gray"}>{p.effect.replace("_", " ")}</Badge></Td>
+                <Td className="tabular-nums">
+                  {num(p.fired)}
+                  {p.shadow > 0 && <span className="ml-1 text-xs text-slate-500">+{num(p.shadow)} shadow</span>}
+                </Td>
+                <Td className="w-28">
+                  <div className="h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+                    <div className="h-full bg-brand-500" style={{ width: `${((p.fired + p.shadow) / policyMax) * 100}%` }} />
+                  </div>
+                </Td>
+              </tr>
+            ))}
+          </Table>
+        </Panel>
+
+        <Panel title="Halted" description="Cohorts and agents the kill switch is holding." className="xl:col-span-5" flush>
+          {haltedCount === 0 ? (
+            <Empty>Nothing is halted.</Empty>
+          ) : (
+            <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" aria-label="Halted cohorts and agents">
+              {o.halted.cohorts.map((c) => (
+                <li key={`c-${c.name}`} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
+                  <span><Badge tone="red" dot>cohort</Badge> <Link className="link" href="/cohorts">{c.name}</Link></span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">{c.reason} · for {age(c.at, o.generatedAt)}</span>
+                </li>
+              ))}
+              {o.halted.agents.map((a) => (
+                <li key={`a-${a.id}`} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
+                  <span><Badge tone="red" dot>agent</Badge> <Link className="link font-mono" href={`/agents/${a.id}`}>{a.name}</Link> <span className="text-xs text-slate-500">({a.cohort})</span></span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">{a.reason} · for {age(a.at, o.generatedAt)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+      </div>
+    </>
+  );
+}

@@ -1,32 +1,67 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import type { LastVerification } from "@/lib/audit/index.ts";
 import { api, messageOf } from "./api.ts";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
+import { num } from "./ui/format.ts";
+import { Time } from "./ui/time.tsx";
 
-type Verify = { ok: true; events: number; head: string } | { ok: false; firstBadSeq: number; why: string; events?: number };
+type Verify =
+  | { ok: true; scope: "full" | "incremental"; events: number; head: string; verifiedAt: string }
+  | { ok: false; scope: "full" | "incremental"; firstBadSeq: number; why: string; events: number; verifiedAt: string };
 
-/** Re-computes the hash chain on the server and says whether the log is intact. */
-export function VerifyChain() {
-  const m = useMutation({ mutationFn: () => api<Verify>("/api/audit/verify") });
+const fromResult = (r: Verify, actor: string): LastVerification => ({
+  at: r.verifiedAt,
+  scope: r.scope,
+  ok: r.ok,
+  events: r.events,
+  head: r.ok ? r.head : null,
+  firstBadSeq: r.ok ? null : r.firstBadSeq,
+  why: r.ok ? null : r.why,
+  actor,
+});
+
+/**
+ * The chain's verification badge: the last recorded verification (ok with its head, or where
+ * it broke), and a button that verifies what arrived since the last passing one on the
+ * server. `npm run audit:verify` re-proves the whole chain from genesis.
+ */
+export function VerifyChain({ last: initial }: { last: LastVerification | null }) {
+  const [last, setLast] = useState(initial);
+  const m = useMutation({
+    mutationFn: () => api<Verify>("/api/audit/verify?scope=incremental"),
+    onSuccess: (r) => setLast(fromResult(r, "you")),
+  });
   return (
     <div className="flex flex-wrap items-center justify-end gap-3">
       <span role="status" data-testid="verify-result" className="text-sm">
-        {m.data?.ok === true && (
-          <span className="flex items-center gap-2 text-emerald-700 dark:text-emerald-300">
+        {last === null && (
+          <span className="flex items-center gap-2 text-slate-600 dark:text-slate-300">
+            <Badge tone="gray" dot>
+              not verified yet
+            </Badge>
+          </span>
+        )}
+        {last?.ok === true && (
+          <span className="flex flex-wrap items-center gap-2 text-emerald-700 dark:text-emerald-300">
             <Badge tone="green" dot>
               intact
             </Badge>
-            Chain verified — {m.data.events.toLocaleString("en-GB")} events, head <code className="font-mono text-xs">{m.data.head.slice(0, 12)}…</code>
+            <span>
+              Verified <Time iso={last.at} /> UTC{last.scope === "incremental" ? ` (${num(last.events)} new events checked)` : ` (${num(last.events)} events)`} · head{" "}
+              <code className="font-mono text-xs" title={last.head ?? ""}>{last.head?.slice(0, 12)}…</code>
+            </span>
           </span>
         )}
-        {m.data?.ok === false && (
-          <span className="flex items-center gap-2 text-red-700 dark:text-red-300">
+        {last?.ok === false && (
+          <span className="flex flex-wrap items-center gap-2 text-red-700 dark:text-red-300">
             <Badge tone="red" dot>
               broken
             </Badge>
-            Chain broken at seq {m.data.firstBadSeq}: {m.data.why}
+            Chain broken at seq {last.firstBadSeq}: {last.why}
           </span>
         )}
         {m.error && <span className="text-red-700 dark:text-red-300">{messageOf(m.error)}</span>}

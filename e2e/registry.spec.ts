@@ -80,7 +80,7 @@ test("rotating a key shows the new one once; revoking the old one locks it out w
   await expect(page.getByTestId("audit-row").filter({ hasText: name })).toHaveCount(1);
 
   await page.getByRole("button", { name: "Verify chain" }).click();
-  await expect(page.getByTestId("verify-result")).toContainText(/Chain verified — [\d,]+ events, head [0-9a-f]{12}…/);
+  await expect(page.getByTestId("verify-result")).toContainText(/intact\s*Verified .+ UTC \([\d,]+ (new )?events( checked)?\) · head [0-9a-f]{12}…/);
 });
 
 test("an agent's owner, cohort and risk tier can be edited, and the change is audited", async ({ page, request }) => {

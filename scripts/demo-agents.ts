@@ -36,6 +36,8 @@ if (!(duration > 0)) fail("--duration must be a positive number of seconds", 2);
 const MAX_AWAITING = Math.min(500, Math.max(50, rate * 20)); // open long-polls for approvals
 const MAX_IN_FLIGHT = Math.max(20, rate * 5); // beyond this Warden is slow: skip ticks, don't pile up
 
+const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sofia.rossi@example.it", "liam.chen@example.net", "ines.garcia@example.es"];
+
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
 type Driven = { agent: Agent; warden: Warden };
 type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
@@ -217,7 +219,13 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
     const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
     const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
     return {
-      request: { action: "orders.refund", resource: `order:${orderId}`, input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) }, context: { channel: pick(["chat", "email", "store"]) } },
+      request: {
+        action: "orders.refund",
+        resource: `order:${orderId}`,
+        input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
+        // Real support tickets carry the shopper's contact details: Warden stores them redacted.
+        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` } },
+      },
       effect: async () => {
         await latency();
         return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency };

@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CohortRates, MinuteBucket } from "@/lib/overview/index.ts";
+import { pct } from "../ui/format.ts";
 
 // Colours come from CSS variables (app/globals.css) so both themes read well.
 export const SERIES = [
@@ -40,7 +41,6 @@ export function DecisionsChart({ data }: { data: MinuteBucket[] }) {
   );
 }
 
-const pct = (v: number) => `${Math.round(v * 1000) / 10}%`;
 
 /** Deny and escalation rates per cohort over the last 24 hours. */
 export function CohortRatesChart({ data }: { data: CohortRates[] }) {

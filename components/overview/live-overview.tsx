@@ -8,10 +8,9 @@ import { Badge, StatusBadge } from "../ui/badge.tsx";
 import { Panel, Stat } from "../ui/panel.tsx";
 import { Empty, Table, Td } from "../ui/table.tsx";
 import { CohortRatesChart, DecisionsChart, MixBar } from "./charts.tsx";
+import { num, pct } from "../ui/format.ts";
 
 const REFRESH_MS = 5000;
-const pct = (v: number) => `${(Math.round(v * 1000) / 10).toLocaleString("en-GB")}%`;
-const num = (n: number) => n.toLocaleString("en-GB");
 
 /** "4 min", "2 h 5 min": how long something has been waiting. */
 export function age(fromIso: string, now: string): string {

@@ -155,3 +155,12 @@ export async function getAction(id: string): Promise<ActionView & { events: Audi
   const [{ events }, votes] = await Promise.all([listAuditEvents({ subject: `action:${id}`, limit: 100 }), votesFor([id])]);
   return { ...view(rows[0], votes.get(id)), events: events.reverse() };
 }
+
+/** The kinds of action an agent asked for lately (for the timeline's filter). */
+export async function listActionNames(agentId: string): Promise<string[]> {
+  const { rows } = await pool().query<{ action: string }>(
+    `SELECT DISTINCT action FROM (SELECT action FROM actions WHERE agent_id = $1 ORDER BY created_at DESC, id DESC LIMIT 5000) recent ORDER BY action`,
+    [agentId],
+  );
+  return rows.map((r) => r.action);
+}

@@ -1,1 +1,1 @@
-export { getOverview, type Overview, type MinuteBucket, type CohortRates, type BusyAgent, type FiredPolicy, type DecisionMix, type Halted } from "./overview.ts";
+export { getOverview, cohortRates, type Overview, type MinuteBucket, type CohortRates, type BusyAgent, type FiredPolicy, type DecisionMix, type Halted } from "./overview.ts";

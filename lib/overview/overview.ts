@@ -45,11 +45,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
   const db = pool();
   const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, fired, shadow, agents] = await Promise.all([
     db.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
-    db.query<MixRow & { cohort: string; halted: boolean }>(
-      `SELECT c.name AS cohort, c.halted_at IS NOT NULL AS halted, coalesce(s.allowed, 0) AS allowed, coalesce(s.denied, 0) AS denied, coalesce(s.escalated, 0) AS escalated
-         FROM cohorts c LEFT JOIN (SELECT cohort, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY cohort) s ON s.cohort = c.name ORDER BY c.name`,
-      [dayAgo],
-    ),
+    cohortRates(dayAgo),
     db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`),
     db.query<{ halted_at: Date | null; halt_reason: string | null; halted_by: string | null }>(`SELECT halted_at, halt_reason, halted_by FROM control_state WHERE id = 1`),
     db.query<{ name: string; halted_at: Date; halt_reason: string | null }>(`SELECT name, halted_at, halt_reason FROM cohorts WHERE halted_at IS NOT NULL ORDER BY halted_at DESC`),
@@ -93,11 +89,8 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     generatedAt: now.toISOString(),
     perMinute,
     lastHour: sum(minutes.rows),
-    lastDay: sum(cohorts.rows),
-    cohorts: cohorts.rows.map((r) => {
-      const n = total(r);
-      return { cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: n, denyRate: rate(r.denied, n), escalationRate: rate(r.escalated, n) };
-    }),
+    lastDay: sum(cohorts),
+    cohorts,
     pending: { count: pending.rows[0]?.count ?? 0, oldestAt: pending.rows[0]?.oldest?.toISOString() ?? null },
     halted: {
       global: g?.halted_at ? { at: g.halted_at.toISOString(), reason: g.halt_reason, by: g.halted_by } : null,
@@ -108,6 +101,19 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     agents: { total: agents.rows[0]?.total ?? 0, halted: g?.halted_at ? (agents.rows[0]?.total ?? 0) : (agents.rows[0]?.halted ?? 0) },
     topPolicies: [...policies.values()].sort((a, b) => b.fired + b.shadow - (a.fired + a.shadow) || a.name.localeCompare(b.name)).slice(0, 8),
   };
+}
+
+/** Every cohort's decisions since `since` (default: the last 24 hours), with its deny and escalation rates. */
+export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000)): Promise<CohortRates[]> {
+  const { rows } = await pool().query<MixRow & { cohort: string; halted: boolean }>(
+    `SELECT c.name AS cohort, c.halted_at IS NOT NULL AS halted, coalesce(s.allowed, 0) AS allowed, coalesce(s.denied, 0) AS denied, coalesce(s.escalated, 0) AS escalated
+       FROM cohorts c LEFT JOIN (SELECT cohort, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY cohort) s ON s.cohort = c.name ORDER BY c.name`,
+    [since],
+  );
+  return rows.map((r) => {
+    const n = total(r);
+    return { cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: n, denyRate: rate(r.denied, n), escalationRate: rate(r.escalated, n) };
+  });
 }
 
 /** How often each policy matched (enforced reasons, or shadow matches) since `since`. */

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button.tsx";
 import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { listAgents } from "@/lib/agents/index.ts";
-import { auditQuerySchema, listAuditEvents } from "@/lib/audit/index.ts";
+import { auditQuerySchema, lastVerification, listAuditEvents } from "@/lib/audit/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { actorLabels } from "../actor-labels.ts";
 
@@ -30,18 +30,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (typeof v === "string" && v.trim()) raw[k] = k === "from" || k === "to" ? asUtc(v.trim()) : v.trim();
   }
   const parsed = auditQuerySchema.safeParse({ ...raw, limit: 50 });
-  const [first, labels, agents, cohorts] = await Promise.all([
+  const [first, labels, agents, cohorts, verified] = await Promise.all([
     parsed.success ? listAuditEvents(parsed.data) : { events: [], nextCursor: null },
     actorLabels(),
     listAgents(),
     listCohorts(),
+    lastVerification(),
   ]);
   const exportHref = (format: string) => `/api/audit/export?${new URLSearchParams({ ...raw, format })}`;
   const value = (k: string) => (typeof sp[k] === "string" ? sp[k] : "");
   const filtered = Object.keys(raw).length > 0;
   return (
     <>
-      <PageHeader title="Audit log" subtitle="Every decision and every change, hash-chained; the database refuses edits." actions={<VerifyChain />} />
+      <PageHeader title="Audit log" subtitle="Every decision and every change, hash-chained; the database refuses edits." actions={<VerifyChain last={verified} />} />
       <Panel flush>
         <form role="search" aria-label="Filter audit events" className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800">
           <Field label="Kind" hint="Exact, or a family like agent.*">

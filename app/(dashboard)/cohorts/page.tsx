@@ -6,13 +6,16 @@ import { Empty } from "@/components/ui/table.tsx";
 import { globalHaltState, listAgents } from "@/lib/agents/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
+import { cohortRates, type CohortRates } from "@/lib/overview/index.ts";
 import { requirePrincipal } from "../../session.ts";
+import { pct } from "@/components/ui/format.ts";
 
 export const metadata = { title: "Cohorts" };
 
 export default async function CohortsPage() {
   const p = await requirePrincipal();
-  const [cohorts, agents, global] = await Promise.all([listCohorts(), listAgents(), globalHaltState()]);
+  const [cohorts, agents, global, rates] = await Promise.all([listCohorts(), listAgents(), globalHaltState(), cohortRates()]);
+  const rateOf = new Map(rates.map((r) => [r.cohort, r]));
   const globallyHalted = Boolean(global?.haltedAt);
   const canHalt = can(p.role, "agents:halt") && !globallyHalted;
   return (
@@ -47,6 +50,7 @@ export default async function CohortsPage() {
               description={`${c.agents} ${c.agents === 1 ? "agent" : "agents"}${c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}`}
               actions={canHalt ? <HaltControl path={`/api/cohorts/${encodeURIComponent(c.name)}`} halted={c.status === "halted"} what={`cohort ${c.name}`} prominent={false} /> : null}
             >
+              <CohortRateStrip rates={rateOf.get(c.name)} />
               {c.status === "halted" && (
                 <p className="border-b border-red-100 bg-red-50/60 px-4 py-2 text-sm text-red-700 dark:border-red-500/20 dark:bg-red-500/5 dark:text-red-300">Halted: {c.haltReason}</p>
               )}
@@ -68,5 +72,27 @@ export default async function CohortsPage() {
         })}
       </div>
     </>
+  );
+}
+
+
+/** The cohort's last 24 hours: decisions, deny rate, escalation rate. */
+function CohortRateStrip({ rates }: { rates: CohortRates | undefined }) {
+  const r = rates ?? { total: 0, denied: 0, escalated: 0, denyRate: 0, escalationRate: 0 };
+  return (
+    <dl className="grid grid-cols-3 border-b border-slate-100 text-center text-xs dark:border-slate-800" aria-label="Last 24 hours">
+      <div className="px-2 py-2">
+        <dt className="text-slate-500 dark:text-slate-400">Decisions, 24 h</dt>
+        <dd className="mt-0.5 text-base font-semibold tabular-nums">{r.total.toLocaleString("en-GB")}</dd>
+      </div>
+      <div className="px-2 py-2">
+        <dt className="text-slate-500 dark:text-slate-400">Deny rate</dt>
+        <dd className={`mt-0.5 text-base font-semibold tabular-nums ${r.denied ? "text-red-600 dark:text-red-400" : ""}`}>{pct(r.denyRate)}</dd>
+      </div>
+      <div className="px-2 py-2">
+        <dt className="text-slate-500 dark:text-slate-400">Escalation rate</dt>
+        <dd className={`mt-0.5 text-base font-semibold tabular-nums ${r.escalated ? "text-amber-600 dark:text-amber-400" : ""}`}>{pct(r.escalationRate)}</dd>
+      </div>
+    </dl>
   );
 }

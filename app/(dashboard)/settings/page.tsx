@@ -1,7 +1,9 @@
+import { RedactionSettingsPanel } from "@/components/redaction-settings.tsx";
 import { TokensPanel } from "@/components/tokens-panel.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { WebhooksPanel } from "@/components/webhooks-panel.tsx";
 import { can } from "@/lib/auth/index.ts";
+import { redactionSettings } from "@/lib/privacy/index.ts";
 import { listApiTokens } from "@/lib/tokens/index.ts";
 import { listWebhooks } from "@/lib/webhooks/index.ts";
 import { requirePrincipal } from "../../session.ts";
@@ -11,7 +13,7 @@ export const metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const p = await requirePrincipal();
   const canCreate = can(p.role, "tokens:write");
-  const [tokens, webhooks] = await Promise.all([listApiTokens(p.userId), can(p.role, "settings:write") ? listWebhooks() : null]);
+  const [tokens, webhooks, redaction] = await Promise.all([listApiTokens(p.userId), can(p.role, "settings:write") ? listWebhooks() : null, redactionSettings()]);
   return (
     <>
       <PageHeader title="Settings" subtitle={`Signed in as ${p.email} (${p.role}).`} />
@@ -27,6 +29,9 @@ export default async function SettingsPage() {
           }
         >
           <TokensPanel tokens={tokens} canCreate={canCreate} />
+        </Panel>
+        <Panel title="PII redaction" description="What never reaches the database: personal data in what agents send and report.">
+          <RedactionSettingsPanel settings={redaction} canEdit={can(p.role, "settings:write")} />
         </Panel>
         {webhooks && (
           <Panel title="Webhooks" description="Tell chat or paging tools when something needs a human or was halted.">

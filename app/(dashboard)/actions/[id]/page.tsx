@@ -17,6 +17,8 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
   await requirePrincipal();
   const { id } = await params;
   const a = await orNotFound(getAction(id));
+  const flags = (Array.isArray(a.flags) ? a.flags : []) as { policyName?: string; policyVersion?: number; message: string; shadow?: boolean }[];
+  const redacted = JSON.stringify([a.input, a.context, a.resource, a.result]).includes("[redacted:");
   return (
     <>
       <PageHeader
@@ -27,6 +29,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
         <Panel title="Request">
           <ChangeSummary input={a.input as Record<string, unknown>} />
           <div className="mt-2 space-y-2 text-sm">
+            {redacted && <p className="text-xs text-slate-500 dark:text-slate-400">Values shown as <code className="font-mono">[redacted:kind:…]</code> were replaced before storage (PII redaction); the hash lets you search for a known value.</p>}
             <div>Input {json(a.input)}</div>
             <div>Context {json(a.context)}</div>
             {a.idempotencyKey && <p className="text-xs text-slate-500">Idempotency key <code>{a.idempotencyKey}</code></p>}
@@ -36,6 +39,19 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
           <div className="space-y-3 text-sm" data-testid="action-decision">
             <p>Decision <Badge tone={statusTone(a.decision)}>{a.decision}</Badge>{a.decidedAt && <> at <Time iso={a.decidedAt} /></>}{a.quorum ? ` · quorum ${a.quorum}` : ""}{a.expiresAt && a.status === "pending" ? <> · expires <Time iso={a.expiresAt} /></> : null}</p>
             <Reasons reasons={a.reasons} shadow={a.shadow} />
+            {a.approvals.length > 0 && (
+              <div>
+                <h3 className="text-xs font-medium text-slate-500 dark:text-slate-400">Votes</h3>
+                <ul className="mt-1 space-y-1" aria-label="Votes">
+                  {a.approvals.map((v) => (
+                    <li key={v.userId} className="flex flex-wrap items-center gap-2">
+                      <Badge tone={v.vote === "approve" ? "green" : "red"}>{v.vote === "approve" ? "approved" : "rejected"}</Badge> {v.name} <span className="text-xs text-slate-500">{v.email}</span> <Time iso={v.at} />
+                      {v.comment && <span className="text-slate-600 dark:text-slate-300">“{v.comment}”</span>}
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            )}
             <details className="text-xs"><summary className="cursor-pointer text-slate-500">Policy versions evaluated</summary>{json(a.policyVersions)}</details>
           </div>
         </Panel>
@@ -45,13 +61,21 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
               <p><Badge tone={statusTone(a.result.status)}>{a.result.status}</Badge> at <Time iso={a.result.at} /></p>
               {a.result.error && <p className="text-red-700">{a.result.error}</p>}
               {a.result.output !== null && json(a.result.output)}
-              {Array.isArray(a.flags) && a.flags.length > 0 && <div>Post-check flags {json(a.flags)}</div>}
+              {flags.length > 0 && (
+                <ul aria-label="Post-check flags" className="space-y-1">
+                  {flags.map((f, i) => (
+                    <li key={i} className={f.shadow ? "text-amber-700 dark:text-amber-300" : "text-red-700 dark:text-red-300"}>
+                      <Badge tone={f.shadow ? "amber" : "red"}>{f.shadow ? "shadow flag" : "flagged"}</Badge> {f.policyName ? `${f.policyName}${f.policyVersion ? ` v${f.policyVersion}` : ""}: ` : ""}{f.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
             </div>
           ) : (
             <p className="text-sm text-slate-500">No result reported{a.decision === "allow" ? " yet" : ": the action was not allowed"}.</p>
           )}
         </Panel>
-        <Panel title="Audit events">
+        <Panel title="Audit events" flush actions={<Link className="link text-sm" href={`/audit?${new URLSearchParams({ q: `action:${a.id}` })}`}>Open in audit log</Link>}>
           <Table head={["Seq", "When", "Actor", "Kind"]}>
             {a.events.map((e) => (
               <tr key={e.seq} data-testid="action-audit-row">

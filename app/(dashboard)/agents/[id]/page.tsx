@@ -3,16 +3,14 @@ import { AgentKeys } from "@/components/agent-keys.tsx";
 import { AgentProfile } from "@/components/agent-profile.tsx";
 import { AuditFeed } from "@/components/audit-feed.tsx";
 import { HaltControl } from "@/components/halt-control.tsx";
-import { Reasons } from "@/components/reasons.tsx";
+import { AgentTimeline } from "@/components/agent-timeline.tsx";
 import { StatusBadge } from "@/components/ui/badge.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
-import { Empty, Table, Td } from "@/components/ui/table.tsx";
-import { Time } from "@/components/ui/time.tsx";
 import { getAgent } from "@/lib/agents/index.ts";
 import { listAuditEvents } from "@/lib/audit/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
-import { listActions } from "@/lib/decisions/index.ts";
+import { listActionNames, listActions } from "@/lib/decisions/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
 import { actorLabels } from "../../actor-labels.ts";
 
@@ -22,7 +20,13 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const p = await requirePrincipal();
   const { id } = await params;
   const agent = await orNotFound(getAgent(id));
-  const [actions, history, cohorts, labels] = await Promise.all([listActions({ agent: id, limit: 25 }), listAuditEvents({ agent: id, limit: 20 }), listCohorts(), actorLabels()]);
+  const [actions, actionNames, history, cohorts, labels] = await Promise.all([
+    listActions({ agent: id, limit: 25 }),
+    listActionNames(id),
+    listAuditEvents({ agent: id, limit: 20 }),
+    listCohorts(),
+    actorLabels(),
+  ]);
   const canWrite = can(p.role, "agents:write");
   // A cohort or global halt is lifted where it was pulled, not from one agent's page.
   const ownSwitch = can(p.role, "agents:halt") && agent.haltedBy !== "cohort" && agent.haltedBy !== "global";
@@ -52,19 +56,8 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <Panel title="Keys" description="Agents authenticate with these. Rotate, then revoke the old key once the agent uses the new one." className="xl:col-span-3" flush>
           <AgentKeys agentId={agent.id} keys={agent.keys} canWrite={canWrite} />
         </Panel>
-        <Panel title="Recent actions" className="xl:col-span-5" flush>
-          <Table label="Recent actions" head={["When (UTC)", "Action", "Resource", "Decision", "Why", "Result"]} empty={actions.actions.length === 0 ? <Empty>This agent has not asked for anything yet.</Empty> : null}>
-            {actions.actions.map((a) => (
-              <tr key={a.id} data-testid="action-row" className="align-top">
-                <Td><Time iso={a.createdAt} /></Td>
-                <Td mono><Link className="link" href={`/actions/${a.id}`}>{a.action}</Link></Td>
-                <Td mono>{a.resource}</Td>
-                <Td><StatusBadge status={a.status} /></Td>
-                <Td><Reasons reasons={a.reasons} shadow={a.shadow} /></Td>
-                <Td>{a.result ? <StatusBadge status={a.result.status} /> : <span className="text-slate-400">—</span>}</Td>
-              </tr>
-            ))}
-          </Table>
+        <Panel title="Timeline" description="What it asked for, what Warden answered and why, who voted, what happened. Open an action for its whole story." className="xl:col-span-5" flush>
+          <AgentTimeline agentId={agent.id} first={actions} actionNames={actionNames} />
         </Panel>
         <Panel title="History" description="Audit events about this agent." className="xl:col-span-5" flush actions={<Link className="link text-sm" href={`/audit?agent=${agent.id}`}>Open in audit log</Link>}>
           <AuditFeed filter={{ agent: agent.id }} first={history} labels={labels} pageSize={20} label="Agent history" />

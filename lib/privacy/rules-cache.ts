@@ -1,7 +1,7 @@
 import { auditTx } from "../audit/index.ts";
 import { actorOf, type Principal } from "../auth/index.ts";
 import { pool, prisma, type Prisma } from "../db/index.ts";
-import { bus } from "../events/index.ts";
+import { BusCache } from "../events/index.ts";
 import { DEFAULT_REDACTION_RULES, redactionRulesSchema, type RedactionRules } from "../redaction/index.ts";
 
 const SETTING = "redaction";
@@ -13,53 +13,27 @@ export type RedactionSettings = { rules: RedactionRules; updatedAt: string | nul
  * others (NOTIFY warden_settings) and the changing instance reloads at once. Until an admin
  * saves rules, every detector is on.
  */
-class RulesCache {
-  private current: RedactionSettings | null = null;
-  private loading: Promise<RedactionSettings> | null = null;
-  private generation = 0;
-  private loadedGeneration = -1;
-  private subscribed = false;
-
-  invalidate() {
-    this.generation++;
-  }
-
-  async get(): Promise<RedactionSettings> {
-    if (!this.subscribed) {
-      this.subscribed = true;
-      bus().subscribe("warden_settings", () => this.invalidate());
-      bus().subscribe("resync", () => this.invalidate());
-    }
-    if (this.current && this.loadedGeneration === this.generation) return this.current;
-    return (this.loading ??= this.load().finally(() => (this.loading = null)));
-  }
-
-  private async load(): Promise<RedactionSettings> {
-    const generation = this.generation;
-    const { rows } = await pool().query<{ value: unknown; updated_at: Date; updated_by: string | null }>(
-      `SELECT s.value, s.updated_at, u.email AS updated_by FROM settings s LEFT JOIN users u ON u.id = s.updated_by_id WHERE s.key = $1`,
-      [SETTING],
-    );
-    const row = rows[0];
-    const parsed = row ? redactionRulesSchema.safeParse(row.value) : null;
-    if (parsed && !parsed.success) console.error("[privacy] stored redaction rules are invalid; using the defaults (every detector on)");
-    const next: RedactionSettings = {
-      rules: parsed?.success ? parsed.data : DEFAULT_REDACTION_RULES,
-      updatedAt: row?.updated_at.toISOString() ?? null,
-      updatedBy: row?.updated_by ?? null,
-    };
-    this.current = next;
-    this.loadedGeneration = generation;
-    return next;
-  }
+async function loadSettings(): Promise<RedactionSettings> {
+  const { rows } = await pool().query<{ value: unknown; updated_at: Date; updated_by: string | null }>(
+    `SELECT s.value, s.updated_at, u.email AS updated_by FROM settings s LEFT JOIN users u ON u.id = s.updated_by_id WHERE s.key = $1`,
+    [SETTING],
+  );
+  const row = rows[0];
+  const parsed = row ? redactionRulesSchema.safeParse(row.value) : null;
+  if (parsed && !parsed.success) console.error("[privacy] stored redaction rules are invalid; using the defaults (every detector on)");
+  return {
+    rules: parsed?.success ? parsed.data : DEFAULT_REDACTION_RULES,
+    updatedAt: row?.updated_at.toISOString() ?? null,
+    updatedBy: row?.updated_by ?? null,
+  };
 }
 
 const KEY = Symbol.for("warden.redactionRules");
-type Holder = { [KEY]?: RulesCache };
+type Holder = { [KEY]?: BusCache<RedactionSettings> };
 
-function rulesCache(): RulesCache {
+function rulesCache(): BusCache<RedactionSettings> {
   const g = globalThis as Holder;
-  return (g[KEY] ??= new RulesCache());
+  return (g[KEY] ??= new BusCache("warden_settings", loadSettings));
 }
 
 export function redactionSettings(): Promise<RedactionSettings> {

@@ -20,6 +20,8 @@ export type Draft = {
   requestHash: string;
   /** What PII redaction replaced in input, context and resource (kind and path, no values). */
   redactions: Redaction[];
+  /** The markers the redaction wrote, for actions.pii_markers. */
+  markers: string[];
   status: "allowed" | "denied" | "pending";
   reasons: Reason[];
   shadow: Reason[];
@@ -32,7 +34,7 @@ export type Outcome = { ok: true; answer: ActionAnswer; replayed: boolean } | { 
 
 type Gate = { key_id: string; revoked_at: Date | null; agent_id: string; agent_halted_at: Date | null; agent_halt_reason: string | null; cohort: string; cohort_halted_at: Date | null; cohort_halt_reason: string | null };
 
-const COLS = 18;
+const COLS = 19;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -59,8 +61,12 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     )) as unknown as pg.QueryResult[];
     const gates = opened[2]!.rows as Gate[];
     const globalRows = opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[];
-    const head = (opened[4]!.rows[0] as ChainHead | undefined) ?? (await waitForHead(run));
-    const seqs = opened[5]!.rows.map((r: { seq: number }) => Number(r.seq));
+    const free = opened[4]!.rows[0] as ChainHead | undefined;
+    const head = free ?? (await waitForHead(run));
+    // Seqs must be taken while holding the head: ones reserved before waiting could be lower
+    // than those a writer committed on this chain meanwhile (seq order would break). The
+    // unused ones are just a gap in seq, which is allowed.
+    const seqs = (free ? opened[5]!.rows : await run<{ seq: number }>(reserveSeqsSql(drafts.length), [])).map((r: { seq: number }) => Number(r.seq));
     const global = globalRows[0];
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
@@ -89,13 +95,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           status === "allowed" ? "ALLOW" : status === "denied" ? "DENY" : "PENDING", status.toUpperCase(),
           JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(),
+          expiresAt, decided ? new Date() : null, new Date(), d.markers,
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"Decision", $${o + 11}::"ActionStatus", $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::jsonb, $${o + 15}::int, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::timestamptz)`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"Decision", $${o + 11}::"ActionStatus", $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::jsonb, $${o + 15}::int, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::timestamptz, $${o + 19}::text[])`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, decision, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, decision, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );

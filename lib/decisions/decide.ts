@@ -46,6 +46,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     input: redactor.document("input", input) as Record<string, unknown>,
     context: redactor.document("context", context) as Record<string, unknown>,
     redactions: redactor.redactions,
+    markers: redactor.markers,
     idempotencyKey: request.idempotencyKey ?? idempotencyKey ?? null,
     requestHash: requestHash(request),
     status: evaluation.decision === "allow" ? "allowed" : evaluation.decision === "deny" ? "denied" : "pending",

@@ -121,12 +121,7 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
   // Enforced flags only: shadow ones carry `shadow: true`.
   if (q.flagged === true) where.push(`a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
   if (q.flagged === false) where.push(`NOT a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
-  if (q.value) {
-    add(
-      `(a.input::text || a.context::text || a.resource || coalesce(a.result_output::text, '') || coalesce(a.result_error, '')) LIKE ANY(?::text[])`,
-      markersFor(q.value).map((m) => `%${m}%`),
-    );
-  }
+  if (q.value) add("a.pii_markers && ?::text[]", markersFor(q.value));
   if (q.from) add("a.created_at >= ?", q.from);
   if (q.to) add("a.created_at < ?", q.to);
   if (q.cursor) {

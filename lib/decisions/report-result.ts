@@ -41,6 +41,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         resultOutput: output === null ? undefined : (output as Prisma.InputJsonValue),
         resultError: error,
         resultAt: new Date(),
+        ...(redactor.markers.length ? { piiMarkers: { push: redactor.markers } } : {}),
         flags: [...flags, ...checks.shadow.map((s) => ({ ...s, shadow: true }))],
       },
     });

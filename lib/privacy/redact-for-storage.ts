@@ -1,4 +1,4 @@
-import { redactDocument, redactionMarker, redactText, type Redaction, type RedactionRules } from "../redaction/index.ts";
+import { findMarkers, redactDocument, redactionMarker, redactText, type Redaction, type RedactionRules } from "../redaction/index.ts";
 import { redactionKey } from "./key.ts";
 import { redactionSettings } from "./rules-cache.ts";
 
@@ -14,6 +14,8 @@ export type StorageRedactor = {
   resource(value: string): string;
   /** What was redacted so far, as kind and path, never the value. */
   readonly redactions: Redaction[];
+  /** The markers written so far (unique), for the actions.pii_markers index. */
+  readonly markers: string[];
 };
 
 export async function storageRedactor(): Promise<StorageRedactor> {
@@ -23,22 +25,39 @@ export async function storageRedactor(): Promise<StorageRedactor> {
 
 export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageRedactor {
   const redactions: Redaction[] = [];
+  const markers: string[] = [];
   const detectorsOnly: RedactionRules = { ...rules, fields: [] };
+  const noteMarkers = (stored: unknown) => {
+    for (const m of findMarkers(typeof stored === "string" ? stored : JSON.stringify(stored))) {
+      const marker = `[redacted:${m.kind}:${m.hash}]`;
+      if (!markers.includes(marker)) markers.push(marker);
+    }
+  };
   return {
     redactions,
+    markers,
     document(root, value) {
       const r = redactDocument(root, value, rules, key);
-      redactions.push(...r.redactions);
+      if (r.redactions.length) {
+        redactions.push(...r.redactions);
+        noteMarkers(r.value);
+      }
       return r.value;
     },
     text(value) {
       const r = redactText("error", value, rules, key);
-      redactions.push(...r.redactions);
+      if (r.redactions.length) {
+        redactions.push(...r.redactions);
+        noteMarkers(r.value);
+      }
       return r.value;
     },
     resource(value) {
       const r = redactDocument("context", value, detectorsOnly, key);
-      for (const x of r.redactions) redactions.push({ kind: x.kind, path: "resource" });
+      if (r.redactions.length) {
+        for (const x of r.redactions) redactions.push({ kind: x.kind, path: "resource" });
+        noteMarkers(r.value);
+      }
       return r.value as string;
     },
   };

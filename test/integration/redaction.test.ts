@@ -91,6 +91,12 @@ describe("PII redaction before storage", () => {
     expect(stored.resource).toBe(`customer:${m("email", RAW.email)}`);
     expect(stored.result).toMatchObject({ status: "failed", output: { callback: m("phone", RAW.outputPhone) }, error: `card declined, told ${m("email", RAW.errorEmail)}` });
 
+    // The markers are indexed for equality search (actions.pii_markers).
+    const { rows: indexed } = await pool().query<{ pii_markers: string[] }>(`SELECT pii_markers FROM actions WHERE id = $1`, [id]);
+    expect(indexed[0]!.pii_markers).toEqual(
+      expect.arrayContaining([m("email", RAW.email), m("phone", RAW.phone), m("field", RAW.address), m("card", RAW.card), m("iban", RAW.iban), m("email", RAW.contextEmail), m("phone", RAW.outputPhone), m("email", RAW.errorEmail)]),
+    );
+
     // The audit trail says what was redacted, by kind and path, never the value.
     const decided = (await listAuditEvents({ subject: `action:${id}`, kind: "action.decided", limit: 1 })).events[0];
     expect((decided?.data as { redactions: { kind: string; path: string }[] }).redactions).toEqual(

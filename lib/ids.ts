@@ -34,9 +34,10 @@ function random(n: number): Buffer {
   return entropy.subarray(offset - n, offset);
 }
 
-export function newId(prefix: string): string {
+/** `atMs` stamps a historical time (seed:volume); ids still sort by it. */
+export function newId(prefix: string, atMs: number = Date.now()): string {
   const buf = Buffer.alloc(16);
-  buf.writeUIntBE(Date.now(), 0, 6);
+  buf.writeUIntBE(atMs, 0, 6);
   random(10).copy(buf, 6);
   return `${prefix}_${encode(buf)}`;
 }

@@ -91,7 +91,7 @@ export function LiveOverview({ initial }: { initial: Overview }) {
                   {p.shadow > 0 && <span className="ml-1 text-xs text-slate-500">+{num(p.shadow)} shadow</span>}
                 </Td>
                 <Td className="w-28">
-                  <div className="h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+                  <div className="h-2 min-w-16 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
                     <div className="h-full bg-brand-500" style={{ width: `${((p.fired + p.shadow) / policyMax) * 100}%` }} />
                   </div>
                 </Td>

@@ -1,13 +1,17 @@
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { can, principalFromCookies, type Permission, type Principal } from "@/lib/auth/index.ts";
 import { WardenError } from "@/lib/http/index.ts";
 
-/** The signed-in user for a page, or a redirect to sign-in. */
+/** The signed-in user for a page, or a redirect to sign-in that comes back here afterwards. */
 export async function requirePrincipal(): Promise<Principal> {
   const jar = await cookies();
   const p = await principalFromCookies(jar.toString());
-  if (!p) redirect("/login");
+  if (!p) {
+    // Set by proxy.ts; the login form only follows same-site paths (safeTarget).
+    const path = (await headers()).get("x-warden-path");
+    redirect(path && path !== "/" && path.startsWith("/") && !path.startsWith("//") ? `/login?${new URLSearchParams({ callbackUrl: path })}` : "/login");
+  }
   return p;
 }
 

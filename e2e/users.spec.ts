@@ -94,17 +94,23 @@ test("an admin changes a user's role and disables them; a disabled user can't si
   await expect(page.getByTestId(`user-${ADMIN.email}`).getByRole("combobox")).toHaveCount(0);
 });
 
-test("an anonymous visitor is sent to sign in, and a wrong password is refused", async ({ browser }) => {
+test("an anonymous visitor is sent to sign in, a wrong password is refused, and signing in returns to the page they asked for", async ({ browser }) => {
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await ctx.newPage();
-  await page.goto("/agents");
-  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/audit?kind=agent.*");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faudit%3Fkind%3Dagent\.\*/);
   await page.getByLabel("E-mail").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Wrong e-mail or password.");
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByTestId("current-user")).toHaveCount(0);
+
+  await page.getByLabel("Password").fill(ADMIN.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  await expect(page).toHaveURL(/\/audit\?kind=agent\.\*$/);
+  await expect(page.getByLabel("Kind")).toHaveValue("agent.*");
   await ctx.close();
 });
 

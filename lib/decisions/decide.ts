@@ -37,6 +37,8 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     context,
     now: new Date(),
   });
+  // Deterministic, so a retry with the same key still finds its action.
+  const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
   const outcome = await decisionBatcher().submit({
     id: newId("act"),
     agentId: agent.agentId,
@@ -47,12 +49,13 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     context: redactor.document("context", context) as Record<string, unknown>,
     redactions: redactor.redactions,
     markers: redactor.markers,
-    idempotencyKey: request.idempotencyKey ?? idempotencyKey ?? null,
+    idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
     requestHash: requestHash(request),
     status: evaluation.decision === "allow" ? "allowed" : evaluation.decision === "deny" ? "denied" : "pending",
-    reasons: evaluation.reasons,
-    shadow: evaluation.shadow,
-    policyVersions: evaluation.evaluated,
+    // A condition's error can quote the value it choked on.
+    reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
+    shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
+    policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
     quorum: evaluation.approval?.quorum ?? null,
     timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
   });

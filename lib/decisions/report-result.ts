@@ -33,7 +33,9 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       now: new Date(),
       result,
     });
-    const flags = checks.flags.map((f) => ({ policyId: f.policyId, policyName: f.policyName, policyVersion: f.policyVersion, message: f.message }));
+    // A post-check's error message can quote the raw value it choked on.
+    const flags = checks.flags.map((f) => ({ policyId: f.policyId, policyName: f.policyName, policyVersion: f.policyVersion, message: redactor.detect(f.message, "flags") }));
+    const shadowFlags = checks.shadow.map((f) => ({ ...f, message: redactor.detect(f.message, "flags"), shadow: true }));
     await tx.action.update({
       where: { id: actionId },
       data: {
@@ -42,7 +44,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         resultError: error,
         resultAt: new Date(),
         ...(redactor.markers.length ? { piiMarkers: { push: redactor.markers } } : {}),
-        flags: [...flags, ...checks.shadow.map((s) => ({ ...s, shadow: true }))],
+        flags: [...flags, ...shadowFlags],
       },
     });
     await auditTx(tx, {

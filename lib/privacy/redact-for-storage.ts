@@ -12,6 +12,11 @@ export type StorageRedactor = {
   text(value: string): string;
   /** The resource string gets the detectors only (field rules name input/context/output paths). */
   resource(value: string): string;
+  /**
+   * Any other text derived from the request (an idempotency key, a policy's error message
+   * that quotes a value): the detectors only, reported under `path`.
+   */
+  detect(value: string, path: string): string;
   /** What was redacted so far, as kind and path, never the value. */
   readonly redactions: Redaction[];
   /** The markers written so far (unique), for the actions.pii_markers index. */
@@ -53,9 +58,12 @@ export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageReda
       return r.value;
     },
     resource(value) {
+      return this.detect(value, "resource");
+    },
+    detect(value, path) {
       const r = redactDocument("context", value, detectorsOnly, key);
       if (r.redactions.length) {
-        for (const x of r.redactions) redactions.push({ kind: x.kind, path: "resource" });
+        for (const x of r.redactions) redactions.push({ kind: x.kind, path });
         noteMarkers(r.value);
       }
       return r.value as string;

@@ -19,10 +19,26 @@ const PLAIN_KEY = /^[A-Za-z0-9_$-]+$/;
 
 function pathOf(w: Walk): string {
   let p = w.root;
-  for (const k of w.stack) {
+  for (const key of w.stack) {
+    // A path names keys, and a key can itself be PII: the path shows its marker instead.
+    const k = typeof key === "string" && key.length >= 6 ? masked(key, w) : key;
     p += typeof k === "number" ? `[${k}]` : PLAIN_KEY.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`;
   }
   return p;
+}
+
+/** `s` with each PII span replaced by its marker. */
+function masked(s: string, w: Walk, onSpan?: (kind: RedactionKind) => void): string {
+  const spans = detectPii(s, w.rules.detectors);
+  if (spans.length === 0) return s;
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    out += s.slice(at, span.start) + redactionMarker(span.kind, s.slice(span.start, span.end), w.key);
+    at = span.end;
+    onSpan?.(span.kind);
+  }
+  return out + s.slice(at);
 }
 
 /** Field-rule nodes still alive one level down; `*` matches any key or array index. */
@@ -39,17 +55,8 @@ function childNodes(nodes: readonly FieldNode[], key: string | number): readonly
 
 function redactString(s: string, w: Walk): string {
   if (s.length < 6) return s;
-  const spans = detectPii(s, w.rules.detectors);
-  if (spans.length === 0) return s;
-  const path = pathOf(w);
-  let out = "";
-  let at = 0;
-  for (const span of spans) {
-    out += s.slice(at, span.start) + redactionMarker(span.kind, s.slice(span.start, span.end), w.key);
-    at = span.end;
-    w.redactions.push({ kind: span.kind, path });
-  }
-  return out + s.slice(at);
+  let path: string | undefined;
+  return masked(s, w, (kind) => w.redactions.push({ kind, path: (path ??= pathOf(w)) }));
 }
 
 function wholeField(value: unknown, nodes: readonly FieldNode[]): boolean {
@@ -96,7 +103,23 @@ function walkObject(obj: Record<string, unknown>, nodes: readonly FieldNode[], w
     // updates that key rather than the prototype.
     (out ??= { ...obj })[k] = r;
   }
-  return out ?? obj;
+  return redactKeys(out ?? obj, w);
+}
+
+/**
+ * Keys are data too ({"jane@example.com": "cc"}): the detectors run on them (field rules name
+ * keys, so they don't). Rebuilt with fromEntries, which defines every key as own data.
+ */
+function redactKeys(obj: Record<string, unknown>, w: Walk): Record<string, unknown> {
+  let renamed: Map<string, string> | undefined;
+  for (const k of Object.keys(obj)) {
+    if (k.length < 6) continue;
+    const nk = masked(k, w, (kind) => w.redactions.push({ kind, path: `${pathOf(w)}{key}` }));
+    if (nk !== k) (renamed ??= new Map()).set(k, nk);
+  }
+  if (!renamed) return obj;
+  const map = renamed;
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [map.get(k) ?? k, v]));
 }
 
 const anyDetector = (c: CompiledRules) => c.detectors.email || c.detectors.phone || c.detectors.card || c.detectors.iban;

@@ -7,6 +7,7 @@ import { getAction, listActions } from "../../lib/decisions/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
 import { redactionKey } from "../../lib/privacy/index.ts";
 import { redactionMarker } from "../../lib/redaction/index.ts";
+import { createWebhook } from "../../lib/webhooks/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
 import { switchToFreshDatabase } from "../support/db.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
@@ -120,6 +121,44 @@ describe("PII redaction before storage", () => {
       expect(found.actions.map((a) => a.id)).toEqual([id]);
     }
     expect((await listActions({ agent: agent.id, value: "someone.else@example.com", limit: 10 })).actions).toEqual([]);
+  });
+
+  it("keeps PII out of policy errors, object keys, idempotency keys, pending actions and webhook payloads", async () => {
+    const { agent, apiKey } = await newAgent();
+    const secret = { card: "5500 0000 0000 0004", key: "vip.client@maison.example", idem: "retry-for-buyer.one@example.com", note: "+44 7700 900123" };
+    // A condition that chokes on the value: CEL's error quotes it.
+    await createPolicy({
+      spec: policySpecSchema.parse({ name: unique("cardcheck"), effect: "deny", target: { agents: [agent.name], actions: ["payments.*"] }, condition: `duration(input.card) > duration("1s")` }),
+      actor: "system",
+      userId: null,
+    });
+    await createPolicy({
+      spec: policySpecSchema.parse({ name: unique("hold"), effect: "require_approval", target: { agents: [agent.name], actions: ["orders.hold"] }, condition: "true", message: "holds need a human" }),
+      actor: "system",
+      userId: null,
+    });
+    await createWebhook({ input: { url: "http://127.0.0.1:9/hook", events: ["approval.requested"] }, actor: "system", userId: admin.user.id });
+    const c = client(dp.base, apiKey);
+
+    const denied = await c.ask({ action: "payments.capture", input: { card: secret.card.replace(/ /g, "") } });
+    expect(denied.json).toMatchObject({ decision: "deny" });
+    const held = await c.ask({ action: "orders.hold", resource: `customer:${secret.key}`, idempotencyKey: secret.idem, input: { [secret.key]: { note: `call ${secret.note}` } } });
+    expect(held.json).toMatchObject({ status: "pending" });
+    // The same request again finds the same action through the redacted key.
+    const retried = await c.ask({ action: "orders.hold", resource: `customer:${secret.key}`, idempotencyKey: secret.idem, input: { [secret.key]: { note: `call ${secret.note}` } } });
+    expect(retried.json.id).toBe(held.json.id);
+
+    // The webhook's delivery of the pending action is in the dump below.
+    const deliveries = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_deliveries WHERE event = 'approval.requested' AND payload::text LIKE '%' || $1 || '%'`, [held.json.id]);
+    expect(deliveries.rows[0]!.n).toBe(1);
+    const everything = await wholeDatabaseText();
+    for (const raw of [...Object.values(secret), secret.card.replace(/ /g, ""), "+447700900123", "4111111111111111"]) {
+      const at = everything.indexOf(raw);
+      expect(at === -1 ? "" : everything.slice(Math.max(0, at - 300), at + 100)).toBe("");
+    }
+    const stored = await getAction(held.json.id as string);
+    expect(Object.keys(stored.input as object)).toEqual([redactionMarker("email", secret.key, redactionKey())]);
+    expect(stored.idempotencyKey).toBe(redactionMarker("email", secret.idem, redactionKey()));
   });
 
   it("applies the admin's rules from the next write on, audits the change, and refuses bad rules and non-admins", async () => {

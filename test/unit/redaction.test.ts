@@ -195,11 +195,19 @@ describe("things that are not PII", () => {
     expect(r.value).toBe(doc);
     expect(r.redactions).toEqual([]);
   });
-  it("leaves non-card numbers, booleans, null and object keys alone", () => {
-    const doc = { price: 129.5, qty: 12345678901234, nonLuhn: 4111111111111112, ok: true, none: null, "jane@example.com": "x" };
+  it("leaves non-card numbers, booleans, null and plain keys alone", () => {
+    const doc = { price: 129.5, qty: 12345678901234, nonLuhn: 4111111111111112, ok: true, none: null, "customer-email": "x" };
     const r = redactDocument("input", doc, rules, key);
     expect(r.value).toBe(doc);
     expect(r.redactions).toEqual([]);
+  });
+  it("redacts PII in object keys, keeping their order and values", () => {
+    const doc = { recipients: { "jane.doe@example.com": "cc", "Ops desk": "to" }, after: 1 };
+    const r = redactDocument("input", doc, rules, key);
+    expect(r.value).toEqual({ recipients: { [EMAIL]: "cc", "Ops desk": "to" }, after: 1 });
+    expect(Object.keys((r.value as typeof doc).recipients)).toEqual([EMAIL, "Ops desk"]);
+    expect(r.redactions).toEqual([{ kind: "email", path: "input.recipients{key}" }]);
+    expect(doc.recipients).toHaveProperty(["jane.doe@example.com"]);
   });
 });
 
@@ -343,8 +351,13 @@ describe("redactDocument", () => {
     const again = redactDocument("input", first.value, fieldRules, key);
     expect(again.value).toBe(first.value);
     expect(again.redactions).toEqual([]);
-    const digitHash = { a: "[redacted:card:4111111111111111]", b: "see [redacted:phone:0612345678901234] +33 6 12 34 56 78" };
-    expect(redactDocument("input", digitHash, rules, key).value).toEqual({ a: digitHash.a, b: `see [redacted:phone:0612345678901234] ${m("phone", "+33612345678")}` });
+  });
+  it("does not trust a marker whose hash is all digits: a card wrapped in marker syntax is still found", () => {
+    const smuggled = { a: "[redacted:card:4111111111111111]", b: "see [redacted:phone:0612345678901234] +33 6 12 34 56 78" };
+    expect(redactDocument("input", smuggled, rules, key).value).toEqual({
+      a: `[redacted:card:${CARD}]`,
+      b: `see [redacted:phone:0612345678901234] ${m("phone", "+33612345678")}`,
+    });
   });
   it("names odd keys in brackets and keeps a __proto__ key an own property", () => {
     const input = JSON.parse('{"first name": "jane.doe@example.com", "__proto__": {"email": "jane.doe@example.com"}}') as object;

@@ -35,15 +35,18 @@ export async function listAuditPartitions(): Promise<AuditPartition[]> {
     .sort((a, b) => a.from.getTime() - b.from.getTime());
 }
 
-export type RetentionResult = { dropped: { name: string; events: number }[] };
+/** A run of one chain's events that retention removed; the next event links to lastHash. */
+export type PrunedRange = { chain: number; from: number; to: number; lastHash: string };
+export type RetentionResult = { dropped: { name: string; events: number; ranges: PrunedRange[] }[] };
 
 /**
  * Retention: drops every partition that ends on or before `before`. The audit log is
  * append-only, so no row is ever deleted: a month goes as a whole. For each chain, each run
- * of removed events is recorded (first and last chain_seq, and the hash of the last) in
- * audit_pruned_ranges in the same transaction, so verification accepts exactly those gaps and
- * checks that the next surviving event links to the recorded hash. The drop itself is an
- * audited event. Refuses to drop the current month.
+ * of removed events (first and last chain_seq, and the hash of the last) is listed in the
+ * audit.retention_applied event appended in the same transaction — chained like any event, so
+ * it can't be forged — and kept in audit_pruned_ranges for people to query. Verification
+ * accepts exactly those gaps, for partitions that are really gone, and checks that the next
+ * surviving event links to the recorded hash. Refuses to drop the current month.
  */
 export async function applyAuditRetention({ before, actor }: { before: Date; actor: string }): Promise<RetentionResult> {
   const monthStart = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), 1));
@@ -55,6 +58,9 @@ export async function applyAuditRetention({ before, actor }: { before: Date; act
   const run: SqlRunner = async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
   try {
     await client.query("BEGIN");
+    // DETACH needs an exclusive lock on audit_events: give up rather than stall every writer
+    // behind a long reader (a verification, an export).
+    await client.query("SET LOCAL lock_timeout = '5s'");
     // Holding every chain head makes the recorded ranges, the drops and the audit event one
     // atomic step for writers and verifications alike.
     await client.query(`SELECT chain FROM audit_chain_heads ORDER BY chain FOR UPDATE`);
@@ -73,7 +79,11 @@ export async function applyAuditRetention({ before, actor }: { before: Date; act
       }
       await client.query(`ALTER TABLE audit_events DETACH PARTITION ${table}`);
       await client.query(`DROP TABLE ${table}`);
-      dropped.push({ name: part.name, events: rows.reduce((n, r) => n + Number(r.events), 0) });
+      dropped.push({
+        name: part.name,
+        events: rows.reduce((n, r) => n + Number(r.events), 0),
+        ranges: rows.map((r) => ({ chain: r.chain, from: Number(r.first), to: Number(r.last), lastHash: r.last_hash })),
+      });
     }
     await appendAuditEvents(run, [
       { actor, kind: "audit.retention_applied", subject: "audit:retention", data: { before: before.toISOString(), partitions: dropped } },

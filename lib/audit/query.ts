@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
+import { timeParam } from "../http/params.ts";
 import type { HashedEvent } from "./hash.ts";
 
 // Position after an event in (at, seq) order: "<at in epoch ms>.<seq>".
-const CURSOR = /^\d{1,15}\.\d{1,19}$/;
+const CURSOR = /^\d{1,15}\.\d{1,18}$/; // seq stays within bigint
 const cursorOf = (e: { at: string; seq: number }) => `${Date.parse(e.at)}.${e.seq}`;
 function cursorParams(cursor: string): [Date, string] {
   const [ms, seq] = cursor.split(".");
@@ -18,8 +19,8 @@ export const auditFilterSchema = z.object({
   actor: z.string().max(80).optional(),
   subject: z.string().max(256).optional(),
   q: z.string().max(200).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
 });
 
 export const auditQuerySchema = auditFilterSchema.extend({

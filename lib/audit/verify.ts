@@ -52,6 +52,8 @@ export async function verifyAuditChain({ scope = "full", actor = "system" }: { s
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const heads = (await client.query<{ chain: number; chain_seq: number; hash: string }>("SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY chain")).rows;
     const start = scope === "incremental" ? await lastCheckpoints(client) : new Map<number, Checkpoint>();
+    // Nothing to continue from (never verified, or the last verification failed): from genesis.
+    scope = start.size ? scope : "full";
     const pruned = await prunedRanges(client);
     let events = 0;
     const problems: Problem[] = [];
@@ -107,19 +109,35 @@ export async function lastVerification(): Promise<LastVerification | null> {
   return { at: r.at.toISOString(), scope: r.scope, ok: r.ok, events: Number(r.events), head: r.head, firstBadSeq: r.first_bad_seq === null ? null : Number(r.first_bad_seq), why: r.why, actor: r.actor };
 }
 
+/**
+ * Where an incremental verification starts: the checkpoints of the latest verification, if
+ * it passed. After a failed one there is nothing to continue from (it starts at genesis), so
+ * a quick check can't paper over what a full one found.
+ */
 async function lastCheckpoints(client: pg.PoolClient): Promise<Map<number, Checkpoint>> {
-  const { rows } = await client.query<{ checkpoints: Checkpoint[] }>(`SELECT checkpoints FROM audit_verifications WHERE ok ORDER BY at DESC, id DESC LIMIT 1`);
-  return new Map((rows[0]?.checkpoints ?? []).map((c) => [c.chain, c]));
+  const { rows } = await client.query<{ ok: boolean; checkpoints: Checkpoint[] }>(`SELECT ok, checkpoints FROM audit_verifications ORDER BY at DESC, id DESC LIMIT 1`);
+  const last = rows[0];
+  return new Map(last?.ok ? last.checkpoints.map((c) => [c.chain, c]) : []);
 }
 
+/**
+ * The runs retention removed, as the chained audit.retention_applied events list them (a row
+ * slipped into audit_pruned_ranges proves nothing), and only for partitions that are gone.
+ */
 async function prunedRanges(client: pg.PoolClient): Promise<Map<number, Pruned[]>> {
-  const { rows } = await client.query<{ chain: number; from_chain_seq: number; to_chain_seq: number; last_hash: string }>(
-    `SELECT chain, from_chain_seq, to_chain_seq, last_hash FROM audit_pruned_ranges ORDER BY chain, from_chain_seq`,
+  const { rows } = await client.query<{ chain: number; from: number; to: number; last_hash: string }>(
+    `SELECT (r->>'chain')::int AS chain, (r->>'from')::bigint AS from, (r->>'to')::bigint AS to, r->>'lastHash' AS last_hash
+       FROM audit_events e
+       CROSS JOIN LATERAL jsonb_array_elements(e.data->'partitions') p
+       CROSS JOIN LATERAL jsonb_array_elements(p->'ranges') r
+      WHERE e.kind = 'audit.retention_applied' AND jsonb_typeof(p->'ranges') = 'array'
+        AND to_regclass(format('public.%I', p->>'name')) IS NULL
+      ORDER BY 1, 2`,
   );
   const byChain = new Map<number, Pruned[]>();
   for (const r of rows) {
     const list = byChain.get(r.chain) ?? [];
-    list.push({ from: Number(r.from_chain_seq), to: Number(r.to_chain_seq), lastHash: r.last_hash });
+    list.push({ from: Number(r.from), to: Number(r.to), lastHash: r.last_hash });
     byChain.set(r.chain, list);
   }
   return byChain;
@@ -135,9 +153,10 @@ async function walkChain(client: pg.PoolClient, chain: number, from: Checkpoint 
   let events = 0;
   let firstProblem: Problem | undefined;
   // Retention removed events [from, to]: the next one links to the hash recorded for `to`.
+  // (`expected` can fall inside a range when a checkpoint was in a month dropped since.)
   const skipPruned = () => {
     for (const p of pruned) {
-      if (p.from === expected) {
+      if (p.from <= expected && expected <= p.to) {
         expected = p.to + 1;
         prevHash = p.lastHash;
         prev = undefined;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { listAuditEvents, type AuditEventView } from "../audit/index.ts";
 import { pool } from "../db/index.ts";
 import { badRequest, notFound } from "../http/errors.ts";
+import { timeParam } from "../http/params.ts";
 import { markersFor } from "../privacy/index.ts";
 import type { Reason } from "../policies/types.ts";
 import { decisionOf, type ActionStatusName, type DecisionName } from "./present.ts";
@@ -14,8 +15,8 @@ export const listActionsSchema = z.object({
   // What happened after: a reported result of that kind, or none yet.
   result: z.enum(["succeeded", "failed", "none"]).optional(),
   flagged: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  from: timeParam.optional(),
+  to: timeParam.optional(),
   // A raw value (e-mail, phone, card, IBAN, a redacted field's value): actions whose stored
   // request or result held it, found by its redaction marker; Warden never stored the value.
   value: z.string().trim().min(3).max(256).optional(),
@@ -126,9 +127,9 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
   if (q.to) add("a.created_at < ?", q.to);
   if (q.cursor) {
     const [at, id] = q.cursor.split("|");
-    const t = new Date(at ?? "");
-    if (!id || Number.isNaN(t.getTime())) throw badRequest("invalid_cursor", "cursor is the nextCursor of a previous page");
-    params.push(t, id);
+    const t = timeParam.safeParse(at ?? "");
+    if (!id || !t.success) throw badRequest("invalid_cursor", "cursor is the nextCursor of a previous page");
+    params.push(t.data, id);
     where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length})`);
   }
   params.push(q.limit + 1);

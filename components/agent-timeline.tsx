@@ -34,7 +34,8 @@ export function AgentTimeline({ agentId, first, actionNames }: { agentId: string
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     ...(filtered ? {} : { initialData: { pages: [first], pageParams: [null] } }),
-    staleTime: filtered ? 0 : Infinity,
+    // Back to "no filter" after a while shows what arrived since, not the first render.
+    staleTime: 10_000,
   });
 
   function apply(e: FormEvent<HTMLFormElement>) {
@@ -91,7 +92,7 @@ export function AgentTimeline({ agentId, first, actionNames }: { agentId: string
       {q.error && !q.isFetchingNextPage && <div className="p-4"><ErrorText error={messageOf(q.error)} /></div>}
       {q.isPending ? (
         <p className="px-4 py-8 text-center text-sm text-slate-500">Loading…</p>
-      ) : actions.length === 0 ? (
+      ) : q.isError && actions.length === 0 ? null : actions.length === 0 ? (
         <Empty>{filtered ? "No action matches these filters." : "This agent has not asked for anything yet."}</Empty>
       ) : (
         <ol aria-label="Action timeline" className="divide-y divide-slate-100 dark:divide-slate-800">

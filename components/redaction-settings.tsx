@@ -27,11 +27,20 @@ type Preview = { input: unknown; redactions: { kind: string; path: string }[] };
  * edit them and try them on a sample; everyone else sees them.
  */
 export function RedactionSettingsPanel({ settings, canEdit }: { settings: RedactionSettings; canEdit: boolean }) {
+  const [saved, setSaved] = useState(settings);
   const [rules, setRules] = useState<RedactionRules>(settings.rules);
   const [fields, setFields] = useState(settings.rules.fields.join("\n"));
   const [sample, setSample] = useState(SAMPLE);
   const draft = (): RedactionRules => ({ ...rules, fields: fields.split("\n").map((f) => f.trim()).filter(Boolean) });
-  const save = useApiMutation((body: RedactionRules) => api<RedactionSettings>("/api/settings/redaction", { method: "PUT", body }));
+  // The server answers with the rules as stored (trimmed, de-duplicated): show exactly those.
+  const save = useApiMutation(
+    (body: RedactionRules) => api<RedactionSettings>("/api/settings/redaction", { method: "PUT", body }),
+    (r) => {
+      setSaved(r);
+      setRules(r.rules);
+      setFields(r.rules.fields.join("\n"));
+    },
+  );
   const preview = useMutation({
     mutationFn: async () => {
       let input: unknown;
@@ -73,7 +82,7 @@ export function RedactionSettingsPanel({ settings, canEdit }: { settings: Redact
           {canEdit && <Button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save rules"}</Button>}
           {save.isSuccess && <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">Saved. New actions are stored under these rules.</span>}
           <span className="text-xs text-slate-500 dark:text-slate-400">
-            {settings.updatedAt ? <>Last changed <Time iso={settings.updatedAt} /> by {settings.updatedBy ?? "a deleted user"}</> : "Defaults: every detector on, no named fields."}
+            {saved.updatedAt ? <>Last changed <Time iso={saved.updatedAt} /> by {saved.updatedBy ?? "a deleted user"}</> : "Defaults: every detector on, no named fields."}
           </span>
         </div>
         <p className="text-xs text-slate-500 dark:text-slate-400">

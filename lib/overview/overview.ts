@@ -43,7 +43,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
   const hourAgo = new Date(endMinute - 59 * 60_000);
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const db = pool();
-  const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, fired, shadow, agents] = await Promise.all([
+  const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, topPolicies, agents] = await Promise.all([
     db.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
     cohortRates(dayAgo),
     db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`),
@@ -58,8 +58,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
          JOIN agents a ON a.id = s.agent_id JOIN cohorts c ON c.id = a.cohort_id ORDER BY s.n DESC, a.name`,
       [dayAgo],
     ),
-    firedPolicies("reasons", dayAgo),
-    firedPolicies("shadow", dayAgo),
+    firedPolicies(dayAgo),
     db.query<{ total: number; halted: number }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE a.halted_at IS NOT NULL OR c.halted_at IS NOT NULL)::int AS halted FROM agents a JOIN cohorts c ON c.id = a.cohort_id`,
     ),
@@ -76,14 +75,6 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     return { ...m, total: total(m) };
   };
 
-  const policies = new Map<string, FiredPolicy>();
-  for (const [rows, key] of [[fired, "fired"], [shadow, "shadow"]] as const) {
-    for (const r of rows) {
-      const p = policies.get(r.policy_id) ?? { policyId: r.policy_id, name: r.name, effect: r.effect, fired: 0, shadow: 0 };
-      p[key] += r.n;
-      policies.set(r.policy_id, p);
-    }
-  }
   const g = control.rows[0];
   return {
     generatedAt: now.toISOString(),
@@ -99,7 +90,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     },
     busiestAgents: busiest.rows.map((r) => ({ id: r.id, name: r.name, cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: total(r) })),
     agents: { total: agents.rows[0]?.total ?? 0, halted: g?.halted_at ? (agents.rows[0]?.total ?? 0) : (agents.rows[0]?.halted ?? 0) },
-    topPolicies: [...policies.values()].sort((a, b) => b.fired + b.shadow - (a.fired + a.shadow) || a.name.localeCompare(b.name)).slice(0, 8),
+    topPolicies,
   };
 }
 
@@ -116,14 +107,17 @@ export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000
   });
 }
 
-/** How often each policy matched (enforced reasons, or shadow matches) since `since`. */
-async function firedPolicies(column: "reasons" | "shadow", since: Date) {
-  const { rows } = await pool().query<{ policy_id: string; name: string; effect: string; n: number }>(
-    `SELECT r->>'policyId' AS policy_id, max(r->>'policyName') AS name, max(r->>'effect') AS effect, count(*)::int AS n
-       FROM actions a CROSS JOIN LATERAL jsonb_array_elements(a.${column}) r
-      WHERE a.created_at >= $1 AND a.${column} <> '[]'::jsonb AND r ? 'policyId'
-      GROUP BY 1 ORDER BY n DESC LIMIT 8`,
+/** The policies that matched most since `since`: enforced reasons and shadow matches, ranked together. */
+async function firedPolicies(since: Date): Promise<FiredPolicy[]> {
+  const { rows } = await pool().query<{ policy_id: string; name: string; effect: string; fired: number; shadow: number }>(
+    `SELECT r->>'policyId' AS policy_id, max(r->>'policyName') AS name, max(r->>'effect') AS effect,
+            count(*) FILTER (WHERE NOT m.shadow)::int AS fired, count(*) FILTER (WHERE m.shadow)::int AS shadow
+       FROM actions a
+       CROSS JOIN LATERAL (SELECT x, false AS shadow FROM jsonb_array_elements(a.reasons) x
+                           UNION ALL SELECT x, true FROM jsonb_array_elements(a.shadow) x) m(r, shadow)
+      WHERE a.created_at >= $1 AND (a.reasons <> '[]'::jsonb OR a.shadow <> '[]'::jsonb) AND r ? 'policyId'
+      GROUP BY 1 ORDER BY count(*) DESC, 2 LIMIT 8`,
     [since],
   );
-  return rows;
+  return rows.map((r) => ({ policyId: r.policy_id, name: r.name, effect: r.effect, fired: r.fired, shadow: r.shadow }));
 }

@@ -8,6 +8,7 @@ import { api, messageOf } from "./api.ts";
 import { Reasons } from "./reasons.tsx";
 import { Badge, StatusBadge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
+import { LoadMore } from "./ui/load-more.tsx";
 import { ErrorText, Field, inputClass } from "./ui/field.tsx";
 import { Empty } from "./ui/table.tsx";
 import { Time } from "./ui/time.tsx";
@@ -101,15 +102,7 @@ export function AgentTimeline({ agentId, first, actionNames }: { agentId: string
           ))}
         </ol>
       )}
-      <div className="flex flex-col items-center gap-2 border-t border-slate-100 px-4 py-3 dark:border-slate-800">
-        {q.hasNextPage ? (
-          <Button variant="secondary" onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
-            {q.isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        ) : (
-          <p className="text-xs text-slate-500 dark:text-slate-400">{actions.length ? `All ${actions.length} matching actions shown.` : ""}</p>
-        )}
-      </div>
+      <LoadMore q={q} shown={actions.length} noun="actions" />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import type { AuditEventView } from "@/lib/audit/index.ts";
 import { api, messageOf } from "./api.ts";
 import { AuditEventsTable, type ActorLabels } from "./audit-events-table.tsx";
-import { Button } from "./ui/button.tsx";
+import { LoadMore } from "./ui/load-more.tsx";
 import { ErrorText } from "./ui/field.tsx";
 
 type Page = { events: AuditEventView[]; nextCursor: string | null };
@@ -27,16 +27,7 @@ export function AuditFeed({ filter, first, labels, pageSize = 50, label }: { fil
   return (
     <div>
       <AuditEventsTable events={events} labels={labels} label={label} />
-      <div className="flex flex-col items-center gap-2 border-t border-slate-100 px-4 py-3 dark:border-slate-800">
-        {q.error && <ErrorText error={messageOf(q.error)} />}
-        {q.hasNextPage ? (
-          <Button variant="secondary" onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
-            {q.isFetchingNextPage ? "Loading…" : "Load more"}
-          </Button>
-        ) : (
-          <p className="text-xs text-slate-500 dark:text-slate-400">{events.length ? `All ${events.length} matching events shown.` : ""}</p>
-        )}
-      </div>
+      <LoadMore q={q} shown={events.length} noun="events" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />
     </div>
   );
 }

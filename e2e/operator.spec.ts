@@ -89,6 +89,9 @@ test("the audit explorer filters by kind and agent, exports exactly the filtered
     expect(line).toContain(agentId);
   }
 
+  // Storage is by month: this month's partition is there (with its size).
+  await expect(page.getByRole("list", { name: "Audit partitions" })).toContainText(new RegExp(`${new Date().toISOString().slice(0, 7)}.*\\d+ (kB|MB)`));
+
   await page.getByRole("button", { name: "Verify chain" }).click();
   await expect(page.getByTestId("verify-result")).toContainText(/intact\s*Verified/);
   // The badge is recorded: it is still there after a reload.

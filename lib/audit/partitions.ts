@@ -9,7 +9,8 @@ import { appendAuditEvents, type SqlRunner } from "./append.ts";
  */
 const MONTHS_AHEAD = 3;
 
-export type AuditPartition = { name: string; from: Date; to: Date; events: number };
+/** `events` is PostgreSQL's estimate (0 until the month was first analysed); `bytes` is exact. */
+export type AuditPartition = { name: string; from: Date; to: Date; events: number; bytes: number };
 
 /** Makes sure the months from `from` to `to` (default: last month to three months ahead) exist. */
 export async function ensureAuditPartitions(from?: Date, to?: Date): Promise<number> {
@@ -22,15 +23,15 @@ export async function ensureAuditPartitions(from?: Date, to?: Date): Promise<num
 
 /** The partitions, oldest first, with their bounds and (estimated, from statistics) sizes. */
 export async function listAuditPartitions(): Promise<AuditPartition[]> {
-  const { rows } = await pool().query<{ name: string; bound: string; events: number }>(
-    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, GREATEST(c.reltuples, 0)::bigint AS events
+  const { rows } = await pool().query<{ name: string; bound: string; events: number; bytes: number }>(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound, GREATEST(c.reltuples, 0)::bigint AS events, pg_total_relation_size(c.oid) AS bytes
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'audit_events'::regclass`,
   );
   return rows
     .map((r) => {
       const [from, to] = [...r.bound.matchAll(/'([^']+)'/g)].map((m) => new Date(m[1]!));
-      return { name: r.name, from: from!, to: to!, events: Number(r.events) };
+      return { name: r.name, from: from!, to: to!, events: Number(r.events), bytes: Number(r.bytes) };
     })
     .sort((a, b) => a.from.getTime() - b.from.getTime());
 }

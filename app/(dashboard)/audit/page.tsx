@@ -2,10 +2,11 @@ import Link from "next/link";
 import { AuditFeed } from "@/components/audit-feed.tsx";
 import { VerifyChain } from "@/components/audit-tools.tsx";
 import { Button } from "@/components/ui/button.tsx";
+import { bytes, num } from "@/components/ui/format.ts";
 import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { listAgents } from "@/lib/agents/index.ts";
-import { auditQuerySchema, lastVerification, listAuditEvents } from "@/lib/audit/index.ts";
+import { auditQuerySchema, lastVerification, listAuditEvents, listAuditPartitions } from "@/lib/audit/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { actorLabels } from "../actor-labels.ts";
 
@@ -30,12 +31,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (typeof v === "string" && v.trim()) raw[k] = k === "from" || k === "to" ? asUtc(v.trim()) : v.trim();
   }
   const parsed = auditQuerySchema.safeParse({ ...raw, limit: 50 });
-  const [first, labels, agents, cohorts, verified] = await Promise.all([
+  const [first, labels, agents, cohorts, verified, partitions] = await Promise.all([
     parsed.success ? listAuditEvents(parsed.data) : { events: [], nextCursor: null },
     actorLabels(),
     listAgents(),
     listCohorts(),
     lastVerification(),
+    listAuditPartitions(),
   ]);
   const exportHref = (format: string) => `/api/audit/export?${new URLSearchParams({ ...raw, format })}`;
   const value = (k: string) => (typeof sp[k] === "string" ? sp[k] : "");
@@ -93,6 +95,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <ErrorText error={parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")} />
           </div>
         )}
+      </Panel>
+      <Panel
+        title="Storage"
+        className="mt-6"
+        description="One partition per UTC month; retention drops whole months (npm run audit:retention), and the chains still verify across the gap."
+      >
+        <ul className="flex flex-wrap gap-2 text-xs" aria-label="Audit partitions">
+          {partitions.map((p) => (
+            <li key={p.name} className="rounded-md border border-slate-200 px-2 py-1 tabular-nums dark:border-slate-800" title={p.name}>
+              <span className="font-medium">{p.from.toISOString().slice(0, 7)}</span>{" "}
+              <span className="text-slate-500 dark:text-slate-400">
+                {p.events > 0 ? `~${num(p.events)} events, ` : ""}
+                {bytes(p.bytes)}
+              </span>
+            </li>
+          ))}
+        </ul>
       </Panel>
     </>
   );

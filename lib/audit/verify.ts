@@ -35,11 +35,11 @@ const BATCH = 5000;
  * Walks every chain and reports the earliest (lowest seq) event that was altered, removed or
  * reordered. Reads one consistent snapshot, so it can run under load.
  *
- * "full" starts each chain at genesis. "incremental" starts at the checkpoints of the last
- * verification that passed, so at millions of events it reads only what arrived since; the
+ * "full" starts each chain at genesis. "incremental" starts at the checkpoints of the latest
+ * verification if it passed, so at millions of events it reads only what arrived since; the
  * prefix it skips was proven then (run a full one to re-prove it, e.g. `npm run audit:verify`).
- * Runs of events removed by retention (audit_pruned_ranges) are gaps the chain may have: the
- * event after one must link to the hash retention recorded.
+ * Runs of events removed by retention, as the chained audit.retention_applied events list
+ * them, are gaps the chain may have: the event after one must link to the recorded hash.
  *
  * The outcome is recorded (audit_verifications) for the dashboard's badge.
  */

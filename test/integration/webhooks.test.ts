@@ -79,8 +79,10 @@ describe("webhooks", () => {
     expect(d).toMatchObject({ status: "PENDING", attempts: 1, last_error: "HTTP 500" });
     expect(new Date(d.next_attempt_at).getTime()).toBeGreaterThan(Date.now() + 3000); // backed off, not retried at once
     expect(await deliverDueWebhooks()).toBe(0);
+    // "Due now" is a second ago: next_attempt_at keeps milliseconds, and now() rounded up to
+    // the next one could still be ahead of the claim's now() (a flake seen under CI load).
     for (let i = 0; i < 2; i++) {
-      await pool().query("UPDATE webhook_deliveries SET next_attempt_at = now() WHERE webhook_id = $1", [hook.id]);
+      await pool().query("UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE webhook_id = $1", [hook.id]);
       await deliverDueWebhooks();
     }
     d = await row();
@@ -91,7 +93,7 @@ describe("webhooks", () => {
     failNext = 1000;
     await halt({ scope: { kind: "cohort", name: (await newAgent({ cohort: unique("wh-fail") })).agent.cohort }, reason: "again", actor: "user:test" });
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await pool().query("UPDATE webhook_deliveries SET next_attempt_at = now() WHERE webhook_id = $1 AND status = 'PENDING'", [hook.id]);
+      await pool().query("UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE webhook_id = $1 AND status = 'PENDING'", [hook.id]);
       await deliverDueWebhooks();
     }
     const failed = (await pool().query("SELECT status, attempts FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC LIMIT 1", [hook.id])).rows[0];

@@ -7,7 +7,7 @@
 //   --runs N   timed runs per query (default 20)
 import { listAuditEvents } from "../lib/audit/index.ts";
 import { connectDatabase } from "../lib/boot/connect.ts";
-import { loadOrCreateSecrets } from "../lib/boot/data-dir.ts";
+import { adoptDataDirSecrets } from "../lib/boot/data-dir.ts";
 import { readEnv } from "../lib/config/env.ts";
 import { closeDb, pool } from "../lib/db/index.ts";
 import { listActions } from "../lib/decisions/index.ts";
@@ -23,7 +23,7 @@ if (!(RUNS >= 1 && RUNS <= 1000)) {
 
 const env = readEnv();
 // The redaction key (for the value search) derives from the same secret the server uses.
-process.env.NEXTAUTH_SECRET ??= (await loadOrCreateSecrets(env.WARDEN_DATA_DIR)).nextauthSecret;
+await adoptDataDirSecrets(env.WARDEN_DATA_DIR);
 const db = await connectDatabase(env);
 
 type Row = { name: string; target: number | null; p50: number; p95: number; max: number; rows: number };

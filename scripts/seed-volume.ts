@@ -6,9 +6,8 @@
 // uses (lib/privacy), so the key must be Warden's: WARDEN_REDACTION_KEY, NEXTAUTH_SECRET, or the
 // one kept in WARDEN_DATA_DIR, as `npm start` picks it. Uses DATABASE_URL, or the embedded
 // database in WARDEN_DATA_DIR (migrated: start Warden once).
-import path from "node:path";
 import { connectDatabase } from "../lib/boot/connect.ts";
-import { loadOrCreateSecrets } from "../lib/boot/data-dir.ts";
+import { adoptDataDirSecrets } from "../lib/boot/data-dir.ts";
 import { readEnv } from "../lib/config/env.ts";
 import { closeDb, pool } from "../lib/db/index.ts";
 import { closeBus } from "../lib/events/index.ts";
@@ -29,7 +28,7 @@ if (args.help) {
 
 const env = readEnv();
 // The same secret `npm start` uses (lib/boot/prepare.ts): request hashes and redaction markers are keyed by it.
-process.env.NEXTAUTH_SECRET ??= (await loadOrCreateSecrets(path.resolve(env.WARDEN_DATA_DIR))).nextauthSecret;
+await adoptDataDirSecrets(env.WARDEN_DATA_DIR);
 const db = await connectDatabase(env);
 let code = 0;
 try {

@@ -15,3 +15,12 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
   await chmod(file, 0o600);
   return secrets;
 }
+
+/**
+ * NEXTAUTH_SECRET from the environment, else the one kept in the data directory, as `npm start`
+ * uses it: scripts that write or search redacted data (seed:volume, bench:queries) must key
+ * their markers and request hashes exactly like the server.
+ */
+export async function adoptDataDirSecrets(dataDir: string): Promise<void> {
+  process.env.NEXTAUTH_SECRET ??= (await loadOrCreateSecrets(path.resolve(dataDir))).nextauthSecret;
+}

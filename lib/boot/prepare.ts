@@ -6,7 +6,7 @@ import { generatePassword } from "../secrets/index.ts";
 import { seedDemo } from "../seed/demo.ts";
 import { ensureFirstAdmin } from "../users/index.ts";
 import { connectDatabase } from "./connect.ts";
-import { loadOrCreateSecrets } from "./data-dir.ts";
+import { adoptDataDirSecrets } from "./data-dir.ts";
 
 export type Prepared = {
   databaseUrl: string;
@@ -24,8 +24,7 @@ export type Prepared = {
  */
 export async function prepare(env: Env, log: (msg: string) => void = console.log): Promise<Prepared> {
   const dataDir = path.resolve(env.WARDEN_DATA_DIR);
-  const secrets = await loadOrCreateSecrets(dataDir);
-  process.env.NEXTAUTH_SECRET ??= secrets.nextauthSecret;
+  await adoptDataDirSecrets(dataDir);
 
   if (!env.DATABASE_URL) log(`[warden] starting embedded PostgreSQL (data in ${path.join(dataDir, "pg")})`);
   const { url: databaseUrl, stop: stopDatabase } = await connectDatabase(env);

@@ -65,9 +65,12 @@ CREATE TRIGGER audit_events_no_truncate
   FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change();
 
 -- Creates the monthly partitions (audit_events_pYYYYMM, UTC months) covering [from, to].
--- Idempotent; Warden calls it at start and daily for the months ahead, and seed:volume for
+-- Idempotent; Warden calls it at start and hourly for the months ahead, and seed:volume for
 -- the history it writes. There is deliberately no default partition: a row in it would block
--- creating its month later.
+-- creating its month later. New months are created as plain tables and then attached: ATTACH
+-- PARTITION takes a SHARE UPDATE EXCLUSIVE lock on audit_events, which doesn't wait for (or
+-- block) the writers and readers that CREATE TABLE … PARTITION OF (ACCESS EXCLUSIVE) would.
+-- An advisory lock keeps two instances starting at once from racing to create the same month.
 CREATE FUNCTION audit_ensure_partitions(from_at timestamptz, to_at timestamptz) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -76,12 +79,14 @@ DECLARE
   part text;
   created integer := 0;
 BEGIN
+  PERFORM pg_advisory_xact_lock(72707371);
   WHILE m <= last_m LOOP
     part := format('audit_events_p%s', to_char(m, 'YYYYMM'));
     IF to_regclass(format('public.%I', part)) IS NULL THEN
-      EXECUTE format('CREATE TABLE %I PARTITION OF audit_events FOR VALUES FROM (%L) TO (%L)',
-                     part, (m AT TIME ZONE 'UTC'), ((m + interval '1 month') AT TIME ZONE 'UTC'));
+      EXECUTE format('CREATE TABLE %I (LIKE audit_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', part);
       EXECUTE format('CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change()', part);
+      EXECUTE format('ALTER TABLE audit_events ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+                     part, (m AT TIME ZONE 'UTC'), ((m + interval '1 month') AT TIME ZONE 'UTC'));
       created := created + 1;
     END IF;
     m := m + interval '1 month';

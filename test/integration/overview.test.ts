@@ -5,7 +5,8 @@ import { cohortRates, getOverview } from "../../lib/overview/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
 import { switchToFreshDatabase } from "../support/db.ts";
-import { unique } from "../support/fixtures.ts";
+import { GET as overviewRoute } from "../../app/api/overview/route.ts";
+import { call, unique, userWithToken } from "../support/fixtures.ts";
 
 describe("the overview's numbers", () => {
   let dp: Awaited<ReturnType<typeof startDataPlane>>;
@@ -60,5 +61,12 @@ describe("the overview's numbers", () => {
     expect(o.halted.agents).toEqual([expect.objectContaining({ id: other.agent.id, reason: "testing the overview" })]);
     expect(o.halted.global).toBeNull();
     expect(o.agents).toEqual({ total: 3, halted: 1 });
+
+    // The API serves the same read, to signed-in users only.
+    expect((await call(overviewRoute, { path: "/api/overview" })).status).toBe(401);
+    const viewer = await userWithToken("viewer");
+    const served = await call(overviewRoute, { token: viewer.token, path: "/api/overview" });
+    expect(served.status).toBe(200);
+    expect(served.json).toMatchObject({ lastHour: o.lastHour, agents: o.agents });
   });
 });

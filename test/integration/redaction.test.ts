@@ -199,5 +199,10 @@ describe("PII redaction before storage", () => {
       ],
     });
     expect(Number((await pool().query<{ n: string }>(`SELECT count(*) AS n FROM audit_events`)).rows[0]!.n)).toBe(before);
+    // Admins only, and a bad draft is a 400.
+    const operator = await userWithToken("operator");
+    expect((await call(preview, { token: operator.token, body: { rules: { email: true, phone: true, card: true, iban: true, fields: [] }, sample: {} } })).status).toBe(403);
+    expect((await call(preview, { token: admin.token, body: { rules: { email: true, phone: true, card: true, iban: true, fields: ["nowhere.x"] }, sample: {} } })).status).toBe(400);
+    expect((await call(preview, { token: admin.token, body: { rules: { email: "yes" }, sample: { input: [] } } })).status).toBe(400);
   });
 });

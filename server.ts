@@ -2,8 +2,8 @@
 // Next.js (dashboard and control-plane API). See README "Architecture".
 import http from "node:http";
 import next from "next";
-import { prepare } from "./lib/boot/prepare.ts";
-import { readEnv } from "./lib/config/env.ts";
+import { prepare } from "./lib/boot/index.ts";
+import { readEnv } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";

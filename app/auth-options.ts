@@ -2,7 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/index.ts";
-import { oidcConfigured, readEnv } from "@/lib/config/env.ts";
+import { oidcConfigured, readEnv } from "@/lib/config/index.ts";
 import { WardenError } from "@/lib/http/index.ts";
 import { signInWithOidc, verifyCredentials } from "@/lib/users/index.ts";
 

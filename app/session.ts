@@ -27,7 +27,7 @@ export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;
   } catch (e) {
-    if (e instanceof WardenError && e.status === 404) notFound();
+    if (e instanceof WardenError && e.code === "not_found") notFound();
     throw e;
   }
 }

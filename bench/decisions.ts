@@ -8,12 +8,12 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { registerAgent } from "../lib/agents/index.ts";
-import { freePort } from "../lib/db/embedded.ts";
+import { freePort } from "../lib/boot/index.ts";
 import { closeDb } from "../lib/db/index.ts";
-import { migrate } from "../lib/db/migrate.ts";
+import { migrate } from "../lib/boot/index.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { createPolicy, evaluatePolicies, compilePolicy, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
-import { DEMO_POLICIES } from "../lib/seed/demo.ts";
+import { DEMO_POLICIES } from "../lib/seed/index.ts";
 import { ensureFirstAdmin } from "../lib/users/index.ts";
 
 const root = path.resolve(import.meta.dirname, "..");

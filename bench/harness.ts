@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
 export async function startWarden(databaseUrl: string, port: number, secret: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused") },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH_BUILD: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused") },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 600; i++) {
@@ -34,7 +34,7 @@ export function stop(child: ChildProcess): Promise<void> {
 /** A throwaway embedded PostgreSQL for one benchmark run; DATABASE_URL points at it. */
 export async function benchDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
   const { chmod, mkdtemp, rm } = await import("node:fs/promises");
-  const { startEmbeddedPostgres } = await import("../lib/db/embedded.ts");
+  const { startEmbeddedPostgres } = await import("../lib/boot/index.ts");
   const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
   await chmod(dir, 0o755); // PostgreSQL runs as another user when we are root
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });

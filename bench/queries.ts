@@ -6,9 +6,9 @@
 //
 //   --runs N   timed runs per query (default 20)
 import { listAuditEvents } from "../lib/audit/index.ts";
-import { connectDatabase } from "../lib/boot/connect.ts";
-import { adoptDataDirSecrets } from "../lib/boot/data-dir.ts";
-import { readEnv } from "../lib/config/env.ts";
+import { connectDatabase } from "../lib/boot/index.ts";
+import { adoptDataDirSecrets } from "../lib/boot/index.ts";
+import { readEnv } from "../lib/config/index.ts";
 import { closeDb, pool } from "../lib/db/index.ts";
 import { listActions } from "../lib/decisions/index.ts";
 import { closeBus } from "../lib/events/index.ts";

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
-import type { ApprovalItem } from "@/lib/approvals/list-approvals.ts";
+import type { ApprovalItem } from "@/lib/approvals/index.ts";
 import { api, messageOf } from "./api.ts";
 import { Badge, statusTone } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";

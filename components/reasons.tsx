@@ -1,4 +1,4 @@
-import type { Reason } from "@/lib/policies/types.ts";
+import type { Reason } from "@/lib/actions/index.ts";
 import { Badge } from "./ui/badge.tsx";
 
 export function Reasons({ reasons, shadow }: { reasons: Reason[]; shadow?: Reason[] }) {

@@ -2,8 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import type { RedactionSettings } from "@/lib/privacy/index.ts";
-import type { RedactionRules } from "@/lib/redaction/index.ts";
+import type { RedactionRules, RedactionSettings } from "@/lib/redaction/index.ts";
 import { api, messageOf } from "./api.ts";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";

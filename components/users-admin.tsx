@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { UserView } from "@/lib/users/present.ts";
+import type { UserView } from "@/lib/users/index.ts";
 import { api } from "./api.ts";
 import { Badge, StatusBadge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { WebhookView } from "@/lib/webhooks/manage.ts";
+import type { WebhookView } from "@/lib/webhooks/index.ts";
 import { api } from "./api.ts";
 import { OneTimeSecret } from "./ui/one-time-secret.tsx";
 import { Badge, statusTone } from "./ui/badge.tsx";

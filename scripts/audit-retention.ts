@@ -3,8 +3,8 @@
 // would drop. The removed runs are recorded so the chains still verify, and the drop itself is
 // an audit event.
 import { applyAuditRetention, listAuditPartitions } from "../lib/audit/index.ts";
-import { connectDatabase } from "../lib/boot/connect.ts";
-import { readEnv } from "../lib/config/env.ts";
+import { connectDatabase } from "../lib/boot/index.ts";
+import { readEnv } from "../lib/config/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 
 const arg = (name: string) => {

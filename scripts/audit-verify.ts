@@ -2,8 +2,8 @@
 // was altered, removed or reordered (`-- --incremental`: only what arrived since the last
 // passing verification). Uses DATABASE_URL, or the embedded database in WARDEN_DATA_DIR.
 import { verifyAuditChain } from "../lib/audit/index.ts";
-import { connectDatabase } from "../lib/boot/connect.ts";
-import { readEnv } from "../lib/config/env.ts";
+import { connectDatabase } from "../lib/boot/index.ts";
+import { readEnv } from "../lib/config/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 
 const db = await connectDatabase(readEnv());

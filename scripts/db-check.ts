@@ -4,8 +4,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
-import { diffMigrationsToSchema, schemaDdl } from "../lib/db/schema-engine.ts";
+import { startEmbeddedPostgres } from "../lib/boot/index.ts";
+import { diffMigrationsToSchema, schemaDdl } from "./db/schema-engine.ts";
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "warden-db-check-"));
 await chmod(dir, 0o755);

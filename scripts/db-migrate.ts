@@ -1,7 +1,7 @@
 // `npm run db:migrate`: applies pending migrations (Warden also does this at every start).
-import { connectDatabase } from "../lib/boot/connect.ts";
-import { readEnv } from "../lib/config/env.ts";
-import { migrate } from "../lib/db/migrate.ts";
+import { connectDatabase } from "../lib/boot/index.ts";
+import { readEnv } from "../lib/config/index.ts";
+import { migrate } from "../lib/boot/index.ts";
 
 const db = await connectDatabase(readEnv());
 try {

@@ -4,8 +4,8 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded.ts";
-import { createMigration, type ServerConnection } from "../lib/db/schema-engine.ts";
+import { startEmbeddedPostgres } from "../lib/boot/index.ts";
+import { createMigration, type ServerConnection } from "./db/schema-engine.ts";
 
 const name = process.argv[2];
 if (!name || !/^[A-Za-z0-9_]+$/.test(name)) {

@@ -3,16 +3,16 @@
 // the audit events the product would have written for them, bulk-loaded with COPY; the audit
 // chain still verifies afterwards. Registers agents up to --agents first (default 60). Inputs,
 // contexts, resources, outputs and errors are PII-redacted with the rules and key the product
-// uses (lib/privacy), so the key must be Warden's: WARDEN_REDACTION_KEY, NEXTAUTH_SECRET, or the
+// uses (lib/redaction), so the key must be Warden's: WARDEN_REDACTION_KEY, NEXTAUTH_SECRET, or the
 // one kept in WARDEN_DATA_DIR, as `npm start` picks it. Uses DATABASE_URL, or the embedded
 // database in WARDEN_DATA_DIR (migrated: start Warden once).
-import { connectDatabase } from "../lib/boot/connect.ts";
-import { adoptDataDirSecrets } from "../lib/boot/data-dir.ts";
-import { readEnv } from "../lib/config/env.ts";
+import { connectDatabase } from "../lib/boot/index.ts";
+import { adoptDataDirSecrets } from "../lib/boot/index.ts";
+import { readEnv } from "../lib/config/index.ts";
 import { closeDb, pool } from "../lib/db/index.ts";
 import { closeBus } from "../lib/events/index.ts";
-import { redactionKey, redactionSettings, redactorFor } from "../lib/privacy/index.ts";
-import { parseVolumeArgs, seedVolume, VOLUME_USAGE, type VolumeArgs } from "../lib/seed/volume.ts";
+import { redactionKey, redactionSettings, redactorFor } from "../lib/redaction/index.ts";
+import { parseVolumeArgs, seedVolume, VOLUME_USAGE, type VolumeArgs } from "./seed-volume/index.ts";
 
 let args: VolumeArgs;
 try {

@@ -29,7 +29,8 @@ if (!existsSync("lib/db/generated/client.ts") || statSync("prisma/schema.prisma"
   run(bin("prisma"), ["generate"]);
 }
 
-const buildId = ".next/BUILD_ID";
+// A bench build (WARDEN_BENCH_BUILD=1, next.config.ts) lives in its own directory.
+const buildId = `${process.env.WARDEN_BENCH_BUILD === "1" ? ".next-bench" : ".next"}/BUILD_ID`;
 const sources = Math.max(...["app", "components", "lib", "public"].map(newestMtime), ...["next.config.ts", "package.json", "postcss.config.mjs"].map((f) => (existsSync(f) ? statSync(f).mtimeMs : 0)));
 if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
   console.log(existsSync(buildId) ? "[warden] sources changed since the last build: rebuilding" : "[warden] first start: building the app (a minute or two)");

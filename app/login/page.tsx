@@ -2,7 +2,7 @@ import { redirect } from "next/navigation";
 import { cookies } from "next/headers";
 import { Suspense } from "react";
 import { principalFromCookies } from "@/lib/auth/index.ts";
-import { oidcConfigured, readEnv } from "@/lib/config/env.ts";
+import { oidcConfigured, readEnv } from "@/lib/config/index.ts";
 import { LoginForm } from "./login-form.tsx";
 
 export const dynamic = "force-dynamic";

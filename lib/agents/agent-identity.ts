@@ -1,5 +1,5 @@
 import { prisma } from "../db/index.ts";
-import { bus } from "../events/index.ts";
+import { bus, CHANNEL } from "../events/index.ts";
 import { hashSecret } from "../secrets/index.ts";
 
 /** Who an agent key belongs to, as the data plane needs it on every request. */
@@ -24,7 +24,7 @@ class IdentityCache {
     if (!secret.startsWith("wdn_") || secret.length > 100) return null;
     if (!this.subscribed) {
       this.subscribed = true;
-      bus().subscribe("warden_agents", () => this.clear());
+      bus().subscribe(CHANNEL.agents, () => this.clear());
       bus().subscribe("resync", () => this.clear());
     }
     const hash = hashSecret(secret);

@@ -1,8 +1,8 @@
 import { auditTx } from "../audit/index.ts";
 import { prisma } from "../db/index.ts";
-import { notifySql } from "../events/index.ts";
+import { notifySql, CHANNEL } from "../events/index.ts";
 import { identityCache } from "./agent-identity.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict, notFound } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
 
@@ -44,7 +44,7 @@ export async function revokeAgentKey({ agentId, keyId, actor }: { agentId: strin
     if (!k) throw notFound("Key");
     if (k.revokedAt) throw conflict("key_already_revoked", "This key is already revoked");
     const after = await tx.agentKey.update({ where: { id: keyId }, data: { revokedAt: new Date() } });
-    await tx.$executeRawUnsafe(notifySql, "warden_agents", agentId);
+    await tx.$executeRawUnsafe(notifySql, CHANNEL.agents, agentId);
     await auditTx(tx, { actor, kind: "agent_key.revoked", subject: `agent:${agentId}`, agentId, cohort: k.agent.cohort.name, data: { name: k.agent.name, keyId, prefix: k.prefix } });
     return presentKey(after);
   });

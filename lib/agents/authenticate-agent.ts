@@ -1,6 +1,6 @@
 import { prisma } from "../db/index.ts";
 import { hashSecret } from "../secrets/index.ts";
-import { globalHaltState } from "./global-halt.ts";
+import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 
 /** Resolves `Authorization: Bearer wdn_…` to its agent; revoked or unknown keys give null. */

@@ -1,9 +1,13 @@
+/**
+ * The agent registry: agents with an accountable owner, cohort, risk tier and keys (`wdn_…`,
+ * 256-bit, stored as SHA-256). `identityCache()` resolves a key on the data plane's hot path;
+ * `authenticateAgent` reads fresh (halts included) for `/v1/agent`.
+ */
 export { registerAgent } from "./register-agent.ts";
 export { updateAgent } from "./update-agent.ts";
 export { rotateAgentKey, revokeAgentKey, type AgentKeyView } from "./agent-keys.ts";
 export { listAgents, getAgent } from "./list-agents.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";
-export { globalHaltState } from "./global-halt.ts";
-export { presentAgent, effectiveHalt, type AgentView } from "./present.ts";
+export { presentAgent, type AgentView } from "./present.ts";
 export { registerAgentSchema, updateAgentSchema, listAgentsSchema, RISK_TIERS, type RegisterAgentInput, type UpdateAgentInput, type RiskTierName } from "./schemas.ts";
 export { identityCache, type AgentIdentity } from "./agent-identity.ts";

@@ -1,7 +1,7 @@
 import { prisma } from "../db/index.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/index.ts";
 import { presentKey, type AgentKeyView } from "./agent-keys.ts";
-import { globalHaltState } from "./global-halt.ts";
+import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { ListAgentsInput } from "./schemas.ts";
 

@@ -1,6 +1,5 @@
+import { effectiveHalt, type HaltScopeKind, type HaltSwitch } from "../killswitch/index.ts";
 import type { RiskTierName } from "./schemas.ts";
-
-export type HaltState = { haltedAt: Date | null; haltReason: string | null };
 
 export type AgentView = {
   id: string;
@@ -11,7 +10,7 @@ export type AgentView = {
   riskTier: RiskTierName;
   status: "active" | "halted";
   haltReason?: string;
-  haltedBy?: "agent" | "cohort" | "global";
+  haltedBy?: HaltScopeKind;
   createdBy: { id: string; email: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -27,19 +26,12 @@ export type AgentRow = {
   haltReason: string | null;
   createdAt: Date;
   updatedAt: Date;
-  cohort: { name: string } & HaltState;
+  cohort: { name: string } & HaltSwitch;
   createdBy?: { id: string; email: string; name: string } | null;
 };
 
-/** Effective status: the agent itself, its cohort, or the global switch can halt it. */
-export function effectiveHalt(agent: HaltState, cohort: HaltState, global: HaltState | null): Pick<AgentView, "status" | "haltReason" | "haltedBy"> {
-  if (global?.haltedAt) return { status: "halted", haltedBy: "global", haltReason: global.haltReason ?? "global halt" };
-  if (cohort.haltedAt) return { status: "halted", haltedBy: "cohort", haltReason: cohort.haltReason ?? "cohort halted" };
-  if (agent.haltedAt) return { status: "halted", haltedBy: "agent", haltReason: agent.haltReason ?? "agent halted" };
-  return { status: "active" };
-}
-
-export function presentAgent(a: AgentRow, global: HaltState | null): AgentView {
+/** An agent as the API shows it; its status follows the halt precedence of lib/killswitch. */
+export function presentAgent(a: AgentRow, global: HaltSwitch | null): AgentView {
   return {
     id: a.id,
     name: a.name,
@@ -47,7 +39,7 @@ export function presentAgent(a: AgentRow, global: HaltState | null): AgentView {
     cohort: a.cohort.name,
     owner: a.owner,
     riskTier: a.riskTier.toLowerCase() as RiskTierName,
-    ...effectiveHalt(a, a.cohort, global),
+    ...effectiveHalt({ global, cohort: a.cohort, agent: a }),
     createdBy: a.createdBy ?? null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),

@@ -1,10 +1,10 @@
 import { auditTx } from "../audit/index.ts";
 import { ensureCohort } from "../cohorts/index.ts";
 import { prisma } from "../db/index.ts";
-import { conflict } from "../http/errors.ts";
+import { conflict } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
-import { globalHaltState } from "./global-halt.ts";
+import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { RegisterAgentInput } from "./schemas.ts";
 

@@ -1,10 +1,10 @@
 import { auditTx } from "../audit/index.ts";
 import { ensureCohort } from "../cohorts/index.ts";
 import { prisma } from "../db/index.ts";
-import { notifySql } from "../events/index.ts";
+import { notifySql, CHANNEL } from "../events/index.ts";
 import { identityCache } from "./agent-identity.ts";
-import { notFound } from "../http/errors.ts";
-import { globalHaltState } from "./global-halt.ts";
+import { notFound } from "../errors/index.ts";
+import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { UpdateAgentInput } from "./schemas.ts";
 
@@ -41,7 +41,7 @@ export async function updateAgent({ agentId, input, actor }: { agentId: string; 
           after: Object.fromEntries(changed.map((k) => [k, a[k]])),
         },
       });
-      await tx.$executeRawUnsafe(notifySql, "warden_agents", agentId);
+      await tx.$executeRawUnsafe(notifySql, CHANNEL.agents, agentId);
       return after;
     }),
     globalHaltState(),

@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { txRunner } from "../audit/record.ts";
+import { expireDueActions, settlePending } from "../actions/index.ts";
 import { auditTx } from "../audit/index.ts";
 import type { Principal } from "../auth/index.ts";
-import { prisma } from "../db/index.ts";
-import { expireDueActions } from "../decisions/index.ts";
-import { notifySql } from "../events/index.ts";
-import { conflict, notFound, WardenError } from "../http/errors.ts";
+import { prisma, txRunner } from "../db/index.ts";
+import { conflict, notFound, WardenError } from "../errors/index.ts";
+import { CHANNEL, notifySql } from "../events/index.ts";
 import { newId } from "../ids.ts";
-import { enqueueWebhook } from "../webhooks/enqueue.ts";
+import { isAgentOwner, ownerWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";
 
 export const approvalDecisionSchema = z.strictObject({
   decision: z.enum(["approve", "reject"]),
@@ -17,21 +16,24 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export type ApprovalOutcome = { actionId: string; status: "pending" | "approved" | "rejected"; approvals: number; quorum: number };
 
-type Locked = { id: string; status: string; quorum: number | null; expires_at: Date | null; agent_id: string; cohort: string; action: string; resource: string; owner: string; agent_name: string };
-
-const isOwner = (owner: string, email: string) => owner.trim().toLowerCase() === email.trim().toLowerCase();
+type Locked = { id: string; status: string; quorum: number | null; expires_at: Date | null; agent_id: string; cohort: string; action: string; owner: string };
 
 /**
  * One approver's vote. The action row is locked, so concurrent votes are applied one after
- * the other: the vote that completes the quorum decides, a later one finds it decided (409).
- * A rejection by anyone rejects. An agent's owner can't be the only approver of its action.
+ * the other: the vote that completes the quorum settles the action (through the lifecycle's
+ * `settlePending`), a later one finds it decided. A rejection by anyone rejects. An agent's
+ * owner can't be the only approver of its action. A vote on an overdue action expires it
+ * (the timeout transition, called explicitly) and is refused.
+ *
+ * Throws not_found, action_decided / already_voted / action_expired (conflicts) and
+ * owner_cannot_approve_alone (forbidden).
  */
 export async function decideApproval({ actionId, principal, input }: { actionId: string; principal: Principal; input: ApprovalDecision }): Promise<ApprovalOutcome> {
   let expired = false;
   const outcome = await prisma().$transaction(async (tx) => {
     const a = (
       await tx.$queryRawUnsafe<Locked[]>(
-        `SELECT a.id, a.status, a.quorum, a.expires_at, a.agent_id, a.cohort, a.action, a.resource, g.owner, g.name AS agent_name
+        `SELECT a.id, a.status, a.quorum, a.expires_at, a.agent_id, a.cohort, a.action, g.owner
            FROM actions a JOIN agents g ON g.id = a.agent_id WHERE a.id = $1 FOR UPDATE OF a`,
         actionId,
       )
@@ -49,41 +51,36 @@ export async function decideApproval({ actionId, principal, input }: { actionId:
     if (votes.some((v) => v.user_id === principal.userId)) throw conflict("already_voted", "You have already decided on this action; each approver counts once");
     const quorum = a.quorum ?? 1;
     const approvals = votes.filter((v) => v.vote === "APPROVE");
-    const owner = isOwner(a.owner, principal.email);
-    if (input.decision === "approve" && owner && approvals.length + 1 >= quorum && !approvals.some((v) => !isOwner(a.owner, v.email))) {
-      throw new WardenError(403, "owner_cannot_approve_alone", "You own this agent: someone else must approve its action too");
+    const owner = isAgentOwner(a.owner, principal.email);
+    if (input.decision === "approve" && ownerWouldApproveAlone(a.owner, principal.email, approvals.map((v) => v.email), quorum)) {
+      throw new WardenError("owner_cannot_approve_alone", "You own this agent: someone else must approve its action too");
     }
     await tx.approval.create({
       data: { id: newId("apv"), actionId, userId: principal.userId, vote: input.decision === "approve" ? "APPROVE" : "REJECT", comment: input.comment ?? "" },
     });
     const actor = `user:${principal.userId}`;
     const count = approvals.length + (input.decision === "approve" ? 1 : 0);
-    await auditTx(tx, {
-      actor,
-      kind: input.decision === "approve" ? "approval.granted" : "approval.refused",
-      subject: `action:${actionId}`,
-      agentId: a.agent_id,
-      cohort: a.cohort,
-      data: { action: a.action, comment: input.comment ?? null, approvals: count, quorum, byOwner: owner },
-    });
-    let status: ApprovalOutcome["status"] = "pending";
-    if (input.decision === "reject" || count >= quorum) {
-      status = input.decision === "reject" ? "rejected" : "approved";
-      const reason = input.decision === "reject" ? `Rejected by ${principal.email}${input.comment ? `: ${input.comment}` : ""}` : `Approved by ${[...approvals.map((v) => v.email), principal.email].join(", ")}`;
-      // clock_timestamp(): as close to the commit as SQL gets, for the latency benchmark.
-      await tx.$executeRawUnsafe(
-        `UPDATE actions SET status = $2::"ActionStatus", decision = $3::"Decision", decided_at = clock_timestamp(),
-                reasons = reasons || jsonb_build_array(jsonb_build_object('code', 'policy', 'message', $4::text))
-          WHERE id = $1`,
-        actionId,
-        status.toUpperCase(),
-        status === "approved" ? "ALLOW" : "DENY",
-        reason,
-      );
-      await auditTx(tx, { actor, kind: `action.${status}`, subject: `action:${actionId}`, agentId: a.agent_id, cohort: a.cohort, data: { action: a.action, status, approvals: count, quorum } });
-      await enqueueWebhook(txRunner(tx), "approval.decided", { actionId, agent: a.agent_name, cohort: a.cohort, action: a.action, resource: a.resource, status, by: principal.email, comment: input.comment ?? null });
+    await auditTx(
+      tx,
+      voteEvent({ actionId, agentId: a.agent_id, cohort: a.cohort, action: a.action, userId: principal.userId, vote: input.decision, comment: input.comment ?? null, approvals: count, quorum, byOwner: owner }),
+    );
+    if (input.decision === "approve" && count < quorum) {
+      // Not settled yet: queues and dashboards on every instance refresh.
+      await tx.$executeRawUnsafe(notifySql, CHANNEL.actions, actionId);
+      return { actionId, status: "pending" as const, approvals: count, quorum };
     }
-    await tx.$executeRawUnsafe(notifySql, "warden_actions", actionId);
+    const status = input.decision === "reject" ? ("rejected" as const) : ("approved" as const);
+    const message = voteOutcomeMessage(status, { byEmail: principal.email, comment: input.comment, approverEmails: [...approvals.map((v) => v.email), principal.email] });
+    await settlePending(txRunner(tx), {
+      target: { ids: [actionId] },
+      outcome: status,
+      cause: "vote",
+      reason: { code: "policy", message },
+      actor,
+      by: principal.email,
+      comment: input.comment ?? null,
+      approvals: count,
+    });
     return { actionId, status, approvals: count, quorum };
   });
   if (expired || !outcome) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
-import type { Reason } from "../policies/types.ts";
+import type { Reason } from "../actions/index.ts";
 
 export const listApprovalsSchema = z.object({
   status: z.enum(["pending", "decided"]).default("pending"),

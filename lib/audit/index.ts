@@ -1,4 +1,31 @@
-export { appendAuditEvents, chainEvents, writeEventsSql, waitForHead, reserveSeqsSql, TAKE_FREE_HEAD_SQL, AUDIT_CHAINS, type AuditInput, type AuditRecord, type ChainHead, type SqlRunner } from "./append.ts";
+/**
+ * The audit log: append-only, hash-chained, partitioned by month.
+ *
+ * - Writing: `auditTx(tx, …events)` / `appendAuditEvents(run, events)` inside the change's own
+ *   transaction; the batched form of the same protocol (`openChainSql` → `takeChain` →
+ *   `writeEventsSql`) for the data plane's group commit; `holdAllChains` for writers that
+ *   must not interleave (retention, the volume seeder). Protocol and ordering rule: chain.ts.
+ * - Kinds: the catalogue `AUDIT_KINDS` (kinds.ts); `AuditKind` types every writer.
+ * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`), `iterateAuditEvents`, export.
+ * - Proving: `verifyAuditChain` (SHA-256 over RFC 8785 canonical JSON, per chain), recorded
+ *   in `audit_verifications`; retention drops whole months and records the pruned ranges.
+ */
+export {
+  appendAuditEvents,
+  chainEvents,
+  holdAllChains,
+  insertEventsSql,
+  moveHeadsSql,
+  openChainSql,
+  takeChain,
+  writeEventsSql,
+  AUDIT_CHAINS,
+  type AuditInput,
+  type AuditRecord,
+  type ChainHead,
+  type ChainSlot,
+} from "./chain.ts";
+export { AUDIT_KINDS, auditKindFilters, type AuditKind } from "./kinds.ts";
 export { verifyAuditChain, lastVerification, type VerifyResult, type VerifyScope, type LastVerification } from "./verify.ts";
 export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
 export { exportAuditEvents, type ExportFormat } from "./export.ts";

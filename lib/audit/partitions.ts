@@ -1,6 +1,6 @@
-import { pool } from "../db/index.ts";
+import { clientRunner, pool } from "../db/index.ts";
 import { newId } from "../ids.ts";
-import { appendAuditEvents, type SqlRunner } from "./append.ts";
+import { holdAllChains, writeEventsSql } from "./chain.ts";
 
 /**
  * audit_events is partitioned by UTC month on `at` (migration audit_partitions_and_settings).
@@ -56,7 +56,7 @@ export async function applyAuditRetention({ before, actor }: { before: Date; act
   const dropped: RetentionResult["dropped"] = [];
   if (!doomed.length) return { dropped };
   const client = await pool().connect();
-  const run: SqlRunner = async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
+  const run = clientRunner(client);
   try {
     await client.query("BEGIN");
     // DETACH needs an exclusive lock on audit_events: give up rather than stall every writer
@@ -64,7 +64,7 @@ export async function applyAuditRetention({ before, actor }: { before: Date; act
     await client.query("SET LOCAL lock_timeout = '5s'");
     // Holding every chain head makes the recorded ranges, the drops and the audit event one
     // atomic step for writers and verifications alike.
-    await client.query(`SELECT chain FROM audit_chain_heads ORDER BY chain FOR UPDATE`);
+    const slot = await holdAllChains(run, 1);
     for (const part of doomed) {
       const table = `"${part.name.replace(/"/g, "")}"`;
       const { rows } = await client.query<{ chain: number; first: number; last: number; last_hash: string; events: number }>(
@@ -86,9 +86,8 @@ export async function applyAuditRetention({ before, actor }: { before: Date; act
         ranges: rows.map((r) => ({ chain: r.chain, from: Number(r.first), to: Number(r.last), lastHash: r.last_hash })),
       });
     }
-    await appendAuditEvents(run, [
-      { actor, kind: "audit.retention_applied", subject: "audit:retention", data: { before: before.toISOString(), partitions: dropped } },
-    ]);
+    const retained = { actor, kind: "audit.retention_applied" as const, subject: "audit:retention", data: { before: before.toISOString(), partitions: dropped } };
+    for (const sql of writeEventsSql(slot, [retained])) await client.query(sql);
     await client.query("COMMIT");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);

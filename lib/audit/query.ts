@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
-import { timeParam } from "../http/params.ts";
+import { timeParam } from "../validation/index.ts";
 import type { HashedEvent } from "./hash.ts";
 
 // Position after an event in (at, seq) order: "<at in epoch ms>.<seq>".

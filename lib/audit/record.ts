@@ -1,11 +1,7 @@
-import { prisma, type Tx } from "../db/index.ts";
-import { appendAuditEvents, type AuditInput, type AuditRecord, type SqlRunner } from "./append.ts";
+import { prisma, txRunner, type Tx } from "../db/index.ts";
+import { appendAuditEvents, type AuditInput, type AuditRecord } from "./chain.ts";
 
-export function txRunner(tx: Tx): SqlRunner {
-  return <T>(sql: string, params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params);
-}
-
-/** Records events in the caller's Prisma transaction. */
+/** Records events in the caller's Prisma transaction (they commit or vanish with the change). */
 export function auditTx(tx: Tx, ...events: AuditInput[]): Promise<AuditRecord[]> {
   return appendAuditEvents(txRunner(tx), events);
 }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { pool } from "../db/index.ts";
 import { newId } from "../ids.ts";
-import { AUDIT_CHAINS } from "./append.ts";
+import { AUDIT_CHAINS } from "./chain.ts";
 import { eventHash, GENESIS_HASH } from "./hash.ts";
 import { hashedFields, type AuditRow } from "./query.ts";
 

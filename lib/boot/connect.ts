@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { Env } from "../config/env.ts";
-import { startEmbeddedPostgres } from "../db/embedded.ts";
+import type { Env } from "../config/index.ts";
+import { startEmbeddedPostgres } from "./embedded.ts";
 import { loadOrCreateSecrets } from "./data-dir.ts";
 
 /**

@@ -1,9 +1,9 @@
 import path from "node:path";
-import type { Env } from "../config/env.ts";
+import type { Env } from "../config/index.ts";
 import { ensureAuditPartitions } from "../audit/index.ts";
-import { migrate } from "../db/migrate.ts";
+import { migrate } from "./migrate.ts";
 import { generatePassword } from "../secrets/index.ts";
-import { seedDemo } from "../seed/demo.ts";
+import { seedDemo } from "../seed/index.ts";
 import { ensureFirstAdmin } from "../users/index.ts";
 import { connectDatabase } from "./connect.ts";
 import { adoptDataDirSecrets } from "./data-dir.ts";

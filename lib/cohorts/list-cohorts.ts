@@ -1,5 +1,5 @@
-import { globalHaltState } from "../agents/global-halt.ts";
 import { prisma } from "../db/index.ts";
+import { effectiveHalt, globalHaltState } from "../killswitch/index.ts";
 
 export type CohortView = {
   id: string;
@@ -14,6 +14,12 @@ export type CohortView = {
   createdAt: string;
 };
 
+const NO_SWITCH = { haltedAt: null, haltReason: null };
+
+/**
+ * Every cohort with its halt state (the cohort's own switch or the global one, by the
+ * precedence of lib/killswitch), how many agents it has and how many are halted on their own.
+ */
 export async function listCohorts(): Promise<CohortView[]> {
   const [cohorts, halted, global] = await Promise.all([
     prisma().cohort.findMany({ orderBy: { name: "asc" }, include: { _count: { select: { agents: true } } } }),
@@ -22,10 +28,15 @@ export async function listCohorts(): Promise<CohortView[]> {
   ]);
   const haltedBy = new Map(halted.map((h) => [h.cohortId, h._count._all]));
   return cohorts.map((c) => {
-    const halt = global?.haltedAt
-      ? { status: "halted" as const, haltReason: global.haltReason ?? "global halt", haltedAt: global.haltedAt.toISOString(), haltedBy: "global" }
-      : c.haltedAt
-        ? { status: "halted" as const, haltReason: c.haltReason ?? "", haltedAt: c.haltedAt.toISOString(), haltedBy: c.haltedBy ?? undefined }
+    const e = effectiveHalt({ global, cohort: c, agent: NO_SWITCH });
+    const halt =
+      e.status === "halted"
+        ? {
+            status: "halted" as const,
+            haltReason: e.haltReason,
+            haltedAt: (e.haltedBy === "global" ? global!.haltedAt! : c.haltedAt!).toISOString(),
+            haltedBy: e.haltedBy === "global" ? "global" : (c.haltedBy ?? undefined),
+          }
         : { status: "active" as const };
     return {
       id: c.id,

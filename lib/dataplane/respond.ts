@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { toErrorBody, WardenError } from "../http/errors.ts";
+import { WardenError } from "../errors/index.ts";
+import { toErrorBody } from "../http/index.ts";
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body);
@@ -19,12 +20,12 @@ export function sendError(res: ServerResponse, err: unknown): void {
 /** Reads a JSON body with a hard size cap; malformed or oversize input is a 4xx. */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBytes) throw new WardenError(413, "body_too_large", `Body over ${maxBytes} bytes`);
+  if (declared > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes) throw new WardenError(413, "body_too_large", `Body over ${maxBytes} bytes`);
+    if (size > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -32,7 +33,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new WardenError(400, "invalid_json", "The body is not valid JSON");
+    throw new WardenError("invalid_json", "The body is not valid JSON");
   }
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
-import { WardenError } from "../http/errors.ts";
+import { WardenError } from "../errors/index.ts";
 import { bearer, readBody, send, sendError } from "./respond.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
@@ -14,7 +14,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
       const request = actionRequestSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
       const header = req.headers["idempotency-key"];
       const headerKey = typeof header === "string" && header.length > 0 ? header : null;
-      if (headerKey && headerKey.length > 255) throw new WardenError(400, "validation_failed", "Idempotency-Key: at most 255 characters");
+      if (headerKey && headerKey.length > 255) throw new WardenError("validation_failed", "Idempotency-Key: at most 255 characters");
       send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey }));
     },
   },
@@ -40,7 +40,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     handler: async (req, res) => {
       // Read fresh (not from the identity cache): a halt must show here at once.
       const agent = await authenticateAgent(bearer(req) ?? "");
-      if (!agent) throw new WardenError(401, "unauthorized", "Unknown or revoked agent key");
+      if (!agent) throw new WardenError("unauthorized", "Unknown or revoked agent key");
       send(res, 200, {
         id: agent.id,
         name: agent.name,
@@ -63,16 +63,16 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const matching = routes.filter((r) => r.pattern.test(path));
-    if (matching.length === 0) throw new WardenError(404, "not_found", `No endpoint ${path}`);
+    if (matching.length === 0) throw new WardenError("not_found", `No endpoint ${path}`);
     const route = matching.find((r) => r.method === req.method);
     if (!route) {
       res.setHeader("allow", matching.map((r) => r.method).join(", "));
-      throw new WardenError(405, "method_not_allowed", `${req.method} is not supported on ${path}`);
+      throw new WardenError("method_not_allowed", `${req.method} is not supported on ${path}`);
     }
     const secret = bearer(req);
-    if (!secret) throw new WardenError(401, "unauthorized", "Send the agent key as `Authorization: Bearer wdn_…`");
+    if (!secret) throw new WardenError("unauthorized", "Send the agent key as `Authorization: Bearer wdn_…`");
     const agent = await identityCache().resolve(secret);
-    if (!agent) throw new WardenError(401, "unauthorized", "Unknown or revoked agent key");
+    if (!agent) throw new WardenError("unauthorized", "Unknown or revoked agent key");
     const params = route.pattern.exec(path)!.slice(1);
     await route.handler(req, res, agent, params, url.searchParams);
   } catch (err) {

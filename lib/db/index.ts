@@ -1,3 +1,9 @@
+/**
+ * The database: one Prisma 7 client (with the pg adapter; secret columns omitted by default)
+ * and the pg pool under it for hand-written hot-path SQL, shared by every module in the
+ * process; `SqlRunner` and its makers for code that must run in either kind of transaction.
+ * Throws at first use when DATABASE_URL is unset.
+ */
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
@@ -69,4 +75,40 @@ export async function closeDb(): Promise<void> {
   delete g[KEY];
   await d.prisma.$disconnect();
   await d.pool.end();
+}
+
+/**
+ * The smallest database surface a multi-step write needs: run one statement, get its rows.
+ * Lets one implementation (the audit chain, the action lifecycle) run inside a Prisma
+ * transaction (`txRunner`) or on a pg client holding a transaction (`clientRunner`).
+ */
+export type SqlRunner = <T = Record<string, unknown>>(sql: string, params: unknown[]) => Promise<T[]>;
+
+/** A SqlRunner on a Prisma interactive transaction. */
+export function txRunner(tx: Tx): SqlRunner {
+  return <T>(sql: string, params: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...params);
+}
+
+/** A SqlRunner on a pg client (the caller owns BEGIN/COMMIT). */
+export function clientRunner(client: pg.PoolClient | pg.Client): SqlRunner {
+  return async <T>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as T[];
+}
+
+/**
+ * Runs `fn` in a transaction on a pooled pg client (BEGIN … COMMIT, ROLLBACK on any error),
+ * for hand-written SQL outside Prisma (jobs, the lifecycle's sweeps).
+ */
+export async function withPgTransaction<T>(fn: (run: SqlRunner, client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    const out = await fn(clientRunner(client), client);
+    await client.query("COMMIT");
+    return out;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

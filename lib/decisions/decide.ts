@@ -1,13 +1,12 @@
 import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
+import { initialStatus, type ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
-import { WardenError } from "../http/errors.ts";
+import { WardenError } from "../errors/index.ts";
 import { newId } from "../ids.ts";
-import { activePolicies } from "../policies/cache.ts";
-import { redactionKey, storageRedactor } from "../privacy/index.ts";
-import { evaluatePolicies } from "../policies/evaluate.ts";
+import { redactionKey, storageRedactor } from "../redaction/index.ts";
+import { activePolicies, evaluatePolicies } from "../policies/index.ts";
 import { decisionBatcher } from "./batcher.ts";
-import type { ActionAnswer } from "./present.ts";
 import { readAction } from "./read-action.ts";
 import type { ActionRequest } from "./schemas.ts";
 
@@ -51,7 +50,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     markers: redactor.markers,
     idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
     requestHash: requestHash(request),
-    status: evaluation.decision === "allow" ? "allowed" : evaluation.decision === "deny" ? "denied" : "pending",
+    status: initialStatus(evaluation.decision),
     // A condition's error can quote the value it choked on.
     reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
@@ -59,7 +58,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     quorum: evaluation.approval?.quorum ?? null,
     timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
   });
-  if (!outcome.ok) throw new WardenError(outcome.status, outcome.code, outcome.message);
+  if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);
   const wait = request.wait ?? 0;
   if (outcome.answer.status === "pending" && wait > 0) {
     return readAction({ agentId: agent.agentId, id: outcome.answer.id, waitSeconds: wait });

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { listAuditEvents, type AuditEventView } from "../audit/index.ts";
 import { pool } from "../db/index.ts";
-import { badRequest, notFound } from "../http/errors.ts";
-import { timeParam } from "../http/params.ts";
-import { markersFor } from "../privacy/index.ts";
-import type { Reason } from "../policies/types.ts";
-import { decisionOf, type ActionStatusName, type DecisionName } from "./present.ts";
+import { badRequest, notFound } from "../errors/index.ts";
+import { timeParam } from "../validation/index.ts";
+import { markersFor } from "../redaction/index.ts";
+import type { Reason } from "../actions/index.ts";
+import { decisionOf, fromDbStatus, type ActionStatus, type Decision } from "../actions/index.ts";
 
 export const listActionsSchema = z.object({
   agent: z.string().max(64).optional(),
@@ -34,8 +34,8 @@ export type ActionView = {
   resource: string;
   input: unknown;
   context: unknown;
-  decision: DecisionName;
-  status: ActionStatusName;
+  decision: Decision;
+  status: ActionStatus;
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: unknown;
@@ -62,7 +62,7 @@ const SELECT = `SELECT a.id, a.agent_id, g.name AS agent_name, a.cohort, a.actio
   FROM actions a JOIN agents g ON g.id = a.agent_id`;
 
 function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
-  const status = r.status.toLowerCase() as ActionStatusName;
+  const status = fromDbStatus(r.status);
   return {
     id: r.id,
     agentId: r.agent_id,

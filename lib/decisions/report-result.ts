@@ -1,10 +1,9 @@
 import { auditTx } from "../audit/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { prisma, type Prisma } from "../db/index.ts";
-import { conflict, notFound } from "../http/errors.ts";
-import { activePolicies } from "../policies/cache.ts";
-import { evaluatePostChecks } from "../policies/evaluate.ts";
-import { storageRedactor } from "../privacy/index.ts";
+import { conflict, notFound } from "../errors/index.ts";
+import { activePolicies, evaluatePostChecks } from "../policies/index.ts";
+import { storageRedactor } from "../redaction/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
 export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; message: string }[] };

@@ -1,4 +1,4 @@
-import { bus } from "../events/index.ts";
+import { bus, CHANNEL } from "../events/index.ts";
 
 const KEY = Symbol.for("warden.actionWaiters");
 type Holder = { [KEY]?: Map<string, Set<() => void>> };
@@ -9,7 +9,7 @@ function waiters(): Map<string, Set<() => void>> {
     const map = new Map<string, Set<() => void>>();
     g[KEY] = map;
     // A decided action (on any instance) wakes whoever long-polls it here.
-    bus().subscribe("warden_actions", (id) => map.get(id)?.forEach((wake) => wake()));
+    bus().subscribe(CHANNEL.actions, (id) => map.get(id)?.forEach((wake) => wake()));
     bus().subscribe("resync", () => map.forEach((set) => set.forEach((wake) => wake())));
   }
   return g[KEY];

@@ -6,8 +6,20 @@ import pg from "pg";
  * backoff and tells subscribers to resynchronise (they may have missed signals meanwhile).
  * Signals are hints for caches and waiters — never the safety check itself.
  */
-export const CHANNELS = ["warden_policies", "warden_halts", "warden_agents", "warden_actions", "warden_settings"] as const;
-export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL = {
+  /** A policy was created, changed, enabled or disabled: reload the compiled set. */
+  policies: "warden_policies",
+  /** A halt or resume (payload: the scope as JSON): halt state displays refresh. */
+  halts: "warden_halts",
+  /** An agent or its keys changed (payload: agent id): drop cached identities. */
+  agents: "warden_agents",
+  /** An action left `pending` or a new one is pending (payload: action id or "pending"): wake long-polls and queues. */
+  actions: "warden_actions",
+  /** An admin setting changed (payload: its key): reload it. */
+  settings: "warden_settings",
+} as const;
+export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
+export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);
 type Listener = (payload: string) => void;
 
 class Bus {
@@ -105,5 +117,12 @@ export async function closeBus(): Promise<void> {
   await b?.close();
 }
 
-/** NOTIFY from inside a transaction: delivered to every instance when (and only if) it commits. */
+/** NOTIFY from inside a transaction: delivered to every instance when (and only if) it commits. Params: [channel, payload]. */
 export const notifySql = "SELECT pg_notify($1, $2)";
+
+/** `notifySql` as literal SQL for a batched round trip; one NOTIFY per payload. */
+export function notifyManySql(channel: Channel, payloads: string[]): string {
+  const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  // Counted, not selected: pg_notify returns void, which some drivers can't read.
+  return `SELECT count(pg_notify(${lit(channel)}, p))::int AS notified FROM unnest(ARRAY[${payloads.map(lit).join(", ")}]::text[]) AS p`;
+}

@@ -1,23 +1,22 @@
 import { ZodError } from "zod";
+import { WardenError, type ErrorKind } from "../errors/index.ts";
 
-/** A failure the client can act on. Domain code throws these; one mapper turns them into HTTP. */
-export class WardenError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = "WardenError";
-  }
-}
+export { WardenError, badRequest, unauthorized, forbidden, notFound, conflict } from "../errors/index.ts";
 
-export const badRequest = (code: string, message: string, details?: unknown) => new WardenError(400, code, message, details);
-export const unauthorized = (message = "Authentication required") => new WardenError(401, "unauthorized", message);
-export const forbidden = (message = "Your role does not allow this") => new WardenError(403, "forbidden", message);
-export const notFound = (what: string) => new WardenError(404, "not_found", `${what} not found`);
-export const conflict = (code: string, message: string, details?: unknown) => new WardenError(409, code, message, details);
+/** The one table from a domain error's kind to an HTTP status. */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
 
 export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 
@@ -27,12 +26,16 @@ export function zodDetails(err: ZodError): { path: string; message: string }[] {
 
 type PrismaLike = { code?: unknown; name?: unknown; meta?: unknown };
 
-/** The one place errors become status codes. Unknown errors are logged and masked. */
+/**
+ * The one place errors become status codes and JSON error bodies (API.md): WardenError by
+ * its kind, zod → 400 `validation_failed` naming the path, Prisma P2025 → 404, P2002 → 409;
+ * anything else is logged and masked as 500 `internal` (no stack reaches the client).
+ */
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof WardenError) {
     const error: ErrorBody["error"] = { code: err.code, message: err.message };
     if (err.details !== undefined) error.details = err.details;
-    return { status: err.status, body: { error } };
+    return { status: STATUS_OF_KIND[err.kind], body: { error } };
   }
   if (err instanceof ZodError) {
     const details = zodDetails(err);

@@ -40,30 +40,30 @@ export async function authenticate(req: Request): Promise<Principal> {
 // cookie may only act for a page of our own origin.
 function assertSameOrigin(req: Request): void {
   const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new WardenError(403, "csrf", "Cross-site request refused");
+  if (site && site !== "same-origin" && site !== "none") throw new WardenError("csrf", "Cross-site request refused");
   const origin = req.headers.get("origin");
   if (!origin) {
     if (site === "same-origin") return;
-    throw new WardenError(403, "csrf", "Cross-site request refused: missing Origin");
+    throw new WardenError("csrf", "Cross-site request refused: missing Origin");
   }
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
   let originHost: string;
   try {
     originHost = new URL(origin).host;
   } catch {
-    throw new WardenError(403, "csrf", "Cross-site request refused: bad Origin");
+    throw new WardenError("csrf", "Cross-site request refused: bad Origin");
   }
-  if (!host || originHost !== host) throw new WardenError(403, "csrf", "Cross-site request refused");
+  if (!host || originHost !== host) throw new WardenError("csrf", "Cross-site request refused");
 }
 
 export async function readJsonBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new WardenError(413, "body_too_large", `Body over ${maxBytes} bytes`);
+  if (declared > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
   const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new WardenError(413, "body_too_large", `Body over ${maxBytes} bytes`);
+  if (Buffer.byteLength(text) > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
-  if (type && !type.includes("json")) throw new WardenError(415, "unsupported_media_type", "Send the body as application/json");
+  if (type && !type.includes("json")) throw new WardenError("unsupported_media_type", "Send the body as application/json");
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,5 +1,6 @@
+/** Background jobs every instance runs (expiry, webhook delivery, audit partitions); see startJobs. */
 import { ensureAuditPartitions } from "../audit/index.ts";
-import { expireDueActions } from "../decisions/index.ts";
+import { expireDueActions } from "../actions/index.ts";
 import { deliverDueWebhooks } from "../webhooks/index.ts";
 
 /**

@@ -1,4 +1,5 @@
 import { pool } from "../db/index.ts";
+import { haltedSql } from "../killswitch/index.ts";
 
 /**
  * What the overview page shows, in one read: decisions per minute over the last hour, per-
@@ -53,14 +54,14 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
       `SELECT a.id, a.name, c.name AS cohort, a.halted_at, a.halt_reason FROM agents a JOIN cohorts c ON c.id = a.cohort_id WHERE a.halted_at IS NOT NULL ORDER BY a.halted_at DESC`,
     ),
     db.query<MixRow & { id: string; name: string; cohort: string; halted: boolean }>(
-      `SELECT s.agent_id AS id, a.name, c.name AS cohort, (a.halted_at IS NOT NULL OR c.halted_at IS NOT NULL) AS halted, s.allowed, s.denied, s.escalated
+      `SELECT s.agent_id AS id, a.name, c.name AS cohort, ${haltedSql({ agent: "a", cohort: "c" })} AS halted, s.allowed, s.denied, s.escalated
          FROM (SELECT agent_id, ${MIX}, count(*) AS n FROM actions WHERE created_at >= $1 GROUP BY agent_id ORDER BY n DESC LIMIT 8) s
          JOIN agents a ON a.id = s.agent_id JOIN cohorts c ON c.id = a.cohort_id ORDER BY s.n DESC, a.name`,
       [dayAgo],
     ),
     firedPolicies(dayAgo),
     db.query<{ total: number; halted: number }>(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE a.halted_at IS NOT NULL OR c.halted_at IS NOT NULL)::int AS halted FROM agents a JOIN cohorts c ON c.id = a.cohort_id`,
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${haltedSql({ agent: "a", cohort: "c" })})::int AS halted FROM agents a JOIN cohorts c ON c.id = a.cohort_id`,
     ),
   ]);
 
@@ -89,7 +90,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
       agents: haltedAgents.rows.map((a) => ({ id: a.id, name: a.name, cohort: a.cohort, at: a.halted_at.toISOString(), reason: a.halt_reason })),
     },
     busiestAgents: busiest.rows.map((r) => ({ id: r.id, name: r.name, cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: total(r) })),
-    agents: { total: agents.rows[0]?.total ?? 0, halted: g?.halted_at ? (agents.rows[0]?.total ?? 0) : (agents.rows[0]?.halted ?? 0) },
+    agents: { total: agents.rows[0]?.total ?? 0, halted: agents.rows[0]?.halted ?? 0 },
     topPolicies,
   };
 }
@@ -97,7 +98,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
 /** Every cohort's decisions since `since` (default: the last 24 hours), with its deny and escalation rates. */
 export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000)): Promise<CohortRates[]> {
   const { rows } = await pool().query<MixRow & { cohort: string; halted: boolean }>(
-    `SELECT c.name AS cohort, c.halted_at IS NOT NULL AS halted, coalesce(s.allowed, 0) AS allowed, coalesce(s.denied, 0) AS denied, coalesce(s.escalated, 0) AS escalated
+    `SELECT c.name AS cohort, ${haltedSql({ cohort: "c" })} AS halted, coalesce(s.allowed, 0) AS allowed, coalesce(s.denied, 0) AS denied, coalesce(s.escalated, 0) AS escalated
        FROM cohorts c LEFT JOIN (SELECT cohort, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY cohort) s ON s.cohort = c.name ORDER BY c.name`,
     [since],
   );

@@ -1,5 +1,5 @@
 import { prisma } from "../db/index.ts";
-import { BusCache } from "../events/index.ts";
+import { BusCache, CHANNEL } from "../events/index.ts";
 import { compileCondition } from "./cel.ts";
 import { compilePolicy, type CompiledPolicy } from "./evaluate.ts";
 import { specOf } from "./present.ts";
@@ -43,7 +43,7 @@ type Holder = { [KEY]?: BusCache<ActivePolicies> };
 
 export function policyCache(): BusCache<ActivePolicies> {
   const g = globalThis as Holder;
-  return (g[KEY] ??= new BusCache("warden_policies", loadPolicies));
+  return (g[KEY] ??= new BusCache(CHANNEL.policies, loadPolicies));
 }
 
 export function activePolicies(): Promise<ActivePolicies> {

@@ -1,4 +1,5 @@
 import { compileCondition, runCondition, type CelProgram } from "./cel.ts";
+import type { Decision } from "../actions/index.ts";
 import type { EvalInput, PolicySpec, Reason } from "./types.ts";
 
 /** One enabled policy version, compiled once and reused for every decision. */
@@ -48,7 +49,7 @@ function reason(p: CompiledPolicy, message?: string): Reason {
 }
 
 export type Evaluation = {
-  decision: "allow" | "deny" | "pending";
+  decision: Decision;
   reasons: Reason[];
   shadow: Reason[];
   /** Every policy version that took part (matched or not), for the record. */

@@ -1,3 +1,9 @@
+/**
+ * CEL policies (deny, require_approval, allow; post-stage flags; enforce or shadow) in
+ * immutable versions: writing (write-policy.ts, audited, NOTIFY), compiling once per version
+ * (cel.ts, @marcbachmann/cel-js), the per-instance compiled cache (cache.ts), evaluation that
+ * fails closed (evaluate.ts), and draft tests and backtests (test-policy.ts).
+ */
 export { createPolicy, updatePolicy, setPolicyEnabled } from "./write-policy.ts";
 export { listPolicies, getPolicy } from "./read-policies.ts";
 export { testPolicy, policyTestSchema, type PolicyTestInput, type PolicyTestResult } from "./test-policy.ts";

@@ -1,5 +1,5 @@
 import { prisma } from "../db/index.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/index.ts";
 import { presentPolicy, type PolicyView } from "./present.ts";
 
 export async function listPolicies(): Promise<PolicyView[]> {

@@ -3,6 +3,7 @@ import { pool } from "../db/index.ts";
 import { activePolicies } from "./cache.ts";
 import { compilePolicy, evaluatePolicies, evaluatePostChecks, targets, type CompiledPolicy } from "./evaluate.ts";
 import { runCondition } from "./cel.ts";
+import type { Decision } from "../actions/index.ts";
 import { policySpecSchema, type EvalInput, type PolicySpec, type Reason } from "./types.ts";
 import { assertConditionCompiles } from "./validate.ts";
 
@@ -30,7 +31,6 @@ export const policyTestSchema = z.strictObject({
 });
 export type PolicyTestInput = z.infer<typeof policyTestSchema>;
 
-type Decision = "allow" | "deny" | "pending";
 
 export type PolicyTestResult = {
   sample?: {
@@ -93,9 +93,9 @@ export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResu
   if (input.backtest && spec.stage === "pre") {
     const { rows } = await pool().query<{
       id: string; created_at: Date; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>;
-      decision: string; reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
+      reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
     }>(
-      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.decision, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier
+      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier
          FROM actions a JOIN agents g ON g.id = a.agent_id ORDER BY a.created_at DESC LIMIT $1`,
       [input.backtest.last],
     );

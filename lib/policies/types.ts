@@ -37,16 +37,7 @@ export const policySpecSchema = z
 
 export type PolicySpec = z.output<typeof policySpecSchema>;
 
-export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default";
-
-export type Reason = {
-  code: ReasonCode;
-  policyId?: string;
-  policyName?: string;
-  policyVersion?: number;
-  effect?: "deny" | "require_approval" | "allow" | "flag";
-  message: string;
-};
+export type { Reason, ReasonCode } from "../actions/index.ts";
 
 export type EvalAgent = { id: string; name: string; cohort: string; owner: string; riskTier: string };
 

@@ -1,4 +1,4 @@
-import { badRequest } from "../http/errors.ts";
+import { badRequest } from "../errors/index.ts";
 import { compileCondition } from "./cel.ts";
 import type { PolicySpec } from "./types.ts";
 

@@ -1,7 +1,7 @@
 import { auditTx } from "../audit/index.ts";
 import { prisma } from "../db/index.ts";
-import { notifySql } from "../events/index.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { notifySql, CHANNEL } from "../events/index.ts";
+import { conflict, notFound } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { policyCache } from "./cache.ts";
 import { presentPolicy, specOf, versionData, type PolicyView } from "./present.ts";
@@ -30,7 +30,7 @@ export async function createPolicy({ spec, actor, userId }: { spec: PolicySpec; 
       include: withVersions,
     });
     await auditTx(tx, { actor, kind: "policy.created", subject: `policy:${id}`, data: { name: spec.name, version: 1, spec } });
-    await tx.$executeRawUnsafe(notifySql, "warden_policies", id);
+    await tx.$executeRawUnsafe(notifySql, CHANNEL.policies, id);
     return presentPolicy(p, p.versions[0]!, p.versions);
   }));
 }
@@ -67,7 +67,7 @@ export async function updatePolicy({ policyId, spec, actor, userId }: { policyId
         after: Object.fromEntries(changed.map((k) => [k, spec[k] ?? null])),
       },
     });
-    await tx.$executeRawUnsafe(notifySql, "warden_policies", policyId);
+    await tx.$executeRawUnsafe(notifySql, CHANNEL.policies, policyId);
     return presentPolicy(p, p.versions[0]!, p.versions);
   }));
 }
@@ -79,7 +79,7 @@ export async function setPolicyEnabled({ policyId, enabled, actor }: { policyId:
     const p = await tx.policy.update({ where: { id: policyId }, data: { enabled }, include: withVersions });
     if (before.enabled !== enabled) {
       await auditTx(tx, { actor, kind: enabled ? "policy.enabled" : "policy.disabled", subject: `policy:${policyId}`, data: { name: p.name, version: p.version } });
-      await tx.$executeRawUnsafe(notifySql, "warden_policies", policyId);
+      await tx.$executeRawUnsafe(notifySql, CHANNEL.policies, policyId);
     }
     return presentPolicy(p, p.versions[0]!, p.versions);
   }));

@@ -1,9 +1,18 @@
-export {
-  DEFAULT_REDACTION_RULES,
-  normalizeFieldPath,
-  redactionRulesSchema,
-  type RedactionKind,
-  type RedactionRules,
-} from "./rules.ts";
+/**
+ * PII redaction before storage: e-mail addresses, phone numbers, Luhn-checked card numbers,
+ * IBANs (mod-97) and fields an admin names become `[redacted:<kind>:<hash>]` markers, the hash
+ * an HMAC-SHA256 (first 64 bits) of the normalised value under a key kept outside the database
+ * (key.ts), so equal values give equal markers and a dump can't test guesses.
+ *
+ * - detect.ts / redact.ts / marker.ts — pure detection and replacement;
+ * - rules.ts / rules-cache.ts — the admin's rules (Settings → PII redaction), cached per
+ *   instance and refreshed over NOTIFY;
+ * - redact-for-storage.ts — `storageRedactor()`: one per write, used by the decision pipeline
+ *   and result reports; lists what it replaced (kind and path) for the audit event.
+ */
 export { findMarkers, MARKER_PATTERN, redactionMarker } from "./marker.ts";
 export { redactDocument, redactText, type Redaction } from "./redact.ts";
+export { DEFAULT_REDACTION_RULES, normalizeFieldPath, redactionRulesSchema, type RedactionKind, type RedactionRules } from "./rules.ts";
+export { redactionKey } from "./key.ts";
+export { redactionSettings, updateRedactionRules, type RedactionSettings } from "./rules-cache.ts";
+export { storageRedactor, redactorFor, markersFor, previewRedaction, type StorageRedactor } from "./redact-for-storage.ts";

@@ -1,3 +1,7 @@
+/**
+ * Secrets: bearer secrets (agent keys, API tokens) issued with 256 random bits and stored as
+ * SHA-256; passwords hashed with argon2id (@node-rs/argon2); constant-time comparison.
+ */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
 

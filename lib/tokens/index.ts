@@ -1,3 +1,7 @@
+/**
+ * API tokens (`wdt_…`, 256-bit, stored as SHA-256): personal tokens admins create, and the
+ * 12-hour login tokens of `POST /api/login`; revoked with their user.
+ */
 export {
   createApiToken,
   issueLoginToken,

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { auditTx } from "../audit/index.ts";
-import { roleFromDb } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { roleFromDb, type Principal } from "../auth/index.ts";
 import { prisma } from "../db/index.ts";
-import { forbidden, notFound } from "../http/errors.ts";
+import { forbidden, notFound } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { hashSecret, issueSecret } from "../secrets/index.ts";
 

@@ -1,7 +1,7 @@
 import { auditTx } from "../audit/index.ts";
-import { roleToDb } from "../auth/permissions.ts";
+import { roleToDb } from "../auth/index.ts";
 import { prisma } from "../db/index.ts";
-import { conflict } from "../http/errors.ts";
+import { conflict } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { generatePassword, hashPassword } from "../secrets/index.ts";
 import { presentUser, type UserView } from "./present.ts";

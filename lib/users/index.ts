@@ -1,3 +1,7 @@
+/**
+ * Users: creation, role changes (the last active admin can't be demoted), sign-in with
+ * argon2id passwords (rate-limited, audited) or OIDC, and the first admin at start.
+ */
 export { createUser } from "./create-user.ts";
 export { updateUser } from "./update-user.ts";
 export { listUsers, getUser } from "./list-users.ts";

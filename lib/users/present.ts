@@ -1,4 +1,4 @@
-import { roleFromDb, type RoleName } from "../auth/permissions.ts";
+import { roleFromDb, type RoleName } from "../auth/index.ts";
 
 export type UserView = {
   id: string;

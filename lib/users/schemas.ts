@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../auth/permissions.ts";
+import { ROLES } from "../auth/index.ts";
 
 export const emailSchema = z.string().trim().toLowerCase().email("a valid e-mail address").max(254);
 export const passwordSchema = z.string().min(12, "at least 12 characters").max(256);

@@ -1,6 +1,5 @@
 import { auditTx } from "../audit/index.ts";
-import { roleFromDb, roleToDb, type RoleName } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { roleFromDb, roleToDb, type Principal, type RoleName } from "../auth/index.ts";
 import { prisma } from "../db/index.ts";
 import { newId } from "../ids.ts";
 import { emailSchema } from "./schemas.ts";

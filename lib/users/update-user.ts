@@ -1,7 +1,7 @@
 import { auditTx } from "../audit/index.ts";
-import { roleFromDb, roleToDb } from "../auth/permissions.ts";
+import { roleFromDb, roleToDb } from "../auth/index.ts";
 import { prisma } from "../db/index.ts";
-import { conflict, notFound } from "../http/errors.ts";
+import { conflict, notFound } from "../errors/index.ts";
 import { hashPassword } from "../secrets/index.ts";
 import { presentUser, type UserView } from "./present.ts";
 import type { UpdateUserInput } from "./schemas.ts";

@@ -1,8 +1,7 @@
 import { audit, auditTx } from "../audit/index.ts";
-import { roleFromDb } from "../auth/permissions.ts";
-import type { Principal } from "../auth/principal.ts";
+import { roleFromDb, type Principal } from "../auth/index.ts";
 import { pool, prisma } from "../db/index.ts";
-import { WardenError } from "../http/errors.ts";
+import { WardenError } from "../errors/index.ts";
 import { burnPasswordCheck, verifyPassword } from "../secrets/index.ts";
 
 export const LOGIN_WINDOW_MINUTES = 15;
@@ -28,7 +27,7 @@ export async function verifyCredentials({ email, password, ip, via }: Credential
   const normalized = email.trim().toLowerCase();
   if ((await recentFailures(normalized)) >= LOGIN_MAX_FAILURES) {
     await burnPasswordCheck(password);
-    throw new WardenError(429, "rate_limited", `Too many failed sign-ins for this account; try again in ${LOGIN_WINDOW_MINUTES} minutes`);
+    throw new WardenError("rate_limited", `Too many failed sign-ins for this account; try again in ${LOGIN_WINDOW_MINUTES} minutes`);
   }
   const user = await prisma().user.findUnique({ where: { email: normalized }, omit: { passwordHash: false } });
   const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);

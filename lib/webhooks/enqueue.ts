@@ -1,22 +1,24 @@
 import pg from "pg";
-import type { SqlRunner } from "../audit/index.ts";
-
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+import type { SqlRunner } from "../db/index.ts";
+import type { WebhookEvent, WebhookPayloads } from "./events.ts";
 
 /**
  * One statement (literal SQL, so it can join a multi-statement round trip) that queues a
- * delivery per enabled webhook subscribed to the event; it inserts nothing when none is.
+ * delivery of each payload per enabled webhook subscribed to the event; it inserts nothing
+ * when none is. The body is `{event, at, data}`.
  */
-export function enqueueSql(event: WebhookEvent, data: Record<string, unknown>): string {
+export function enqueueSql<E extends WebhookEvent>(event: E, data: WebhookPayloads[E] | WebhookPayloads[E][]): string {
+  const list = Array.isArray(data) ? data : [data];
   const e = pg.escapeLiteral(event);
-  const payload = pg.escapeLiteral(JSON.stringify({ event, at: new Date().toISOString(), data }));
+  const at = new Date().toISOString();
+  const payloads = list.map((d) => `${pg.escapeLiteral(JSON.stringify({ event, at, data: d }))}::jsonb`).join(", ");
   return `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, next_attempt_at, created_at)
-          SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${e}, ${payload}::jsonb, now(), now()
-            FROM webhooks w WHERE w.enabled AND ${e} = ANY(w.events)`;
+          SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${e}, p, now(), now()
+            FROM webhooks w CROSS JOIN unnest(ARRAY[${payloads}]) AS p WHERE w.enabled AND ${e} = ANY(w.events)`;
 }
 
 /** Queues deliveries inside the caller's transaction: they exist only if the change commits. */
-export async function enqueueWebhook(run: SqlRunner, event: WebhookEvent, data: Record<string, unknown>): Promise<void> {
+export async function enqueueWebhook<E extends WebhookEvent>(run: SqlRunner, event: E, data: WebhookPayloads[E] | WebhookPayloads[E][]): Promise<void> {
+  if (Array.isArray(data) && data.length === 0) return;
   await run(enqueueSql(event, data), []);
 }

@@ -1,3 +1,9 @@
-export { enqueueWebhook, enqueueSql, WEBHOOK_EVENTS, type WebhookEvent } from "./enqueue.ts";
+/**
+ * Outgoing webhooks: the event catalogue and payload shapes (events.ts), queueing inside the
+ * change's transaction (enqueue.ts), and delivery signed with HMAC-SHA256 over
+ * `<timestamp>.<body>`, retried with exponential backoff (deliver.ts).
+ */
+export { enqueueWebhook, enqueueSql } from "./enqueue.ts";
+export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookPayloads, type ApprovalDecidedPayload, type ApprovalRequestedPayload, type HaltedPayload, type SettleCause } from "./events.ts";
 export { createWebhook, deleteWebhook, listWebhooks, createWebhookSchema, type WebhookView, type DeliveryView } from "./manage.ts";
 export { deliverDueWebhooks, sign, backoffSeconds, MAX_ATTEMPTS } from "./deliver.ts";

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { auditTx } from "../audit/index.ts";
 import { prisma } from "../db/index.ts";
-import { notFound } from "../http/errors.ts";
+import { notFound } from "../errors/index.ts";
 import { newId } from "../ids.ts";
-import { WEBHOOK_EVENTS } from "./enqueue.ts";
+import { WEBHOOK_EVENTS } from "./events.ts";
 
 export const createWebhookSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: "an http(s) URL" }).max(2000),

@@ -3,7 +3,7 @@ import * as approveRoute from "../../app/api/approvals/[actionId]/route.ts";
 import * as queueRoute from "../../app/api/approvals/route.ts";
 import { listAuditEvents } from "../../lib/audit/index.ts";
 import { pool } from "../../lib/db/index.ts";
-import { expireDueActions } from "../../lib/decisions/index.ts";
+import { expireDueActions } from "../../lib/actions/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";

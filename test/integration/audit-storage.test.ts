@@ -3,34 +3,26 @@ import {
   applyAuditRetention,
   audit,
   auditQuerySchema,
-  chainEvents,
+  appendAuditEvents,
   ensureAuditPartitions,
   listAuditEvents,
   listAuditPartitions,
-  reserveSeqsSql,
   verifyAuditChain,
-  writeEventsSql,
-  type ChainHead,
 } from "../../lib/audit/index.ts";
 import { GET as listActionsRoute } from "../../app/api/actions/route.ts";
 import { GET as listAuditRoute } from "../../app/api/audit/route.ts";
-import { pool } from "../../lib/db/index.ts";
+import { pool, withPgTransaction } from "../../lib/db/index.ts";
 import { asSuperuser, switchToFreshDatabase } from "../support/db.ts";
 import { call, userWithToken } from "../support/fixtures.ts";
 
 /** Appends `n` chained events stamped `at` (history, as seed:volume writes it), one chain per call. */
 async function appendAt(at: Date, n: number, subject = "thing") {
-  const c = await pool().connect();
-  try {
-    await c.query("BEGIN");
-    const head = (await c.query<ChainHead>(`SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY random() LIMIT 1 FOR UPDATE`)).rows[0]!;
-    const seqs = (await c.query<{ seq: number }>(reserveSeqsSql(n))).rows.map((r) => Number(r.seq));
-    const inputs = Array.from({ length: n }, (_, i) => ({ actor: "system", kind: "test.history", subject: `${subject}:${i}`, data: { i } }));
-    for (const sql of writeEventsSql(chainEvents(head, seqs, inputs, at))) await c.query(sql);
-    await c.query("COMMIT");
-  } finally {
-    c.release();
-  }
+  await withPgTransaction((run) =>
+    appendAuditEvents(
+      run,
+      Array.from({ length: n }, (_, i) => ({ actor: "system", kind: "test.history", subject: `${subject}:${i}`, data: { i }, at })),
+    ),
+  );
 }
 
 const count = async (where = "TRUE", params: unknown[] = []) =>

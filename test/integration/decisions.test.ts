@@ -227,7 +227,7 @@ describe("the kill switch", () => {
   });
 
   it("answers 404 for an unknown cohort or agent", async () => {
-    await expect(halt({ scope: { kind: "cohort", name: "no-such-cohort" }, reason: "x y z", actor: "user:test" })).rejects.toMatchObject({ status: 404 });
+    await expect(halt({ scope: { kind: "cohort", name: "no-such-cohort" }, reason: "x y z", actor: "user:test" })).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it, inject } from "vitest";
-import { migrate, MIGRATIONS_DIR } from "../../lib/db/migrate.ts";
+import { migrate, MIGRATIONS_DIR } from "../../lib/boot/index.ts";
 import { adminQuery } from "../support/db.ts";
 
 async function emptyDatabase(): Promise<string> {

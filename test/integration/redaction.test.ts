@@ -5,7 +5,7 @@ import { listAuditEvents } from "../../lib/audit/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { getAction, listActions } from "../../lib/decisions/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
-import { redactionKey } from "../../lib/privacy/index.ts";
+import { redactionKey } from "../../lib/redaction/index.ts";
 import { redactionMarker } from "../../lib/redaction/index.ts";
 import { createWebhook } from "../../lib/webhooks/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";

@@ -4,8 +4,8 @@ import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres } from "../../lib/db/embedded.ts";
-import { diffMigrationsToSchema, type ServerConnection } from "../../lib/db/schema-engine.ts";
+import { startEmbeddedPostgres } from "../../lib/boot/index.ts";
+import { diffMigrationsToSchema, type ServerConnection } from "../../scripts/db/schema-engine.ts";
 
 let connection: ServerConnection;
 let stop = async () => {};

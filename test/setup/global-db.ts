@@ -4,8 +4,8 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../lib/db/embedded.ts";
-import { migrate } from "../../lib/db/migrate.ts";
+import { startEmbeddedPostgres } from "../../lib/boot/index.ts";
+import { migrate } from "../../lib/boot/index.ts";
 
 export const TEMPLATE_DB = "warden_template";
 

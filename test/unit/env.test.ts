@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readEnv } from "../../lib/config/env.ts";
+import { readEnv } from "../../lib/config/index.ts";
 
 describe("environment validation", () => {
   it("applies the documented defaults", () => {

@@ -6,19 +6,14 @@ import { bytes, num } from "@/components/ui/format.ts";
 import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { listAgents } from "@/lib/agents/index.ts";
-import { auditQuerySchema, lastVerification, listAuditEvents, listAuditPartitions } from "@/lib/audit/index.ts";
+import { auditKindFilters, auditQuerySchema, lastVerification, listAuditEvents, listAuditPartitions } from "@/lib/audit/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { actorLabels } from "../actor-labels.ts";
 
 export const metadata = { title: "Audit" };
 
 const FILTERS = ["kind", "actor", "agent", "cohort", "q", "from", "to"] as const;
-const KINDS = [
-  "action.*", "action.decided", "action.approved", "action.rejected", "action.expired", "action.result_reported", "action.flagged",
-  "agent.*", "agent.registered", "agent.updated", "agent.halted", "agent.resumed", "agent_key.*", "agent_key.created", "agent_key.revoked",
-  "approval.*", "cohort.*", "cohort.halted", "cohort.resumed", "global.*", "policy.*", "user.*", "user.created", "user.role_changed", "user.updated",
-  "auth.*", "auth.login", "auth.login_failed", "token.*", "webhook.*",
-];
+const KINDS = auditKindFilters();
 
 /** datetime-local inputs have no zone; the log is shown in UTC, so that is what they mean. */
 const asUtc = (v: string) => (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) ? `${v}Z` : v);

@@ -3,7 +3,7 @@ import { TokensPanel } from "@/components/tokens-panel.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { WebhooksPanel } from "@/components/webhooks-panel.tsx";
 import { can } from "@/lib/auth/index.ts";
-import { redactionSettings } from "@/lib/privacy/index.ts";
+import { redactionSettings } from "@/lib/redaction/index.ts";
 import { listApiTokens } from "@/lib/tokens/index.ts";
 import { listWebhooks } from "@/lib/webhooks/index.ts";
 import { requirePrincipal } from "../../session.ts";

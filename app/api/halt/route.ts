@@ -1,7 +1,6 @@
 import { actorOf } from "@/lib/auth/index.ts";
 import { route } from "@/lib/http/index.ts";
-import { globalHaltState } from "@/lib/agents/index.ts";
-import { halt, haltSchema } from "@/lib/killswitch/index.ts";
+import { globalHaltState, halt, haltSchema } from "@/lib/killswitch/index.ts";
 
 /** Everything stops: admin only. */
 export const POST = route({

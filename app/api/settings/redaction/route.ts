@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/index.ts";
-import { redactionSettings, updateRedactionRules } from "@/lib/privacy/index.ts";
+import { redactionSettings, updateRedactionRules } from "@/lib/redaction/index.ts";
 import { redactionRulesSchema } from "@/lib/redaction/index.ts";
 
 export const GET = route({ permission: "read", handler: () => redactionSettings() });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { route } from "@/lib/http/index.ts";
-import { previewRedaction } from "@/lib/privacy/index.ts";
+import { previewRedaction } from "@/lib/redaction/index.ts";
 import { redactionRulesSchema } from "@/lib/redaction/index.ts";
 
 const body = z.strictObject({

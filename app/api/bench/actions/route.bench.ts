@@ -1,13 +1,14 @@
 import { identityCache } from "@/lib/agents/index.ts";
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES } from "@/lib/decisions/index.ts";
-import { errorResponse, json, readJsonBody, unauthorized, WardenError } from "@/lib/http/index.ts";
+import { errorResponse, json, readJsonBody, unauthorized } from "@/lib/http/index.ts";
 
 /**
- * `npm run bench:decisions` only (WARDEN_BENCH=1): the same decision work as POST /v1/actions,
- * served by a Next.js route handler, as the reference the lean data plane is measured against.
+ * Bench builds only (`WARDEN_BENCH_BUILD=1`, see next.config.ts: the `.bench.ts` page
+ * extension exists only there): the same decision work as POST /v1/actions, served by a
+ * Next.js route handler, as the reference `npm run bench:decisions` measures the lean data
+ * plane against. A production build has no such route.
  */
 export async function POST(req: Request): Promise<Response> {
-  if (process.env.WARDEN_BENCH !== "1") return errorResponse(new WardenError(404, "not_found", "Not found"));
   try {
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
     const agent = m ? await identityCache().resolve(m[1]!) : null;

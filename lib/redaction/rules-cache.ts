@@ -1,8 +1,8 @@
 import { auditTx } from "../audit/index.ts";
 import { actorOf, type Principal } from "../auth/index.ts";
 import { pool, prisma, type Prisma } from "../db/index.ts";
-import { BusCache } from "../events/index.ts";
-import { DEFAULT_REDACTION_RULES, redactionRulesSchema, type RedactionRules } from "../redaction/index.ts";
+import { BusCache, CHANNEL, notifySql } from "../events/index.ts";
+import { DEFAULT_REDACTION_RULES, redactionRulesSchema, type RedactionRules } from "./rules.ts";
 
 const SETTING = "redaction";
 
@@ -20,7 +20,7 @@ async function loadSettings(): Promise<RedactionSettings> {
   );
   const row = rows[0];
   const parsed = row ? redactionRulesSchema.safeParse(row.value) : null;
-  if (parsed && !parsed.success) console.error("[privacy] stored redaction rules are invalid; using the defaults (every detector on)");
+  if (parsed && !parsed.success) console.error("[redaction] stored redaction rules are invalid; using the defaults (every detector on)");
   return {
     rules: parsed?.success ? parsed.data : DEFAULT_REDACTION_RULES,
     updatedAt: row?.updated_at.toISOString() ?? null,
@@ -33,7 +33,7 @@ type Holder = { [KEY]?: BusCache<RedactionSettings> };
 
 function rulesCache(): BusCache<RedactionSettings> {
   const g = globalThis as Holder;
-  return (g[KEY] ??= new BusCache("warden_settings", loadSettings));
+  return (g[KEY] ??= new BusCache(CHANNEL.settings, loadSettings));
 }
 
 export function redactionSettings(): Promise<RedactionSettings> {
@@ -56,7 +56,7 @@ export async function updateRedactionRules(principal: Principal, input: unknown)
       subject: `settings:${SETTING}`,
       data: { key: SETTING, before: before?.value ?? DEFAULT_REDACTION_RULES, after: rules },
     });
-    await tx.$executeRawUnsafe(`SELECT pg_notify('warden_settings', $1)`, SETTING);
+    await tx.$executeRawUnsafe(notifySql, CHANNEL.settings, SETTING);
   });
   rulesCache().invalidate();
   return redactionSettings();

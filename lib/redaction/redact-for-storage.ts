@@ -1,4 +1,6 @@
-import { findMarkers, redactDocument, redactionMarker, redactText, type Redaction, type RedactionRules } from "../redaction/index.ts";
+import { findMarkers, redactionMarker } from "./marker.ts";
+import { redactDocument, redactText, type Redaction } from "./redact.ts";
+import type { RedactionRules } from "./rules.ts";
 import { redactionKey } from "./key.ts";
 import { redactionSettings } from "./rules-cache.ts";
 

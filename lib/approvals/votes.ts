@@ -1,0 +1,49 @@
+import type { AuditInput } from "../audit/index.ts";
+
+/**
+ * The rules and records of a vote, shared by `decideApproval` and the history writer
+ * (`npm run seed:volume`), so both record the same thing.
+ */
+
+/** Whether `email` is the agent's accountable owner (case- and space-insensitive). */
+export function isAgentOwner(owner: string, email: string): boolean {
+  return owner.trim().toLowerCase() === email.trim().toLowerCase();
+}
+
+/**
+ * Segregation of duties: an owner's approval may not be the one that completes the quorum
+ * unless someone who is not an owner has already approved.
+ */
+export function ownerWouldApproveAlone(owner: string, voterEmail: string, approverEmails: string[], quorum: number): boolean {
+  return isAgentOwner(owner, voterEmail) && approverEmails.length + 1 >= quorum && !approverEmails.some((e) => !isAgentOwner(owner, e));
+}
+
+/** The reason text a settled vote appends to the action. */
+export function voteOutcomeMessage(outcome: "approved" | "rejected", v: { byEmail: string; comment?: string | null; approverEmails: string[] }): string {
+  return outcome === "rejected" ? `Rejected by ${v.byEmail}${v.comment ? `: ${v.comment}` : ""}` : `Approved by ${v.approverEmails.join(", ")}`;
+}
+
+/** What `approval.granted` / `approval.refused` records. */
+export function voteEvent(v: {
+  actionId: string;
+  agentId: string;
+  cohort: string;
+  action: string;
+  userId: string;
+  vote: "approve" | "reject";
+  comment: string | null;
+  approvals: number;
+  quorum: number;
+  byOwner: boolean;
+  at?: Date;
+}): AuditInput {
+  return {
+    actor: `user:${v.userId}`,
+    kind: v.vote === "approve" ? "approval.granted" : "approval.refused",
+    subject: `action:${v.actionId}`,
+    agentId: v.agentId,
+    cohort: v.cohort,
+    at: v.at,
+    data: { action: v.action, comment: v.comment, approvals: v.approvals, quorum: v.quorum, byOwner: v.byOwner },
+  };
+}

@@ -1,0 +1,161 @@
+import pg from "pg";
+import type { SqlRunner } from "../db/index.ts";
+import { eventHash } from "./hash.ts";
+import type { AuditKind } from "./kinds.ts";
+
+/**
+ * The audit chain protocol — the one implementation every writer uses (the data plane's group
+ * commit, `appendAuditEvents` for every other change, retention, and the volume seeder).
+ *
+ * The log is spread over AUDIT_CHAINS hash chains so concurrent transactions don't queue on
+ * one row. A writer:
+ *   1. holds a chain head (`FOR UPDATE`; any free one via `SKIP LOCKED`, else waits for one),
+ *   2. reserves its audit seqs **while holding that head** — seqs reserved before waiting
+ *      could be lower than ones another writer commits on the same chain meanwhile, and
+ *      verification requires seq order within a chain (unused seqs are harmless gaps),
+ *   3. links its events (each hash is SHA-256 over RFC 8785 canonical JSON of all columns,
+ *      including the previous event's hash; see hash.ts), inserts them and moves the head,
+ *   4. commits with the change the events record.
+ * `chain_seq` is therefore gap-free per chain, and `seq` increases along each chain.
+ */
+
+export const AUDIT_CHAINS = 16;
+
+/** What a change records; `kind` comes from the catalogue in kinds.ts. */
+export type AuditInput = {
+  actor: string; // user:<id> | agent:<id> | system
+  kind: AuditKind;
+  subject: string; // what it is about, e.g. agent:<id>
+  agentId?: string | null;
+  cohort?: string | null;
+  data?: Record<string, unknown>;
+  /** Only for tools that write history (the volume seeder, retention tests); default now. */
+  at?: Date;
+};
+
+export type AuditRecord = Required<Omit<AuditInput, "data" | "at">> & {
+  seq: number;
+  at: Date;
+  data: Record<string, unknown>;
+  chain: number;
+  chainSeq: number;
+  prevHash: string;
+  hash: string;
+};
+
+export type ChainHead = { chain: number; chain_seq: number; hash: string };
+
+/** The chain heads a writer holds and the seqs it reserved while holding them. */
+export type ChainSlot = { heads: ChainHead[]; seqs: number[] };
+
+const TAKE_FREE_HEAD_SQL = `SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED`;
+const reserveSeqsSql = (n: number) =>
+  `SELECT nextval(pg_get_serial_sequence('audit_events', 'seq'))::bigint AS seq FROM generate_series(1, ${Math.max(0, Math.floor(n))})`;
+
+/**
+ * Steps 1–2 as literal SQL (two statements) for a caller that batches round trips (the group
+ * commit): try to take a free head, then reserve `n` seqs. Pass what the two statements
+ * returned to `takeChain`, which completes the protocol.
+ */
+export function openChainSql(n: number): string {
+  return `${TAKE_FREE_HEAD_SQL};\n${reserveSeqsSql(n)}`;
+}
+
+/**
+ * Holds one chain head and `n` seqs reserved while holding it. With `opened` (the rows of
+ * `openChainSql`'s two statements, already run in this transaction) it only finishes the
+ * protocol: when no head was free it waits for a random one and reserves fresh seqs — the
+ * ones taken before waiting would break seq order on that chain.
+ */
+export async function takeChain(run: SqlRunner, n: number, opened?: { head: ChainHead | undefined; seqs: { seq: number | string }[] }): Promise<ChainSlot> {
+  const free = opened ? opened.head : (await run<ChainHead>(TAKE_FREE_HEAD_SQL, []))[0];
+  if (free && opened) return { heads: [free], seqs: opened.seqs.map((s) => Number(s.seq)) };
+  const head = free ?? (await run<ChainHead>(`SELECT chain, chain_seq, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE`, [Math.floor(Math.random() * AUDIT_CHAINS)]))[0];
+  if (!head) throw new Error("audit chain heads are missing: run the migrations");
+  return { heads: [head], seqs: await reserveSeqs(run, n) };
+}
+
+/**
+ * Holds every chain head (in chain order, so two such writers can't deadlock) and `n` seqs:
+ * for writers that must not interleave with anyone (retention, the volume seeder).
+ */
+export async function holdAllChains(run: SqlRunner, n: number): Promise<ChainSlot> {
+  const heads = await run<ChainHead>(`SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY chain FOR UPDATE`, []);
+  if (heads.length !== AUDIT_CHAINS) throw new Error(`expected ${AUDIT_CHAINS} audit chain heads, found ${heads.length}: run the migrations`);
+  return { heads, seqs: await reserveSeqs(run, n) };
+}
+
+async function reserveSeqs(run: SqlRunner, n: number): Promise<number[]> {
+  if (n <= 0) return [];
+  return (await run<{ seq: number | string }>(reserveSeqsSql(n), [])).map((s) => Number(s.seq)).sort((a, b) => a - b);
+}
+
+/**
+ * Step 3: links the events into the held chains, round-robin over `slot.heads` starting at
+ * `firstHead`, giving them the reserved seqs in order. Advances `slot.heads` in place, so a
+ * writer can chain several batches under one hold. Pure: no I/O.
+ */
+export function chainEvents(slot: ChainSlot, inputs: AuditInput[], firstHead = 0): AuditRecord[] {
+  if (inputs.length > slot.seqs.length) throw new Error(`${inputs.length} audit events but ${slot.seqs.length} seqs reserved`);
+  const now = new Date();
+  const records = inputs.map((input, i) => {
+    const head = slot.heads[(firstHead + i) % slot.heads.length]!;
+    const base = {
+      seq: slot.seqs[i]!,
+      at: input.at ?? now,
+      actor: input.actor,
+      kind: input.kind,
+      subject: input.subject,
+      agentId: input.agentId ?? null,
+      cohort: input.cohort ?? null,
+      // Round-trip through JSON so what is hashed is exactly what jsonb stores (no Dates,
+      // no undefined members).
+      data: JSON.parse(JSON.stringify(input.data ?? {})) as Record<string, unknown>,
+      chain: head.chain,
+      chainSeq: Number(head.chain_seq) + 1,
+      prevHash: head.hash,
+    };
+    const hash = eventHash(base);
+    head.chain_seq = base.chainSeq;
+    head.hash = hash;
+    return { ...base, hash };
+  });
+  slot.seqs = slot.seqs.slice(inputs.length);
+  return records;
+}
+
+const lit = (v: string | null) => (v === null ? "NULL" : pg.escapeLiteral(v));
+
+/** The statement that inserts chained records (literal SQL, so it can join a batched round trip). */
+export function insertEventsSql(records: AuditRecord[]): string {
+  const values = records.map(
+    (r) =>
+      `(${r.seq}, ${lit(r.at.toISOString())}::timestamptz, ${lit(r.actor)}, ${lit(r.kind)}, ${lit(r.subject)}, ${lit(r.agentId)}, ${lit(r.cohort)}, ${lit(JSON.stringify(r.data))}::jsonb, ${r.chain}, ${r.chainSeq}, ${lit(r.prevHash)}, ${lit(r.hash)})`,
+  );
+  return `INSERT INTO audit_events (seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash) VALUES ${values.join(", ")}`;
+}
+
+/** The statement that moves every held head to where its chain now ends. */
+export function moveHeadsSql(slot: ChainSlot): string {
+  const v = slot.heads.map((h) => `(${Number(h.chain)}, ${Number(h.chain_seq)}, ${lit(h.hash)})`).join(", ");
+  return `UPDATE audit_chain_heads h SET chain_seq = v.chain_seq, hash = v.hash FROM (VALUES ${v}) AS v(chain, chain_seq, hash) WHERE h.chain = v.chain`;
+}
+
+/** Step 3 as SQL: chain the events and return the statements that write them and move the heads. */
+export function writeEventsSql(slot: ChainSlot, inputs: AuditInput[]): string[] {
+  if (inputs.length === 0) return [];
+  return [insertEventsSql(chainEvents(slot, inputs)), moveHeadsSql(slot)];
+}
+
+/**
+ * Appends events inside the caller's transaction, so they commit or vanish with the change
+ * they record (the whole protocol above, one statement at a time). Returns the records.
+ */
+export async function appendAuditEvents(run: SqlRunner, inputs: AuditInput[]): Promise<AuditRecord[]> {
+  if (inputs.length === 0) return [];
+  const slot = await takeChain(run, inputs.length);
+  const records = chainEvents(slot, inputs);
+  await run(insertEventsSql(records), []);
+  await run(moveHeadsSql(slot), []);
+  return records;
+}

@@ -1,0 +1,52 @@
+/**
+ * The catalogue of audit event kinds: every change Warden records is one of these. The audit
+ * page's kind filter, the writers (through the `AuditKind` type) and the tests read this one
+ * list, so a new kind can't be forgotten in one of them. Kinds are `family.event`; filters
+ * accept `family.*`.
+ */
+export const AUDIT_KINDS = {
+  "action.decided": "An agent asked; Warden allowed, denied or held the action for a human",
+  "action.approved": "A pending action reached its approvals",
+  "action.rejected": "A pending action was rejected (by a person, a halt or a breaker)",
+  "action.expired": "A pending action's approval timed out",
+  "action.result_reported": "The agent reported what happened after an allowed action",
+  "action.flagged": "A post-stage policy flagged a reported result",
+  "approval.granted": "An approver voted to approve",
+  "approval.refused": "An approver voted to reject",
+  "agent.registered": "An agent was registered",
+  "agent.updated": "An agent's details changed",
+  "agent.halted": "An agent was halted",
+  "agent.resumed": "An agent was resumed",
+  "agent_key.created": "An agent key was issued",
+  "agent_key.revoked": "An agent key was revoked",
+  "cohort.created": "A cohort was created",
+  "cohort.halted": "A cohort was halted",
+  "cohort.resumed": "A cohort was resumed",
+  "global.halted": "Everything was halted",
+  "global.resumed": "Everything was resumed",
+  "policy.created": "A policy was created",
+  "policy.updated": "A policy got a new version",
+  "policy.enabled": "A policy was enabled",
+  "policy.disabled": "A policy was disabled",
+  "user.created": "A user was created",
+  "user.updated": "A user's details changed",
+  "user.role_changed": "A user's role changed",
+  "auth.login": "Someone signed in",
+  "auth.login_failed": "A sign-in failed",
+  "token.created": "An API token was issued",
+  "token.revoked": "An API token was revoked",
+  "webhook.created": "A webhook endpoint was added",
+  "webhook.deleted": "A webhook endpoint was removed",
+  "settings.updated": "An admin setting changed",
+  "audit.retention_applied": "Audit months were dropped by retention",
+} as const;
+
+/** A catalogued kind; `test.*` is reserved for the test suite's synthetic events. */
+export type AuditKind = keyof typeof AUDIT_KINDS | `test.${string}`;
+
+/** Every kind, then one `family.*` filter per family: what the audit page offers. */
+export function auditKindFilters(): string[] {
+  const kinds = Object.keys(AUDIT_KINDS);
+  const families = [...new Set(kinds.map((k) => k.split(".")[0]!))].map((f) => `${f}.*`);
+  return [...families, ...kinds].sort();
+}

@@ -1,0 +1,2 @@
+/** Environment settings, validated with zod once at start (env.ts); see README "Configuration". */
+export { readEnv, oidcConfigured, type Env } from "./env.ts";

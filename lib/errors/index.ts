@@ -1,0 +1,101 @@
+/**
+ * Warden's domain errors: every failure a caller can act on is a `WardenError` with a code
+ * from the catalogue below. The code says *what* went wrong; its kind says what sort of
+ * failure it is. Only `lib/http` turns kinds into HTTP status codes, so domain code (the
+ * decision pipeline, SQL, scripts) never speaks HTTP.
+ *
+ * Error bodies on the wire: `{"error": {"code", "message", "details"?}}` (API.md).
+ */
+
+/** What sort of failure an error code is; `lib/http` maps each to one status. */
+export type ErrorKind =
+  | "invalid" // the request is malformed or breaks a rule about its content
+  | "unauthenticated" // no, unknown, expired or revoked credentials
+  | "forbidden" // authenticated, but not allowed to do this
+  | "not_found"
+  | "method_not_allowed"
+  | "conflict" // the request is valid but clashes with the current state
+  | "too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "unavailable" // a dependency (the database) can't be reached in time: retry later
+  | "internal";
+
+/**
+ * The catalogue of error codes (the `code` clients see) and their kinds. A code used
+ * anywhere must be listed here: the type checker refuses unknown ones.
+ */
+export const ERROR_CODES = {
+  // invalid input
+  validation_failed: "invalid",
+  invalid_json: "invalid",
+  invalid_condition: "invalid",
+  invalid_cursor: "invalid",
+  // authentication and authorization
+  unauthorized: "unauthenticated",
+  forbidden: "forbidden",
+  csrf: "forbidden",
+  owner_cannot_approve_alone: "forbidden",
+  // lookups and routing
+  not_found: "not_found",
+  method_not_allowed: "method_not_allowed",
+  // conflicts with the current state
+  conflict: "conflict",
+  agent_exists: "conflict",
+  email_taken: "conflict",
+  last_admin: "conflict",
+  policy_exists: "conflict",
+  key_already_revoked: "conflict",
+  idempotency_conflict: "conflict",
+  action_decided: "conflict",
+  action_expired: "conflict",
+  already_voted: "conflict",
+  action_not_allowed: "conflict",
+  result_already_reported: "conflict",
+  // transport
+  body_too_large: "too_large",
+  unsupported_media_type: "unsupported_media_type",
+  rate_limited: "rate_limited",
+  unavailable: "unavailable",
+  internal: "internal",
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * A failure the client can act on. Domain code throws these; `lib/http` maps them to a
+ * status (by `kind`) and the JSON error body.
+ *
+ * @param code one of `ERROR_CODES` (snake_case, part of the contract)
+ * @param message human text, safe to show to the caller (never a stack or secret)
+ * @param details optional structured detail (e.g. `[{path, message}]` for validation)
+ */
+export class WardenError extends Error {
+  readonly kind: ErrorKind;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "WardenError";
+    this.kind = ERROR_CODES[code];
+  }
+}
+
+/** `invalid`: the request breaks a rule (400). */
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new WardenError(code, message, details);
+/** `unauthorized` (401). */
+export const unauthorized = (message = "Authentication required") => new WardenError("unauthorized", message);
+/** `forbidden` (403). */
+export const forbidden = (message = "Your role does not allow this") => new WardenError("forbidden", message);
+/** `not_found` (404) for `what` ("Agent", "Action", …). */
+export const notFound = (what: string) => new WardenError("not_found", `${what} not found`);
+/** A clash with the current state (409). */
+export const conflict = (code: ErrorCode, message: string, details?: unknown) => new WardenError(code, message, details);
+
+/** True when `err` is a WardenError of this code or kind. */
+export function isWardenError(err: unknown, codeOrKind?: ErrorCode | ErrorKind): err is WardenError {
+  if (!(err instanceof WardenError)) return false;
+  return codeOrKind === undefined || err.code === codeOrKind || err.kind === codeOrKind;
+}

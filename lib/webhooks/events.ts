@@ -1,0 +1,54 @@
+import type { ActionStatus, Reason } from "../actions/index.ts";
+
+/**
+ * The catalogue of webhook events and the one payload shape of each (the `data` of a
+ * delivery's `{event, at, data}` body). Writers are typed by it, so an event can't be sent
+ * with a payload of another shape.
+ */
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** A pending action waiting for people. */
+export type ApprovalRequestedPayload = {
+  actionId: string;
+  agentId: string;
+  cohort: string;
+  action: string;
+  resource: string;
+  quorum: number | null;
+  expiresAt: string | null;
+  reasons: Reason[];
+};
+
+/** Why a pending action left `pending`. */
+export type SettleCause = "vote" | "timeout" | "halt" | "breaker";
+
+/** A pending action settled: approved or rejected by people, rejected by a halt, expired. */
+export type ApprovalDecidedPayload = {
+  actionId: string;
+  agentId: string;
+  agent: string;
+  cohort: string;
+  action: string;
+  resource: string;
+  status: Extract<ActionStatus, "approved" | "rejected" | "expired">;
+  cause: SettleCause;
+  reason: string;
+  /** Who decided: an approver's e-mail, the halting actor, or "system" for a timeout. */
+  by: string;
+  comment: string | null;
+  approvals: number;
+  quorum: number | null;
+  decidedAt: string;
+};
+
+/** A kill switch was thrown. */
+export type HaltedPayload = { target: string; reason: string; by: string; rejectedPending: number };
+
+export type WebhookPayloads = {
+  "approval.requested": ApprovalRequestedPayload;
+  "approval.decided": ApprovalDecidedPayload;
+  "cohort.halted": HaltedPayload;
+  "agent.halted": HaltedPayload;
+  "global.halted": HaltedPayload;
+};

@@ -15,7 +15,8 @@ import { MAX_REGEX_INSTRUCTIONS } from "./regex.ts";
  * - a comprehension (`all`, `exists`, `exists_one`, `map`, `filter`) runs its step once per
  *   element; the elements' sizes add up to the list's, so work on each element adds up to work
  *   on the list, while nested iteration over the data multiplies;
- * - string/list work (comparison, `in`, `contains`, `+`, `split`, …) costs one unit per
+ * - `in` costs a unit per element of its list or map, `==`/`!=` a unit per element of the
+ *   smaller side; other string/list work (`contains`, `+`, `split`, ordering, …) one unit per
  *   CHARS_PER_UNIT characters of its operands; sizes grow through `+`, `map`, `join`, `cel.bind`;
  * - `matches` costs, per character of the text, 1 + instructions/64 units (RE2 is linear in
  *   the text, and its per-character work grows with the compiled program); a pattern computed
@@ -161,6 +162,10 @@ export function estimate(node: CelNode, scope: Scope, n: number, depth = 0): Est
       const parts = nodesIn(node.args).map((c) => estimate(c, scope, n, depth));
       const sizes = parts.map((e) => e.size);
       const cost = 1 + parts.reduce((s, e) => s + e.cost, 0);
+      // `in` compares with each element of the list or map (one unit each), == and != compare
+      // element by element up to the smaller side; ordering and arithmetic are string work at most.
+      if (node.op === "in") return { cost: cost + (sizes[1] ?? 0) / 2 + work(sizes[0] ?? 0), size: SCALAR };
+      if (node.op === "==" || node.op === "!=") return { cost: cost + Math.min(...sizes) / 2, size: SCALAR };
       if (isScalar(node)) return { cost: cost + (node.op === "&&" || node.op === "||" || node.op === "!_" ? 0 : work(...sizes)), size: SCALAR };
       const size = node.op === "+" ? sizes.reduce((a, b) => a + b, 0) : Math.max(SCALAR, ...sizes);
       return { cost: cost + work(...sizes, size), size };

@@ -149,54 +149,61 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
           {save.isSuccess && policyId && <span className="ml-3 text-sm text-emerald-700">Saved.</span>}
         </form>
       </Panel>
-      <Panel title="Test before you save" className="xl:col-span-2">
-        <div className="space-y-3">
-          <Field label="Sample action (JSON)">
-            <textarea aria-label="Sample" className={`${inputClass} font-mono text-xs`} rows={9} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} />
-          </Field>
-          <Field label="Backtest over the last N recorded actions">
-            <input type="number" min={1} max={5000} className={inputClass} value={backtestN} onChange={(e) => setBacktestN(Number(e.target.value))} />
-          </Field>
-          <Button
-            variant="secondary"
-            onClick={() => {
-              try {
-                setSampleError(null);
-                test.mutate({ sample: JSON.parse(sample) as unknown, backtest: { last: backtestN } });
-              } catch (e) {
-                setSampleError(`The sample is not valid JSON: ${messageOf(e)}`);
-              }
-            }}
-            disabled={test.isPending}
-          >
-            Run test
-          </Button>
-          <ErrorText error={sampleError ?? test.errorMessage} />
-          {test.data?.sample && (
-            <div data-testid="test-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
-              <p>
-                On the sample: {test.data.sample.targeted ? (test.data.sample.matched ? "matches" : "does not match") : "not targeted"}
-                {test.data.sample.error && <span className="text-red-600"> (run-time error: {test.data.sample.error})</span>} → decision{" "}
-                <Badge tone={test.data.sample.decision === "deny" ? "red" : test.data.sample.decision === "pending" ? "amber" : "green"}>{test.data.sample.decision}</Badge>
-              </p>
-            </div>
-          )}
-          {test.data?.backtest && (
-            <div data-testid="backtest-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
-              <p>
-                Over {test.data.backtest.evaluated} recorded actions it would change <strong>{test.data.backtest.changed}</strong> decisions
-                {Object.entries(test.data.backtest.byChange).map(([k, v]) => ` · ${k}: ${v}`).join("")}
-                {test.data.backtest.skipped ? ` (${test.data.backtest.skipped} decided by halts skipped)` : ""}.
-              </p>
-              <ul className="mt-2 space-y-1 font-mono text-xs">
-                {test.data.backtest.examples.map((e) => (
-                  <li key={e.actionId}>{e.agent} {e.action}: {e.before} → {e.after}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-        </div>
-      </Panel>
+      {canWrite ? (
+        <Panel title="Test before you save" className="xl:col-span-2">
+          <div className="space-y-3">
+            <Field label="Sample action (JSON)">
+              <textarea aria-label="Sample" className={`${inputClass} font-mono text-xs`} rows={9} value={sample} onChange={(e) => setSample(e.target.value)} spellCheck={false} />
+            </Field>
+            <Field label="Backtest over the last N recorded actions">
+              <input type="number" min={1} max={5000} className={inputClass} value={backtestN} onChange={(e) => setBacktestN(Number(e.target.value))} />
+            </Field>
+            <Button
+              variant="secondary"
+              onClick={() => {
+                try {
+                  setSampleError(null);
+                  test.mutate({ sample: JSON.parse(sample) as unknown, backtest: { last: backtestN } });
+                } catch (e) {
+                  setSampleError(`The sample is not valid JSON: ${messageOf(e)}`);
+                }
+              }}
+              disabled={test.isPending}
+            >
+              Run test
+            </Button>
+            <ErrorText error={sampleError ?? test.errorMessage} />
+            {test.data?.sample && (
+              <div data-testid="test-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
+                <p>
+                  On the sample: {test.data.sample.targeted ? (test.data.sample.matched ? "matches" : "does not match") : "not targeted"}
+                  {test.data.sample.error && <span className="text-red-600"> (run-time error: {test.data.sample.error})</span>} → decision{" "}
+                  <Badge tone={test.data.sample.decision === "deny" ? "red" : test.data.sample.decision === "pending" ? "amber" : "green"}>{test.data.sample.decision}</Badge>
+                </p>
+              </div>
+            )}
+            {test.data?.backtest && (
+              <div data-testid="backtest-result" className="rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-950">
+                <p>
+                  Over {test.data.backtest.evaluated} recorded actions it would change <strong>{test.data.backtest.changed}</strong> decisions
+                  {Object.entries(test.data.backtest.byChange).map(([k, v]) => ` · ${k}: ${v}`).join("")}
+                  {test.data.backtest.skipped ? ` (${test.data.backtest.skipped} decided by halts skipped)` : ""}.
+                </p>
+                <ul className="mt-2 space-y-1 font-mono text-xs">
+                  {test.data.backtest.examples.map((e) => (
+                    <li key={e.actionId}>{e.agent} {e.action}: {e.before} → {e.after}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+          </div>
+        </Panel>
+      ) : (
+        <Panel title="Test before you save" className="xl:col-span-2">
+          {/* POST /api/policies/test runs any condition over recorded actions: policies:write only. */}
+          <p className="text-sm text-slate-500">Testing and backtesting a draft is for those who can write policies (admins).</p>
+        </Panel>
+      )}
     </div>
   );
 }

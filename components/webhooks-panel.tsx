@@ -20,7 +20,7 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
   return (
     <div className="space-y-4">
       <form aria-label="Add webhook" onSubmit={submitWith((f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String) }))} className="space-y-3">
-        <Field label="Endpoint URL"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
+        <Field label="Endpoint URL" hint="Public addresses only; intranet receivers need WARDEN_WEBHOOK_ALLOWED_HOSTS"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
         <fieldset className="flex flex-wrap gap-3 text-sm">
           <legend className="mb-1 font-medium">Events</legend>
           {EVENTS.map((e) => (

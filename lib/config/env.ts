@@ -1,8 +1,18 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
+
+// Host names, addresses or CIDR ranges, comma-separated (lib/webhooks/address-guard.ts reads it).
+const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+const hostList = z.string().superRefine((v, ctx) => {
+  for (const entry of v.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const ok = entry.includes("/") ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry.replace(/^\[|\]$/g, "")) || HOST_NAME.test(entry);
+    if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not a host name, an address or a CIDR range` });
+  }
+});
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -21,6 +31,8 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("SSO"),
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
+  // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
+  WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -31,6 +31,10 @@ export const ERROR_CODES = {
   invalid_json: "invalid",
   invalid_condition: "invalid",
   invalid_cursor: "invalid",
+  condition_too_expensive: "invalid",
+  webhook_url_credentials: "invalid",
+  webhook_url_forbidden: "invalid",
+  webhook_url_unresolvable: "invalid",
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",

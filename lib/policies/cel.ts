@@ -1,4 +1,7 @@
 import { Environment } from "@marcbachmann/cel-js";
+import { matchesCalls, stringLiteral, type CelNode } from "./cel-ast.ts";
+import { COST_BUDGET, costOf, MAX_DATA_CHARS } from "./cost.ts";
+import { compileRegex, dynamicRegex, RegexError, type Regex } from "./regex.ts";
 
 /**
  * The CEL environment every policy condition is compiled in. Variables are declared so that
@@ -18,11 +21,16 @@ function baseEnv(stage: "pre" | "post") {
 
 const envs = { pre: baseEnv("pre"), post: baseEnv("post") };
 
-export type CelProgram = (vars: Record<string, unknown>) => unknown;
+export type CelProgram = ((vars: Record<string, unknown>) => unknown) & {
+  /** Longest data (JSON characters, see dataChars) this condition may evaluate within its cost budget. */
+  maxDataChars?: number;
+};
+
+type CelError = { message: string; position: number | null; line: number | null; column: number | null };
 
 export type CompileResult =
-  | { ok: true; program: CelProgram }
-  | { ok: false; error: { message: string; position: number | null; line: number | null; column: number | null } };
+  | { ok: true; program: CelProgram; cost: number; maxDataChars: number }
+  | { ok: false; error: CelError };
 
 function position(source: string, pos: number | null) {
   if (pos === null) return { line: null, column: null };
@@ -34,29 +42,97 @@ function firstLine(message: string): string {
   return message.split("\n")[0]!.trim();
 }
 
-/** Parses and type-checks a condition; on error says what and where (offset, line, column). */
+function failure(source: string, message: string, pos: number | null): { ok: false; error: CelError } {
+  return { ok: false, error: { message, position: pos, ...position(source, pos) } };
+}
+
+/**
+ * Points every `matches` call of a checked program at RE2. Literal patterns are compiled now
+ * (a bad one is returned as an error at its position); patterns computed from the data are
+ * compiled on first use, and an error there is a run-time error (the condition fails closed).
+ */
+function routeMatchesToRe2(root: CelNode): { pos: number; message: string } | null {
+  for (const { call, pattern } of matchesCalls(root)) {
+    const literal = stringLiteral(pattern);
+    let fixed: Regex | null = null;
+    if (literal !== null) {
+      try {
+        fixed = compileRegex(literal);
+      } catch (err) {
+        if (!(err instanceof RegexError)) throw err;
+        // The offset inside the pattern is exact only when the literal has no escapes.
+        return { pos: pattern.start, message: `invalid regular expression ${JSON.stringify(literal)}: ${err.message}` };
+      }
+    }
+    call.handle = (args: unknown[]) => {
+      const [text, p] = args;
+      if (typeof text !== "string" || typeof p !== "string") throw new Error("found no matching overload for 'matches' (it takes a string and a string pattern)");
+      return (fixed ?? dynamicRegex(p)).test(text);
+    };
+  }
+  return null;
+}
+
+/**
+ * Parses and type-checks a condition, compiles its regular expressions with RE2 and estimates
+ * its cost (lib/policies/cost.ts). On error says what and where (offset, line, column).
+ * `cost` is the estimate at the largest data; `maxDataChars` how long the data may be before
+ * evaluation would exceed the budget. Whether an over-budget condition may be saved is the
+ * caller's call (assertConditionCompiles refuses it).
+ */
 export function compileCondition(source: string, stage: "pre" | "post"): CompileResult {
   const env = envs[stage];
   try {
     const program = env.parse(source);
     const checked = program.check() as { valid: boolean; type?: string; error?: { message: string; node?: { pos?: number } } };
-    if (!checked.valid) {
-      const pos = checked.error?.node?.pos ?? null;
-      return { ok: false, error: { message: firstLine(checked.error?.message ?? "invalid condition"), position: pos, ...position(source, pos) } };
-    }
+    if (!checked.valid) return failure(source, firstLine(checked.error?.message ?? "invalid condition"), checked.error?.node?.pos ?? null);
     if (checked.type !== "bool" && checked.type !== "dyn") {
-      return { ok: false, error: { message: `The condition must be true or false, but it gives ${checked.type}`, position: 0, line: 1, column: 1 } };
+      return failure(source, `The condition must be true or false, but it gives ${checked.type}`, 0);
     }
-    return { ok: true, program: program as unknown as CelProgram };
+    const root = (program as unknown as { ast: CelNode }).ast;
+    const bad = routeMatchesToRe2(root);
+    if (bad) return failure(source, bad.message, bad.pos);
+    const cost = costOf(root);
+    const run = program as unknown as CelProgram;
+    run.maxDataChars = cost.maxDataChars;
+    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars };
   } catch (err) {
     const e = err as { message?: string; node?: { pos?: number } };
-    const pos = e.node?.pos ?? null;
-    return { ok: false, error: { message: firstLine(e.message ?? String(err)), position: pos, ...position(source, pos) } };
+    return failure(source, firstLine(e.message ?? String(err)), e.node?.pos ?? null);
   }
 }
 
-/** Runs a compiled condition: true/false, or the run-time error (missing field, wrong type). */
-export function runCondition(program: CelProgram, vars: Record<string, unknown>): { value: boolean } | { error: string } {
+/** Says why a compiled condition is over the cost budget, or null when it is within it. */
+export function overBudget(c: { cost: number; maxDataChars: number }): string | null {
+  if (c.maxDataChars >= MAX_DATA_CHARS) return null;
+  return `The condition is too expensive: its estimated cost on the largest allowed data (${MAX_DATA_CHARS / 1024} KiB) is ${c.cost.toLocaleString("en")} units, over the budget of ${COST_BUDGET.toLocaleString("en")} (iterating over data inside another iteration usually is; iterate once, or over a literal list)`;
+}
+
+// An agent's id, name, cohort, owner and risk tier are bounded by their schemas (< 400 characters).
+const AGENT_CHARS = 512;
+
+/**
+ * Length of the data a condition sees, in JSON characters — what its cost budget is measured
+ * in: `input`, `context` and `result` serialized, `action` and `resource`, and a bound for the
+ * agent's fields. ~0.5 µs for a typical request; computed once per decision.
+ */
+export function dataChars(vars: Record<string, unknown>): number {
+  let n = vars.agent === undefined ? 0 : AGENT_CHARS;
+  for (const k of ["input", "context", "result"]) if (vars[k] !== undefined) n += JSON.stringify(vars[k])?.length ?? 0;
+  for (const k of ["action", "resource"]) if (typeof vars[k] === "string") n += vars[k].length;
+  return n;
+}
+
+/**
+ * Runs a compiled condition: true/false, or the run-time error (missing field, wrong type,
+ * a pattern RE2 refuses, or data too long for the condition's cost budget — then it is not run).
+ * `chars` is dataChars(vars), computed once per decision by the caller when given.
+ */
+export function runCondition(program: CelProgram, vars: Record<string, unknown>, chars: number = dataChars(vars)): { value: boolean } | { error: string } {
+  const limit = Math.min(program.maxDataChars ?? MAX_DATA_CHARS, MAX_DATA_CHARS);
+  if (chars > limit) {
+    return { error: `not evaluated: the data (${chars} JSON characters) is over this condition's cost budget (${limit} characters)` };
+  }
   try {
     const v = program(vars);
     if (typeof v === "boolean") return { value: v };

@@ -1,4 +1,4 @@
-import { compileCondition, runCondition, type CelProgram } from "./cel.ts";
+import { compileCondition, dataChars, runCondition, type CelProgram } from "./cel.ts";
 import type { Decision } from "../actions/index.ts";
 import type { EvalInput, PolicySpec, Reason } from "./types.ts";
 
@@ -76,17 +76,18 @@ function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "a
  * The combining rules of API.md: any enforced deny → deny; else any enforced
  * require_approval → pending (largest quorum, shortest timeout); else allow. A condition
  * that fails at run time counts as matched for deny/require_approval (fail closed) and as not
- * matched for allow. Shadow policies are evaluated the same way and only reported.
+ * matched for allow — so does one whose cost budget the data is too long for. Shadow policies are evaluated the same way and only reported.
  */
 export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Evaluation {
   const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now };
   if (e.result) vars.result = e.result;
+  const chars = dataChars(vars); // once per decision: what each condition's cost budget is checked against
   const enforced: Match[] = [];
   const shadowed: Match[] = [];
   const evaluated: Evaluation["evaluated"] = [];
   for (const p of policies) {
     if (!targets(p, e)) continue;
-    const r = runCondition(p.program, vars);
+    const r = runCondition(p.program, vars, chars);
     let match: Match | null = null;
     if ("error" in r) {
       evaluated.push({ policyId: p.policyId, version: p.version, matched: p.spec.effect !== "allow", error: r.error });

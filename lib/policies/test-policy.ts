@@ -7,14 +7,19 @@ import type { Decision } from "../actions/index.ts";
 import { policySpecSchema, type EvalInput, type PolicySpec, type Reason } from "./types.ts";
 import { assertConditionCompiles } from "./validate.ts";
 
+// The sample is held to the same sizes as an agent's request (/v1 caps input and output at
+// 64 KiB, context at 16 KiB), so a test sees what a real decision could.
+const fitsIn = (maxBytes: number) => (v: unknown) => v === undefined || Buffer.byteLength(JSON.stringify(v) ?? "") <= maxBytes;
+const sampleJson = (maxBytes: number, what: string) => z.record(z.string(), z.unknown()).refine(fitsIn(maxBytes), `${what} must be at most ${maxBytes / 1024} KiB serialized`);
+
 export const policyTestSchema = z.strictObject({
   policy: policySpecSchema,
   sample: z
     .strictObject({
       action: z.string().max(128).default("example.action"),
       resource: z.string().max(256).default(""),
-      input: z.record(z.string(), z.unknown()).default({}),
-      context: z.record(z.string(), z.unknown()).default({}),
+      input: sampleJson(64 * 1024, "input").default({}),
+      context: sampleJson(16 * 1024, "context").default({}),
       agent: z
         .strictObject({
           id: z.string().max(64).default("agt_sample"),
@@ -24,7 +29,10 @@ export const policyTestSchema = z.strictObject({
           riskTier: z.enum(["low", "medium", "high"]).default("medium"),
         })
         .default({ id: "agt_sample", name: "sample-agent", cohort: "sample", owner: "owner@example.com", riskTier: "medium" }),
-      result: z.strictObject({ status: z.enum(["succeeded", "failed"]), output: z.unknown().optional(), error: z.string().optional() }).optional(),
+      result: z
+        .strictObject({ status: z.enum(["succeeded", "failed"]), output: z.unknown().optional(), error: z.string().max(4000).optional() })
+        .refine((r) => fitsIn(64 * 1024)(r.output), { message: "output must be at most 64 KiB serialized", path: ["output"] })
+        .optional(),
     })
     .optional(),
   backtest: z.strictObject({ last: z.number().int().min(1).max(5000) }).optional(),

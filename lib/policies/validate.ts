@@ -1,12 +1,21 @@
 import { badRequest } from "../errors/index.ts";
-import { compileCondition } from "./cel.ts";
+import { compileCondition, overBudget } from "./cel.ts";
+import { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
 import type { PolicySpec } from "./types.ts";
 
-/** Refuses a policy whose CEL does not compile: 400 invalid_condition with where the error is. */
+/**
+ * Refuses a condition that can't be saved or tested. Throws (400):
+ * - `invalid_condition` — not valid CEL, or a `matches` pattern RE2 refuses; details
+ *   `{message, position, line, column}` say where;
+ * - `condition_too_expensive` — its estimated cost on the largest allowed data is over the
+ *   budget (lib/policies/cost.ts); details `{cost, budget, maxDataChars}`.
+ */
 export function assertConditionCompiles(spec: Pick<PolicySpec, "condition" | "stage">): void {
   const c = compileCondition(spec.condition, spec.stage);
   if (!c.ok) {
     const where = c.error.line !== null ? ` (line ${c.error.line}, column ${c.error.column})` : "";
     throw badRequest("invalid_condition", `The condition is not valid CEL: ${c.error.message}${where}`, c.error);
   }
+  const over = overBudget(c);
+  if (over) throw badRequest("condition_too_expensive", over, { cost: c.cost, budget: COST_BUDGET, maxDataChars: MAX_DATA_CHARS });
 }

@@ -1,5 +1,7 @@
 import { createHmac } from "node:crypto";
 import { pool } from "../db/index.ts";
+import type { Resolver } from "./address-guard.ts";
+import { sendWebhook } from "./send.ts";
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
@@ -19,9 +21,12 @@ type Claimed = { id: string; event: string; payload: unknown; attempts: number; 
 /**
  * Sends the deliveries that are due. Each is leased first (next_attempt_at pushed out in its
  * own short transaction), so instances never send the same one twice at once and no
- * transaction stays open during HTTP.
+ * transaction stays open during HTTP. Sending checks every address as it connects (send.ts):
+ * a receiver inside the network is refused unless WARDEN_WEBHOOK_ALLOWED_HOSTS admits it.
+ * `last_error` records only "HTTP <status>", "refused: …", "connection failed" or "timed out".
+ * `resolve` replaces the system resolver (tests point a name at an address with it).
  */
-export async function deliverDueWebhooks(opts: { limit?: number; timeoutMs?: number } = {}): Promise<number> {
+export async function deliverDueWebhooks(opts: { limit?: number; timeoutMs?: number; resolve?: Resolver } = {}): Promise<number> {
   const { rows } = await pool().query<Claimed>(
     `UPDATE webhook_deliveries d SET next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = d.attempts + 1
        FROM webhooks w
@@ -36,19 +41,18 @@ export async function deliverDueWebhooks(opts: { limit?: number; timeoutMs?: num
       const ts = Math.floor(Date.now() / 1000);
       let status: number | null = null;
       let error: string | null = null;
-      try {
-        const res = await fetch(d.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", "user-agent": "warden-webhooks/1", "x-warden-event": d.event, "x-warden-delivery": d.id, "x-warden-timestamp": String(ts), "x-warden-signature": sign(d.secret, ts, body) },
-          body,
-          redirect: "manual",
-          signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
-        });
-        status = res.status;
-        await res.body?.cancel();
-        if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
-      } catch (err) {
-        error = (err as Error).message;
+      const sent = await sendWebhook({
+        url: d.url,
+        headers: { "content-type": "application/json", "user-agent": "warden-webhooks/1", "x-warden-event": d.event, "x-warden-delivery": d.id, "x-warden-timestamp": String(ts), "x-warden-signature": sign(d.secret, ts, body) },
+        body,
+        timeoutMs: opts.timeoutMs ?? 5000,
+        ...(opts.resolve ? { resolve: opts.resolve } : {}),
+      });
+      if ("status" in sent) {
+        status = sent.status;
+        if (status < 200 || status >= 300) error = `HTTP ${status}`;
+      } else {
+        error = sent.failure;
       }
       if (!error) {
         await pool().query(`UPDATE webhook_deliveries SET status = 'DELIVERED', delivered_at = now(), response_status = $2, last_error = NULL WHERE id = $1`, [d.id, status]);

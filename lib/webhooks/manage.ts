@@ -4,6 +4,8 @@ import { auditTx } from "../audit/index.ts";
 import { prisma } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { newId } from "../ids.ts";
+import type { Resolver } from "./address-guard.ts";
+import { checkWebhookUrl } from "./check-url.ts";
 import { WEBHOOK_EVENTS } from "./events.ts";
 
 export const createWebhookSchema = z.strictObject({
@@ -18,12 +20,15 @@ const view = (w: { id: string; url: string; events: string[]; enabled: boolean; 
 
 /**
  * Registers a webhook and returns its signing secret once. The secret is kept as written —
- * signing needs it — and never returned again.
+ * signing needs it — and never returned again. The URL is checked first and stored normalised
+ * (checkWebhookUrl: 400 webhook_url_credentials / webhook_url_forbidden / webhook_url_unresolvable).
+ * `resolve` replaces the system resolver (for tests).
  */
-export async function createWebhook({ input, actor, userId }: { input: z.infer<typeof createWebhookSchema>; actor: string; userId: string }): Promise<{ webhook: WebhookView; secret: string }> {
+export async function createWebhook({ input, actor, userId, resolve }: { input: z.infer<typeof createWebhookSchema>; actor: string; userId: string; resolve?: Resolver }): Promise<{ webhook: WebhookView; secret: string }> {
+  const url = await checkWebhookUrl(input.url, resolve ? { resolve } : {});
   const secret = `whsec_${randomBytes(24).toString("base64url")}`;
   return prisma().$transaction(async (tx) => {
-    const w = await tx.webhook.create({ data: { id: newId("whk"), url: input.url, events: input.events, secret, createdById: userId } });
+    const w = await tx.webhook.create({ data: { id: newId("whk"), url, events: input.events, secret, createdById: userId } });
     await auditTx(tx, { actor, kind: "webhook.created", subject: `webhook:${w.id}`, data: { url: w.url, events: w.events } });
     return { webhook: view(w), secret };
   });

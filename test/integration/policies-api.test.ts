@@ -84,6 +84,65 @@ describe("policies API", () => {
   });
 });
 
+describe("policy conditions are checked and tested safely", () => {
+  it("refuses a pattern RE2 can't compile at save and at test, with its position", async () => {
+    const admin = await userWithToken("admin");
+    const condition = "input.sku.matches('[')";
+    const draft = spec({ condition });
+    const saved = await call(policiesRoute.POST, { token: admin.token, body: draft });
+    expect(saved.status).toBe(400);
+    expect(saved.json.error).toMatchObject({ code: "invalid_condition", details: { position: 18, line: 1, column: 19 } });
+    expect(saved.json.error.message).toMatch(/missing closing \]/);
+    const tested = await call(testRoute.POST, { token: admin.token, body: { policy: spec({ condition }), sample: { input: { sku: "x" } } } });
+    expect(tested.status).toBe(400);
+    expect(tested.json.error).toMatchObject({ code: "invalid_condition", details: { column: 19 } });
+    const validated = await call(validateRoute.POST, { token: admin.token, body: { condition } });
+    expect(validated.json).toMatchObject({ ok: false, error: { column: 19 } });
+    const { rows } = await pool().query("SELECT count(*)::int AS n FROM policies WHERE name = $1", [draft.name]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it("evaluates (a+)+$ on a long sample in linear time through the test endpoint", async () => {
+    const admin = await userWithToken("admin");
+    const res = await call(testRoute.POST, {
+      token: admin.token,
+      body: { policy: spec({ target: {}, condition: "input.s.matches('(a+)+$')" }), sample: { action: "pricing.set_price", input: { s: "a".repeat(10_000) + "!" } } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.sample).toMatchObject({ targeted: true, matched: false, error: null });
+  });
+
+  it("refuses a condition too expensive for the largest data, at save and in the editor's check", async () => {
+    const admin = await userWithToken("admin");
+    const condition = "input.items.exists(i, input.items.exists(j, i != j && i.sku == j.sku))";
+    const res = await call(policiesRoute.POST, { token: admin.token, body: spec({ condition }) });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe("condition_too_expensive");
+    expect(res.json.error.details.cost).toBeGreaterThan(res.json.error.details.budget);
+    const v = await call(validateRoute.POST, { token: admin.token, body: { condition } });
+    expect(v.json).toMatchObject({ ok: false, error: { message: expect.stringMatching(/too expensive/) } });
+  });
+
+  it("lets only those who can write policies test and backtest drafts", async () => {
+    const body = { policy: spec({ condition: "true" }), sample: { input: {} }, backtest: { last: 10 } };
+    for (const role of ["viewer", "operator", "approver"] as const) {
+      const u = await userWithToken(role);
+      const res = await call(testRoute.POST, { token: u.token, body });
+      expect(res.status, role).toBe(403);
+      expect(res.json.error.code).toBe("forbidden");
+    }
+    const admin = await userWithToken("admin");
+    expect((await call(testRoute.POST, { token: admin.token, body })).status).toBe(200);
+  });
+
+  it("refuses a sample larger than an agent's request could be", async () => {
+    const admin = await userWithToken("admin");
+    const res = await call(testRoute.POST, { token: admin.token, body: { policy: spec({ condition: "true" }), sample: { input: { s: "x".repeat(70 * 1024) } } } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe("validation_failed");
+  });
+});
+
 describe("kill switch API", () => {
   it("lets operators halt a cohort with a reason, and only admins halt everything", async () => {
     const op = await userWithToken("operator");

@@ -137,7 +137,13 @@ describe("PII redaction before storage", () => {
       actor: "system",
       userId: null,
     });
-    await createWebhook({ input: { url: "http://127.0.0.1:9/hook", events: ["approval.requested"] }, actor: "system", userId: admin.user.id });
+    // A receiver on this machine must be allow-listed (webhooks refuse loopback by default).
+    process.env.WARDEN_WEBHOOK_ALLOWED_HOSTS = "127.0.0.1";
+    try {
+      await createWebhook({ input: { url: "http://127.0.0.1:9/hook", events: ["approval.requested"] }, actor: "system", userId: admin.user.id });
+    } finally {
+      delete process.env.WARDEN_WEBHOOK_ALLOWED_HOSTS;
+    }
     const c = client(dp.base, apiKey);
 
     const denied = await c.ask({ action: "payments.capture", input: { card: secret.card.replace(/ /g, "") } });

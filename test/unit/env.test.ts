@@ -17,4 +17,10 @@ describe("environment validation", () => {
     expect(() => readEnv({ WARDEN_ADMIN_PASSWORD: "short" })).toThrow(/WARDEN_ADMIN_PASSWORD/);
     expect(() => readEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
   });
+  it("takes a webhook allow-list of host names, addresses and CIDRs, and refuses anything else", () => {
+    expect(readEnv({ WARDEN_WEBHOOK_ALLOWED_HOSTS: "hooks.intranet, 10.0.0.0/8, 127.0.0.1, ::1, fd00::/8" }).WARDEN_WEBHOOK_ALLOWED_HOSTS).toContain("hooks.intranet");
+    for (const bad of ["10.0.0.0/33", "http://hooks.intranet", "hooks intranet", "*.intranet"]) {
+      expect(() => readEnv({ WARDEN_WEBHOOK_ALLOWED_HOSTS: bad }), bad).toThrow(/WARDEN_WEBHOOK_ALLOWED_HOSTS/);
+    }
+  });
 });

@@ -1,16 +1,18 @@
 import { z } from "zod";
 import { route } from "@/lib/http/index.ts";
-import { compileCondition } from "@/lib/policies/index.ts";
+import { compileCondition, overBudget } from "@/lib/policies/index.ts";
 
 const body = z.strictObject({ condition: z.string().max(4000), stage: z.enum(["pre", "post"]).default("pre") });
 
-/** For the editor's as-you-type check: where a CEL condition is wrong, if it is. */
+/** For the editor's as-you-type check: where a CEL condition is wrong (or too expensive), if it is. Compiles only; runs nothing. */
 export const POST = route({
   permission: "read",
   body,
   maxBodyBytes: 16 * 1024,
   handler: async ({ body }) => {
     const c = compileCondition(body.condition, body.stage);
-    return c.ok ? { ok: true } : { ok: false, error: c.error };
+    if (!c.ok) return { ok: false, error: c.error };
+    const over = overBudget(c);
+    return over ? { ok: false, error: { message: over, position: null, line: null, column: null } } : { ok: true, cost: c.cost };
   },
 });

@@ -1,0 +1,44 @@
+import { badRequest } from "../errors/index.ts";
+import { addressAllowed, currentAllowList, hostNameForbidden, literalAddress, normalizeHost, systemResolver, type AllowList, type Resolver } from "./address-guard.ts";
+
+const FORBIDDEN =
+  "Webhooks are not sent inside the network: loopback, private, link-local, unique-local, carrier-grade NAT, unspecified and cloud metadata addresses are refused. To allow an intranet receiver, add its host name, address or range to WARDEN_WEBHOOK_ALLOWED_HOSTS.";
+
+/**
+ * Checks a webhook URL before it is stored, and answers it normalised by WHATWG URL parsing
+ * (which also reads numeric hosts: 0x7f000001, 2130706433, 0177.0.0.1 and 127.1 are all
+ * 127.0.0.1). A host name is resolved and every address it has must be allowed (address-guard.ts);
+ * delivery checks again as it connects. Throws 400:
+ * - `webhook_url_credentials` — the URL carries a user name or password;
+ * - `webhook_url_forbidden` — the host is, or resolves to, an address Warden does not send to;
+ * - `webhook_url_unresolvable` — the host name has no address.
+ */
+export async function checkWebhookUrl(raw: string, opts: { resolve?: Resolver; allow?: AllowList } = {}): Promise<string> {
+  const allow = opts.allow ?? currentAllowList();
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw badRequest("validation_failed", "url: an http(s) URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw badRequest("validation_failed", "url: an http(s) URL");
+  if (url.username || url.password) {
+    throw badRequest("webhook_url_credentials", "The webhook URL must not carry a user name or password; the receiver verifies the X-Warden-Signature header instead.");
+  }
+  const literal = literalAddress(url);
+  if (literal !== null) {
+    if (!addressAllowed(literal, allow)) throw badRequest("webhook_url_forbidden", FORBIDDEN);
+    return url.href;
+  }
+  const listed = allow.hosts.has(normalizeHost(url.hostname));
+  if (hostNameForbidden(url.hostname, listed)) throw badRequest("webhook_url_forbidden", FORBIDDEN);
+  let addresses: { address: string }[];
+  try {
+    addresses = await (opts.resolve ?? systemResolver)(url.hostname);
+  } catch {
+    addresses = [];
+  }
+  if (addresses.length === 0) throw badRequest("webhook_url_unresolvable", `The webhook URL's host ${url.hostname} does not resolve.`);
+  if (addresses.some((a) => !addressAllowed(a.address, allow, listed))) throw badRequest("webhook_url_forbidden", FORBIDDEN);
+  return url.href;
+}

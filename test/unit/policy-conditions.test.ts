@@ -69,7 +69,7 @@ describe("matches() runs on RE2 (linear time)", () => {
       expect(compileCondition(`input.s.matches('${notRe2}')`, "pre").ok, notRe2).toBe(false);
     }
     const err = refusal("input.s.size() > 0 &&\n  input.s.matches('(')");
-    expect(err).toMatchObject({ status: 400, code: "invalid_condition", details: { line: 2, column: 19 } });
+    expect(err).toMatchObject({ kind: "invalid", code: "invalid_condition", details: { line: 2, column: 19 } });
   });
 
   it("fails closed on a pattern from the data that RE2 refuses or that is too long", () => {

@@ -111,6 +111,8 @@ class ScriptedWarden:
                 self.send_response(reply.status)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))
+                if seen.headers.get("connection", "").lower() == "close":
+                    self.send_header("connection", "close")  # as Node's http server (Warden) answers
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.end_headers()

@@ -197,7 +197,9 @@ class Transport:
             res = conn.getresponse()
             chunks = []
             size = 0
-            while True:
+            # Once the body is complete the response lets go of the socket (which may then be
+            # closed for good when Warden answered `Connection: close`): stop touching it then.
+            while not res.isclosed():
                 sock.settimeout(left())
                 chunk = res.read1(65536)
                 if not chunk:

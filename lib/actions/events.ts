@@ -22,6 +22,8 @@ export function decidedEvent(a: {
   requestHash: string;
   idempotencyKey: string | null;
   redactions: readonly unknown[];
+  /** The agent version it ran under (lib/releases), when the agent sent one. */
+  version?: string | null;
   at?: Date;
 }): AuditInput {
   return {
@@ -41,6 +43,7 @@ export function decidedEvent(a: {
       requestHash: a.requestHash,
       idempotencyKey: a.idempotencyKey,
       ...(a.redactions.length ? { redactions: a.redactions } : {}),
+      ...(a.version ? { version: a.version } : {}),
     },
   };
 }

@@ -39,6 +39,14 @@ export const AUDIT_KINDS = {
   "webhook.deleted": "A webhook endpoint was removed",
   "settings.updated": "An admin setting changed",
   "audit.retention_applied": "Audit months were dropped by retention",
+  "agent_version.registered": "A version of an agent (label and configuration) was registered",
+  "rollout.started": "A canary rollout or experiment of an agent version started",
+  "rollout.step": "A rollout moved to its next traffic step",
+  "rollout.paused": "A rollout was paused by an operator",
+  "rollout.resumed": "A rollout was resumed by an operator",
+  "rollout.rolled_back": "A rollout was rolled back (a guard regressed, or by an operator): the candidate gets no traffic",
+  "rollout.completed": "A rollout finished: its candidate is the agent's current version",
+  "rollout.ended": "An operator ended an experiment without changing the current version",
 } as const;
 
 /** A catalogued kind; `test.*` is reserved for the test suite's synthetic events. */

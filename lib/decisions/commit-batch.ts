@@ -12,6 +12,8 @@ export type Draft = {
   id: string;
   agentId: string;
   keyId: string;
+  /** The agent version the action runs under (lib/releases), checked as registered. */
+  version: string | null;
   action: string;
   resource: string;
   input: Record<string, unknown>;
@@ -37,7 +39,7 @@ export type Outcome =
 
 type Gate = { key_id: string; revoked_at: Date | null; agent_id: string; agent_halted_at: Date | null; agent_halt_reason: string | null; cohort: string; cohort_halted_at: Date | null; cohort_halt_reason: string | null };
 
-const COLS = 18;
+const COLS = 19;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -94,13 +96,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         params.push(
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(), d.markers,
+          expiresAt, decided ? new Date() : null, new Date(), d.markers, d.version,
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[])`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19})`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, version)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );

@@ -6,6 +6,7 @@ import { WardenError } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { redactionKey, storageRedactor } from "../redaction/index.ts";
 import { activePolicies, evaluatePolicies } from "../policies/index.ts";
+import { assertKnownVersion } from "../releases/index.ts";
 import { decisionBatcher } from "./batcher.ts";
 import { readAction } from "./read-action.ts";
 import type { ActionRequest } from "./schemas.ts";
@@ -14,8 +15,8 @@ import type { ActionRequest } from "./schemas.ts";
  * Identifies a request for idempotency. Keyed (HMAC, the redaction key): a plain hash of the
  * raw request would let anyone holding the database test guesses of the PII it contained.
  */
-export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context">): string {
-  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {} }) ?? "";
+export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context" | "version">): string {
+  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {}, ...(r.version ? { version: r.version } : {}) }) ?? "";
   return createHmac("sha256", redactionKey()).update(doc).digest("hex");
 }
 
@@ -25,11 +26,12 @@ export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "inpu
  * answer; then, if asked to and still pending, wait for a human.
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
-  const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
+  const version = request.version ?? null;
+  const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor(), version ? assertKnownVersion(agent.agentId, version) : null]);
   const input = request.input ?? {};
   const context = request.context ?? {};
   const evaluation = evaluatePolicies(policies.pre, {
-    agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+    agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: version ?? "" },
     action: request.action,
     resource: request.resource ?? "",
     input,
@@ -42,6 +44,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     id: newId("act"),
     agentId: agent.agentId,
     keyId: agent.keyId,
+    version,
     action: request.action,
     resource: redactor.resource(request.resource ?? ""),
     input: redactor.document("input", input) as Record<string, unknown>,

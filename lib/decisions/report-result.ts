@@ -24,7 +24,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
     }
     const result = { status: report.status, output: report.output ?? null, error: report.error ?? null };
     const checks = evaluatePostChecks(policies.post, {
-      agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+      agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: a.version ?? "" },
       action: a.action,
       resource: a.resource,
       input: a.input as Record<string, unknown>,

@@ -12,6 +12,8 @@ export const actionRequestSchema = z.strictObject({
   context: jsonObject(16 * 1024, "context").optional(),
   idempotencyKey: z.string().min(1).max(255).optional(),
   wait: z.number().min(0).max(60).optional(),
+  /** The agent version this action runs under (lib/releases); must be registered. */
+  version: z.string().min(1).max(64).optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

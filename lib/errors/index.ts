@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   webhook_url_credentials: "invalid",
   webhook_url_forbidden: "invalid",
   webhook_url_unresolvable: "invalid",
+  unknown_version: "invalid", // an agent version that isn't registered (lib/releases)
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
@@ -56,6 +57,9 @@ export const ERROR_CODES = {
   already_voted: "conflict",
   action_not_allowed: "conflict",
   result_already_reported: "conflict",
+  version_exists: "conflict", // a version label reused with another config (lib/releases)
+  rollout_active: "conflict", // the agent already has a running or paused rollout
+  rollout_ended: "conflict", // the rollout is no longer running or paused
   // transport
   body_too_large: "too_large",
   unsupported_media_type: "unsupported_media_type",

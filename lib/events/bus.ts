@@ -17,6 +17,8 @@ export const CHANNEL = {
   actions: "warden_actions",
   /** An admin setting changed (payload: its key): reload it. */
   settings: "warden_settings",
+  /** An agent's versions or rollout changed (payload: agent id): reload its release state. */
+  releases: "warden_releases",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

@@ -9,7 +9,7 @@ export type CompiledPolicy = {
   version: number;
   spec: PolicySpec;
   program: CelProgram;
-  targets: { cohorts: RegExp[]; agents: RegExp[]; actions: RegExp[] };
+  targets: { cohorts: RegExp[]; agents: RegExp[]; actions: RegExp[]; versions: RegExp[] };
 };
 
 function globToRegExp(glob: string): RegExp {
@@ -27,14 +27,19 @@ export function compilePolicy(p: { policyId: string; versionId: string; version:
       cohorts: p.spec.target.cohorts.map(globToRegExp),
       agents: p.spec.target.agents.map(globToRegExp),
       actions: p.spec.target.actions.map(globToRegExp),
+      // Specs saved before versions existed have no `versions`.
+      versions: (p.spec.target.versions ?? []).map(globToRegExp),
     },
   };
 }
 
 const anyMatch = (patterns: RegExp[], ...values: string[]) => patterns.length === 0 || patterns.some((r) => values.some((v) => r.test(v)));
 
+// A policy aimed at versions applies only to actions that ran under one of them.
+const anyVersion = (patterns: RegExp[], version: string | undefined) => patterns.length === 0 || (!!version && patterns.some((r) => r.test(version)));
+
 export function targets(p: CompiledPolicy, e: Pick<EvalInput, "agent" | "action">): boolean {
-  return anyMatch(p.targets.cohorts, e.agent.cohort) && anyMatch(p.targets.agents, e.agent.id, e.agent.name) && anyMatch(p.targets.actions, e.action);
+  return anyMatch(p.targets.cohorts, e.agent.cohort) && anyMatch(p.targets.agents, e.agent.id, e.agent.name) && anyMatch(p.targets.actions, e.action) && anyVersion(p.targets.versions, e.agent.version);
 }
 
 function reason(p: CompiledPolicy, message?: string): Reason {

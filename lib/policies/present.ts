@@ -10,6 +10,7 @@ type VersionRow = {
   targetCohorts: string[];
   targetAgents: string[];
   targetActions: string[];
+  targetVersions: string[];
   condition: string;
   priority: number;
   message: string;
@@ -37,7 +38,7 @@ export function specOf(name: string, v: VersionRow): PolicySpec {
     stage: v.stage.toLowerCase() as PolicySpec["stage"],
     effect: v.effect.toLowerCase() as PolicySpec["effect"],
     mode: v.mode.toLowerCase() as PolicySpec["mode"],
-    target: { cohorts: v.targetCohorts, agents: v.targetAgents, actions: v.targetActions },
+    target: { cohorts: v.targetCohorts, agents: v.targetAgents, actions: v.targetActions, versions: v.targetVersions },
     condition: v.condition,
     priority: v.priority,
     message: v.message,
@@ -54,6 +55,7 @@ export function versionData(spec: PolicySpec) {
     targetCohorts: spec.target.cohorts,
     targetAgents: spec.target.agents,
     targetActions: spec.target.actions,
+    targetVersions: spec.target.versions,
     condition: spec.condition,
     priority: spec.priority,
     message: spec.message,

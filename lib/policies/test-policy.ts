@@ -27,8 +27,9 @@ export const policyTestSchema = z.strictObject({
           cohort: z.string().max(48).default("sample"),
           owner: z.string().max(120).default("owner@example.com"),
           riskTier: z.enum(["low", "medium", "high"]).default("medium"),
+          version: z.string().max(64).default(""),
         })
-        .default({ id: "agt_sample", name: "sample-agent", cohort: "sample", owner: "owner@example.com", riskTier: "medium" }),
+        .default({ id: "agt_sample", name: "sample-agent", cohort: "sample", owner: "owner@example.com", riskTier: "medium", version: "" }),
       result: z
         .strictObject({ status: z.enum(["succeeded", "failed"]), output: z.unknown().optional(), error: z.string().max(4000).optional() })
         .refine((r) => fitsIn(64 * 1024)(r.output), { message: "output must be at most 64 KiB serialized", path: ["output"] })
@@ -101,9 +102,9 @@ export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResu
   if (input.backtest && spec.stage === "pre") {
     const { rows } = await pool().query<{
       id: string; created_at: Date; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>;
-      reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
+      reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string; version: string | null;
     }>(
-      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier
+      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.version
          FROM actions a JOIN agents g ON g.id = a.agent_id ORDER BY a.created_at DESC LIMIT $1`,
       [input.backtest.last],
     );
@@ -119,7 +120,7 @@ export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResu
         continue;
       }
       const e: EvalInput = {
-        agent: { id: row.agent_id, name: row.name, cohort: row.cohort, owner: row.owner, riskTier: row.risk_tier.toLowerCase() },
+        agent: { id: row.agent_id, name: row.name, cohort: row.cohort, owner: row.owner, riskTier: row.risk_tier.toLowerCase(), version: row.version ?? "" },
         action: row.action,
         resource: row.resource,
         input: row.input,

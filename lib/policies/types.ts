@@ -18,8 +18,10 @@ export const policySpecSchema = z
         cohorts: z.array(glob).max(100).default([]),
         agents: z.array(glob).max(100).default([]),
         actions: z.array(glob).max(100).default([]),
+        // Agent versions (lib/releases), e.g. "stylist-v15" or "stylist-v1*"; empty = all.
+        versions: z.array(glob).max(100).default([]),
       })
-      .default({ cohorts: [], agents: [], actions: [] }),
+      .default({ cohorts: [], agents: [], actions: [], versions: [] }),
     condition: z.string().trim().min(1).max(4000),
     priority: z.number().int().min(-1_000_000).max(1_000_000).default(100),
     message: z.string().trim().max(500).default(""),
@@ -39,7 +41,8 @@ export type PolicySpec = z.output<typeof policySpecSchema>;
 
 export type { Reason, ReasonCode } from "../actions/index.ts";
 
-export type EvalAgent = { id: string; name: string; cohort: string; owner: string; riskTier: string };
+/** What CEL sees as `agent`; `version` is the version the action runs under ("" when it sent none). */
+export type EvalAgent = { id: string; name: string; cohort: string; owner: string; riskTier: string; version?: string };
 
 export type EvalInput = {
   agent: EvalAgent;

@@ -5,7 +5,7 @@ import type { ActionStatus, Reason } from "../actions/index.ts";
  * delivery's `{event, at, data}` body). Writers are typed by it, so an event can't be sent
  * with a payload of another shape.
  */
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"] as const;
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "rollout.step", "rollout.rolled_back", "rollout.completed"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A pending action waiting for people. */
@@ -45,10 +45,36 @@ export type ApprovalDecidedPayload = {
 /** A kill switch was thrown. */
 export type HaltedPayload = { target: string; reason: string; by: string; rejectedPending: number };
 
+/** What a rollout's webhooks say about it (lib/releases). */
+export type RolloutRef = { rolloutId: string; agentId: string; agent: string; candidate: string; baseline: string; mode: "canary" | "experiment" };
+
+/** A rollout moved to its next step (share = the candidate's percentage of traffic now). */
+export type RolloutStepPayload = RolloutRef & { step: number; share: number; previousShare: number; cause: "automatic" | "operator"; by: string; reason: string; at: string };
+
+/** One guard's comparison at the moment of a rollback. */
+export type RolloutGuardFacts = {
+  metric: string;
+  candidate: { rate: number; n: number };
+  baseline: { rate: number; n: number };
+  interval: [number, number] | null;
+  verdict: "ok" | "regressed" | "insufficient";
+  maxRelativeIncrease?: number;
+  maxAbsoluteIncrease?: number;
+};
+
+/** A rollout was rolled back: by a guard (which one, both rates, the interval, the samples) or by an operator. */
+export type RolloutRolledBackPayload = RolloutRef & { step: number; share: number; cause: "guard" | "operator"; guard: RolloutGuardFacts | null; by: string; reason: string; at: string };
+
+/** A rollout completed: the candidate is the agent's current version. */
+export type RolloutCompletedPayload = RolloutRef & { steps: number[]; cause: "automatic" | "operator"; by: string; reason: string; at: string };
+
 export type WebhookPayloads = {
   "approval.requested": ApprovalRequestedPayload;
   "approval.decided": ApprovalDecidedPayload;
   "cohort.halted": HaltedPayload;
   "agent.halted": HaltedPayload;
   "global.halted": HaltedPayload;
+  "rollout.step": RolloutStepPayload;
+  "rollout.rolled_back": RolloutRolledBackPayload;
+  "rollout.completed": RolloutCompletedPayload;
 };

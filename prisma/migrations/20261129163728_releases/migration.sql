@@ -7,6 +7,9 @@ CREATE TYPE "RolloutStatus" AS ENUM ('RUNNING', 'PAUSED', 'ROLLED_BACK', 'COMPLE
 -- AlterTable
 ALTER TABLE "actions" ADD COLUMN     "version" TEXT;
 
+-- AlterTable
+ALTER TABLE "policy_versions" ADD COLUMN     "target_versions" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
 -- CreateTable
 CREATE TABLE "agent_versions" (
     "id" TEXT NOT NULL,

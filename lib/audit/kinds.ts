@@ -39,6 +39,20 @@ export const AUDIT_KINDS = {
   "webhook.deleted": "A webhook endpoint was removed",
   "settings.updated": "An admin setting changed",
   "audit.retention_applied": "Audit months were dropped by retention",
+  "agent.capabilities_changed": "An agent's capability grants changed (before and after)",
+  "agent.capabilities_requested": "An owner asked to widen their agent's grants; someone else must confirm",
+  "agent.capabilities_rejected": "A request to widen an agent's grants was rejected",
+  "budget.created": "A budget was created",
+  "budget.updated": "A budget changed",
+  "budget.deleted": "A budget was removed",
+  "budget.exceeded": "A budget refused or escalated an action for the first time in its window",
+  "breaker.created": "A circuit breaker was created",
+  "breaker.updated": "A circuit breaker changed",
+  "breaker.deleted": "A circuit breaker was removed",
+  "breaker.opened": "A circuit breaker opened: what it covers is denied",
+  "breaker.half_opened": "A circuit breaker's cooldown ended: it lets probe actions through",
+  "breaker.closed": "A circuit breaker closed (reset by a person, or its probes passed)",
+  "anomaly.detected": "An agent did something unusual for it",
 } as const;
 
 /** A catalogued kind; `test.*` is reserved for the test suite's synthetic events. */

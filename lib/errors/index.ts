@@ -35,11 +35,14 @@ export const ERROR_CODES = {
   webhook_url_credentials: "invalid",
   webhook_url_forbidden: "invalid",
   webhook_url_unresolvable: "invalid",
+  invalid_amount: "invalid",
+  invalid_scope: "invalid",
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
   csrf: "forbidden",
   owner_cannot_approve_alone: "forbidden",
+  second_person_required: "forbidden",
   // lookups and routing
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
@@ -56,6 +59,11 @@ export const ERROR_CODES = {
   already_voted: "conflict",
   action_not_allowed: "conflict",
   result_already_reported: "conflict",
+  budget_exists: "conflict",
+  breaker_exists: "conflict",
+  breaker_closed: "conflict",
+  capability_change_decided: "conflict",
+  capabilities_changed: "conflict",
   // transport
   body_too_large: "too_large",
   unsupported_media_type: "unsupported_media_type",

@@ -17,6 +17,10 @@ export const CHANNEL = {
   actions: "warden_actions",
   /** An admin setting changed (payload: its key): reload it. */
   settings: "warden_settings",
+  /** A budget was created, changed or removed: reload the compiled budgets. */
+  budgets: "warden_budgets",
+  /** A breaker was created, changed, opened, half-opened or closed: reload breakers and refresh displays. */
+  breakers: "warden_breakers",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

@@ -25,8 +25,9 @@ export function Badge({ tone = "gray", dot, children }: { tone?: Tone; dot?: boo
 
 export function statusTone(status: string): Tone {
   if (["active", "allowed", "approved", "allow", "ok", "succeeded"].includes(status)) return "green";
-  if (["halted", "denied", "rejected", "deny", "failed", "disabled", "revoked"].includes(status)) return "red";
-  if (["pending", "expired", "shadow"].includes(status)) return "amber";
+  if (["halted", "denied", "rejected", "deny", "failed", "disabled", "revoked", "circuit_open", "open"].includes(status)) return "red";
+  if (["pending", "expired", "shadow", "half_open", "unrestricted"].includes(status)) return "amber";
+  if (status === "closed") return "green";
   return "gray";
 }
 

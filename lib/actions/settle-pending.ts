@@ -1,6 +1,8 @@
 import { appendAuditEvents } from "../audit/index.ts";
+import { settleReservations } from "../budgets/index.ts";
 import type { SqlRunner } from "../db/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
+import { recordCounters, type Counters } from "../signals/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { settledEvent, settledPayload, type SettlementFacts } from "./events.ts";
 import { toDbStatus, type SettledStatus } from "./status.ts";
@@ -27,7 +29,7 @@ export type SettledAction = {
   decidedAt: Date;
 };
 
-type Row = { id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date };
+type Row = { id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date; version: string | null };
 
 function targetSql(t: SettleTarget, params: unknown[]): string {
   const add = (v: unknown) => `$${params.push(v)}`;
@@ -44,7 +46,9 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
 /**
  * The one transition out of `pending` (see status.ts): moves the covered actions that are
  * still pending to `outcome`, appends `reason` to their reasons, and — in the caller's
- * transaction — writes one `action.<outcome>` audit event each, one `approval.decided`
+ * transaction — consumes (approved) or releases (rejected, expired) their budget reservations
+ * (lib/budgets), counts the settlement in the signals (lib/signals), writes one
+ * `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
  * wakes whoever long-polls them on any instance. Actions no longer pending are left alone,
  * so racing settlements can't both win. Returns what it settled.
@@ -61,7 +65,7 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
     `WITH settled AS (
        UPDATE actions SET status = $1::"ActionStatus", decided_at = clock_timestamp(), reasons = reasons || $2::jsonb
         WHERE status = 'PENDING' ${where}
-        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at)
+        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at, version)
      SELECT s.*, g.name AS agent_name FROM settled s JOIN agents g ON g.id = s.agent_id ORDER BY s.id`,
     params,
   );
@@ -77,6 +81,12 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
     status: s.outcome,
     decidedAt: r.decided_at,
   }));
+  // Budgets: an approval consumes the actions' reservations; a rejection or expiry releases them.
+  await settleReservations(run, settled.map((a) => a.id), s.outcome === "approved" ? "consume" : "release");
+  // Signals: a person's rejection counts as a rejection; a halt's or a breaker's does not.
+  const counted: Partial<Counters> | null = s.outcome === "approved" ? { approved: 1 } : s.outcome === "expired" ? { expired: 1 } : s.cause === "vote" ? { rejected: 1 } : null;
+  const versionOf = new Map(rows.map((r) => [r.id, r.version]));
+  if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, version: versionOf.get(a.id) ?? null, add: counted })));
   // Audit events carry the commit's time (`at` default), not decided_at.
   await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
   await enqueueWebhook(run, "approval.decided", settled.map((a) => settledPayload(s, a)));

@@ -1,5 +1,6 @@
 import { prisma } from "../db/index.ts";
 import { hashSecret } from "../secrets/index.ts";
+import { breakerHolds } from "../breakers/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 
@@ -14,5 +15,6 @@ export async function authenticateAgent(secret: string): Promise<(AgentView & { 
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
     void prisma().agentKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
   }
-  return { ...presentAgent(key.agent, await globalHaltState()), keyId: key.id };
+  const [global, holds] = await Promise.all([globalHaltState(), breakerHolds()]);
+  return { ...presentAgent(key.agent, global, holds), keyId: key.id };
 }

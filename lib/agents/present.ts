@@ -1,3 +1,5 @@
+import { holdMessage, holdsCovering, type BreakerHold } from "../breakers/index.ts";
+import { capabilitiesOf, type Capabilities } from "../grants/index.ts";
 import { effectiveHalt, type HaltScopeKind, type HaltSwitch } from "../killswitch/index.ts";
 import type { RiskTierName } from "./schemas.ts";
 
@@ -8,9 +10,15 @@ export type AgentView = {
   cohort: string;
   owner: string;
   riskTier: RiskTierName;
-  status: "active" | "halted";
+  /** A halt first (lib/killswitch precedence), then an open breaker holding it or its cohort. */
+  status: "active" | "halted" | "circuit_open";
   haltReason?: string;
   haltedBy?: HaltScopeKind;
+  /** Why a breaker holds it, when status is circuit_open. */
+  circuitReason?: string;
+  breaker?: { id: string; name: string; state: "open" | "half_open"; holds: "agent" | "cohort" };
+  /** Capability grants: null = unrestricted (shown amber), [] = nothing granted. */
+  capabilities: Capabilities;
   createdBy: { id: string; email: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -24,14 +32,27 @@ export type AgentRow = {
   riskTier: "LOW" | "MEDIUM" | "HIGH";
   haltedAt: Date | null;
   haltReason: string | null;
+  capabilities: unknown;
   createdAt: Date;
   updatedAt: Date;
   cohort: { name: string } & HaltSwitch;
   createdBy?: { id: string; email: string; name: string } | null;
 };
 
-/** An agent as the API shows it; its status follows the halt precedence of lib/killswitch. */
-export function presentAgent(a: AgentRow, global: HaltSwitch | null): AgentView {
+/** The display status: a halt (global > cohort > agent), else a breaker that holds it, else active. */
+function statusOf(a: AgentRow, global: HaltSwitch | null, holds: BreakerHold[]) {
+  const halt = effectiveHalt({ global, cohort: a.cohort, agent: a });
+  if (halt.status === "halted") return halt;
+  const h = holdsCovering(holds, { agentId: a.id, cohort: a.cohort.name })[0];
+  if (!h) return halt;
+  return { status: "circuit_open" as const, circuitReason: holdMessage(h), breaker: { id: h.breakerId, name: h.name, state: h.state, holds: h.holds.kind } };
+}
+
+/**
+ * An agent as the API shows it; its status follows the halt precedence of lib/killswitch,
+ * then the breakers holding it (`holds`: lib/breakers breakerHolds).
+ */
+export function presentAgent(a: AgentRow, global: HaltSwitch | null, holds: BreakerHold[] = []): AgentView {
   return {
     id: a.id,
     name: a.name,
@@ -39,7 +60,8 @@ export function presentAgent(a: AgentRow, global: HaltSwitch | null): AgentView 
     cohort: a.cohort.name,
     owner: a.owner,
     riskTier: a.riskTier.toLowerCase() as RiskTierName,
-    ...effectiveHalt({ global, cohort: a.cohort, agent: a }),
+    ...statusOf(a, global, holds),
+    capabilities: capabilitiesOf(a.capabilities),
     createdBy: a.createdBy ?? null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),

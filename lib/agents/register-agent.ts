@@ -4,6 +4,7 @@ import { prisma } from "../db/index.ts";
 import { conflict } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
+import { breakerHolds } from "../breakers/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { RegisterAgentInput } from "./schemas.ts";
@@ -11,7 +12,7 @@ import type { RegisterAgentInput } from "./schemas.ts";
 /** Registers an agent with its first key. The key is returned once; only its hash is kept. */
 export async function registerAgent({ input, actor, createdById }: { input: RegisterAgentInput; actor: string; createdById: string | null }): Promise<{ agent: AgentView; apiKey: string; keyId: string }> {
   const key = issueSecret("wdn");
-  const [result, global] = await Promise.all([
+  const [result, global, holds] = await Promise.all([
     prisma().$transaction(async (tx) => {
       if (await tx.agent.findUnique({ where: { name: input.name }, select: { id: true } })) {
         throw conflict("agent_exists", `An agent named ${input.name} already exists`);
@@ -47,6 +48,7 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
       return { agent, keyId };
     }),
     globalHaltState(),
+    breakerHolds(),
   ]);
-  return { agent: presentAgent(result.agent, global), apiKey: key.secret, keyId: result.keyId };
+  return { agent: presentAgent(result.agent, global, holds), apiKey: key.secret, keyId: result.keyId };
 }

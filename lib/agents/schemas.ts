@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { capabilitiesSchema } from "../grants/index.ts";
 
 export const RISK_TIERS = ["low", "medium", "high"] as const;
 export type RiskTierName = (typeof RISK_TIERS)[number];
@@ -39,6 +40,8 @@ export const updateAgentSchema = z
     cohort: cohortNameSchema.optional(),
     owner: ownerSchema.optional(),
     riskTier: z.enum(RISK_TIERS).optional(),
+    /** Capability grants (admins): null = unrestricted, [] = nothing granted. */
+    capabilities: capabilitiesSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "nothing to change");
 

@@ -4,13 +4,14 @@ import { prisma } from "../db/index.ts";
 import { notifySql, CHANNEL } from "../events/index.ts";
 import { identityCache } from "./agent-identity.ts";
 import { notFound } from "../errors/index.ts";
+import { breakerHolds } from "../breakers/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { UpdateAgentInput } from "./schemas.ts";
 
 /** Edits an agent's description, cohort, owner or risk tier; the audit event holds before and after. */
 export async function updateAgent({ agentId, input, actor }: { agentId: string; input: UpdateAgentInput; actor: string }): Promise<AgentView> {
-  const [agent, global] = await Promise.all([
+  const [agent, global, holds] = await Promise.all([
     prisma().$transaction(async (tx) => {
       const before = await tx.agent.findUnique({ where: { id: agentId }, include: agentInclude });
       if (!before) throw notFound("Agent");
@@ -45,7 +46,8 @@ export async function updateAgent({ agentId, input, actor }: { agentId: string; 
       return after;
     }),
     globalHaltState(),
+    breakerHolds(),
   ]);
   identityCache().clear();
-  return presentAgent(agent, global);
+  return presentAgent(agent, global, holds);
 }

@@ -11,13 +11,16 @@ export type Permission =
   | "users:write"
   | "settings:write"
   | "halt:global"
-  | "tokens:write"; // personal API tokens (API.md: admin); anyone may get a short-lived login token
+  | "tokens:write" // personal API tokens (API.md: admin); anyone may get a short-lived login token
+  | "budgets:write" // create, change and remove budgets
+  | "breakers:write" // create, change, remove and reset circuit breakers
+  | "agents:grant"; // set agents' capability grants
 
 const GRANTS: Record<RoleName, readonly Permission[]> = {
   viewer: ["read"],
-  operator: ["read", "agents:write", "agents:halt"],
-  approver: ["read", "agents:write", "agents:halt", "approvals:decide"],
-  admin: ["read", "agents:write", "agents:halt", "approvals:decide", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write"],
+  operator: ["read", "agents:write", "agents:halt", "budgets:write", "breakers:write"],
+  approver: ["read", "agents:write", "agents:halt", "approvals:decide", "budgets:write", "breakers:write"],
+  admin: ["read", "agents:write", "agents:halt", "approvals:decide", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write", "budgets:write", "breakers:write", "agents:grant"],
 };
 
 /** The one permission check, used by API routes (403) and the UI (hide the control). */

@@ -49,6 +49,9 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
         riskTier: agent.riskTier,
         status: agent.status,
         ...(agent.haltReason ? { haltReason: agent.haltReason } : {}),
+        ...(agent.circuitReason ? { circuitReason: agent.circuitReason, breaker: agent.breaker } : {}),
+        // null = unrestricted, [] = nothing granted (lib/grants).
+        capabilities: agent.capabilities,
       });
     },
   },

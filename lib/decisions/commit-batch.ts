@@ -1,11 +1,14 @@
 import pg from "pg";
 import { answerOf, briefReason, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
 import { openChainSql, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
+import { breakerEvaluator, resourceTracker } from "../breakers/index.ts";
+import { budgetIdsIn, type DraftBudget } from "../budgets/index.ts";
 import { clientRunner } from "../db/index.ts";
 import { CHANNEL } from "../events/index.ts";
 import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
+import { Containment } from "./containment.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
 export type Draft = {
@@ -15,7 +18,10 @@ export type Draft = {
   /** The agent version the action runs under (lib/releases), checked as registered. */
   version: string | null;
   action: string;
+  /** The resource as stored (PII redacted). */
   resource: string;
+  /** The resource as asked (grants are matched on it; never stored). */
+  rawResource: string;
   input: Record<string, unknown>;
   context: Record<string, unknown>;
   idempotencyKey: string | null;
@@ -30,6 +36,8 @@ export type Draft = {
   policyVersions: { policyId: string; version: number; matched: boolean; error?: string }[];
   quorum: number | null;
   timeoutSeconds: number | null;
+  /** The budgets it counts against and its amount in each (lib/budgets budgetsFor). */
+  budgets: DraftBudget[];
 };
 
 /** A draft's fate, by name: answered, or refused for a reason the caller maps to an error code. */
@@ -37,15 +45,26 @@ export type Outcome =
   | { ok: true; answer: ActionAnswer; replayed: boolean }
   | { ok: false; code: "unauthorized" | "idempotency_conflict" | "internal"; message: string };
 
-type Gate = { key_id: string; revoked_at: Date | null; agent_id: string; agent_halted_at: Date | null; agent_halt_reason: string | null; cohort: string; cohort_halted_at: Date | null; cohort_halt_reason: string | null };
+type Gate = {
+  key_id: string;
+  revoked_at: Date | null;
+  agent_id: string;
+  agent_halted_at: Date | null;
+  agent_halt_reason: string | null;
+  capabilities: unknown;
+  cohort: string;
+  cohort_halted_at: Date | null;
+  cohort_halt_reason: string | null;
+};
 
 const COLS = 19;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
- * halts under the shared halt lock (the precedence of lib/killswitch), inserts the actions
- * (idempotency keys resolved by the unique index), appends one audit event per new decision
- * through the audit chain protocol, and commits before anyone is answered. Three round trips.
+ * halts under the shared halt lock (the precedence of lib/killswitch), then breakers, grants
+ * and budgets (containment.ts), inserts the actions (idempotency keys resolved by the unique
+ * index), appends one audit event per new decision through the audit chain protocol, counts
+ * the batch in the signals, and commits before anyone is answered. Three round trips.
  * Throws only on database errors (the whole batch rolled back).
  */
 export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promise<Outcome[]> {
@@ -53,20 +72,23 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
   // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, and
   // open an audit chain for every draft.
   const keyIds = [...new Set(drafts.map((d) => d.keyId))].map((k) => pg.escapeLiteral(k)).join(", ");
+  const tracksResources = await resourceTracker();
   try {
     const opened = (await client.query(
       `BEGIN;
        SELECT pg_advisory_xact_lock_shared(${HALT_LOCK});
-       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason,
+       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.capabilities,
               c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
          FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
         WHERE k.id IN (${keyIds});
        SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
-       ${openChainSql(drafts.length)}`,
+       ${openChainSql(drafts.length + budgetIdsIn(drafts).length)};
+       ${Containment.openSql(drafts).join(";\n")}`,
     )) as unknown as pg.QueryResult[];
     const gates = opened[2]!.rows as Gate[];
     const global = (opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[])[0];
-    const slot = await takeChain(run, drafts.length, { head: opened[4]!.rows[0] as ChainHead | undefined, seqs: opened[5]!.rows as { seq: number }[] });
+    const containment = new Containment(opened.slice(6));
+    const slot = await takeChain(run, drafts.length + budgetIdsIn(drafts).length, { head: opened[4]!.rows[0] as ChainHead | undefined, seqs: opened[5]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
     const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null }[] = [];
@@ -83,8 +105,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         cohort: { name: g.cohort, haltedAt: g.cohort_halted_at, haltReason: g.cohort_halt_reason },
         agent: { haltedAt: g.agent_halted_at, haltReason: g.agent_halt_reason },
       }).map(({ code, message }): Reason => ({ code, message }));
-      if (halts.length) rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null });
-      else rows.push({ d, i, status: d.status, reasons: d.reasons, cohort: g.cohort, expiresAt: expiry(d) });
+      if (halts.length) {
+        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null });
+        return;
+      }
+      const c = containment.decide(d, g);
+      const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds };
+      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained) });
     });
 
     // Round trip 2: the actions.
@@ -127,10 +154,16 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     }
 
     const fresh = rows.filter((r) => inserted.has(r.d.id));
-    const events = fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons }));
-    // Round trip 3: the audit events, the chain head, the notifications and webhooks, and the
-    // commit — before any answer.
-    const finish = writeEventsSql(slot, events);
+    const contained = containment.finish(
+      inserted,
+      fresh.map(({ d, status, reasons, cohort }) => ({ agentId: d.agentId, cohort, version: d.version, action: d.action, resource: d.resource, status, reasons, pii: d.redactions.length > 0 })),
+      { shard: slot.heads[0]!.chain, tracksResources },
+    );
+    const events = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
+    // Round trip 3: budget reservations and breaker probes, the audit events, the chain head,
+    // the notifications and webhooks, the signal counters, and the commit — before any answer.
+    const finish = [...contained.before, ...writeEventsSql(slot, events)];
+    if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
     const pending = fresh.filter((r) => r.status === "pending");
     if (pending.length) {
       finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
@@ -150,6 +183,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         ),
       );
     }
+    finish.push(...contained.after);
     await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {
@@ -158,6 +192,8 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt }),
       };
     }
+    // Breakers watching what this batch touched are evaluated soon (never throws).
+    breakerEvaluator().touched(contained.scopes);
     // Every draft was refused, inserted or replayed above; after COMMIT nothing may throw
     // (the batcher would retry drafts that are already durable).
     return outcomes.map((o) => o ?? { ok: false, code: "internal", message: "decision lost" });

@@ -2,10 +2,12 @@ import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
 import { initialStatus, type ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
+import { activeBudgets, budgetsFor, budgetsSnapshot, type DraftBudget } from "../budgets/index.ts";
 import { WardenError } from "../errors/index.ts";
+import { isGranted, notGrantedReason } from "../grants/index.ts";
 import { newId } from "../ids.ts";
 import { redactionKey, storageRedactor } from "../redaction/index.ts";
-import { activePolicies, evaluatePolicies } from "../policies/index.ts";
+import { activePolicies, evaluatePolicies, type Evaluation } from "../policies/index.ts";
 import { assertKnownVersion } from "../releases/index.ts";
 import { decisionBatcher } from "./batcher.ts";
 import { readAction } from "./read-action.ts";
@@ -20,24 +22,46 @@ export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "inpu
   return createHmac("sha256", redactionKey()).update(doc).digest("hex");
 }
 
+type Policies = Awaited<ReturnType<typeof activePolicies>>;
+const readsBudgetsCache = new WeakMap<Policies, boolean>();
+
+/** Whether any pre-stage policy mentions `budgets` (then a usage snapshot is read for it). */
+function readsBudgets(p: Policies): boolean {
+  let v = readsBudgetsCache.get(p);
+  if (v === undefined) readsBudgetsCache.set(p, (v = p.pre.some((x) => /\bbudgets\b/.test(x.spec.condition))));
+  return v;
+}
+
 /**
- * The decision pipeline: policies (compiled, cached) on the raw request → PII redacted →
- * durable record with its audit event (halts and key re-checked inside that transaction) →
- * answer; then, if asked to and still pending, wait for a human.
+ * The decision pipeline: grants (an action outside the agent's capabilities is denied
+ * `not_granted` before any policy runs) → policies (compiled, cached) on the raw request, with
+ * budgets' usage when a policy reads `budgets[…]` → the budgets it counts against and its
+ * amount in each (an amount that fails is denied, fail closed) → PII redacted → durable record
+ * with its audit event (halts, breakers, grants and budget reservations re-checked inside
+ * that transaction) → answer; then, if asked to and still pending, wait for a human.
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
+  const askedAt = Date.now();
   const version = request.version ?? null;
-  const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor(), version ? assertKnownVersion(agent.agentId, version) : null]);
+  const [policies, redactor, budgets] = await Promise.all([activePolicies(), storageRedactor(), activeBudgets(), version ? assertKnownVersion(agent.agentId, version) : null]);
   const input = request.input ?? {};
   const context = request.context ?? {};
-  const evaluation = evaluatePolicies(policies.pre, {
-    agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: version ?? "" },
-    action: request.action,
-    resource: request.resource ?? "",
-    input,
-    context,
-    now: new Date(),
-  });
+  const resource = request.resource ?? "";
+  const agentVars = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: version ?? "" };
+  const now = new Date();
+  let evaluation: Evaluation;
+  let counted: DraftBudget[] = [];
+  if (!isGranted(agent.capabilities, request.action, resource)) {
+    evaluation = { decision: "deny", reasons: [notGrantedReason(request.action, resource)], shadow: [], evaluated: [], approval: null };
+  } else {
+    const snapshot = readsBudgets(policies) ? await budgetsSnapshot(askedAt) : undefined;
+    evaluation = evaluatePolicies(policies.pre, { agent: agentVars, action: request.action, resource, input, context, now, budgets: snapshot });
+    if (evaluation.decision !== "deny") {
+      const b = budgetsFor(budgets, { agentId: agent.agentId, cohort: agent.cohort }, request.action, resource, { agent: agentVars, action: request.action, resource, input, context, now });
+      if ("error" in b) evaluation = { ...evaluation, decision: "deny", reasons: [b.error], approval: null };
+      else counted = b.budgets;
+    }
+  }
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
   const outcome = await decisionBatcher().submit({
@@ -46,7 +70,8 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     keyId: agent.keyId,
     version,
     action: request.action,
-    resource: redactor.resource(request.resource ?? ""),
+    resource: redactor.resource(resource),
+    rawResource: resource,
     input: redactor.document("input", input) as Record<string, unknown>,
     context: redactor.document("context", context) as Record<string, unknown>,
     redactions: redactor.redactions,
@@ -60,6 +85,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
     quorum: evaluation.approval?.quorum ?? null,
     timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
+    budgets: counted,
   });
   if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);
   const wait = request.wait ?? 0;

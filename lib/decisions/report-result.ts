@@ -1,20 +1,28 @@
 import { auditTx } from "../audit/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
-import { prisma, type Prisma } from "../db/index.ts";
+import { breakerEvaluator } from "../breakers/index.ts";
+import { settleReservations } from "../budgets/index.ts";
+import { prisma, txRunner, type Prisma } from "../db/index.ts";
 import { conflict, notFound } from "../errors/index.ts";
 import { activePolicies, evaluatePostChecks } from "../policies/index.ts";
 import { storageRedactor } from "../redaction/index.ts";
+import { recordCounters, scopesOf } from "../signals/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
 export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; message: string }[] };
 
-/** Records what happened after an allowed action, once, and runs the post-stage checks on it. */
+/**
+ * Records what happened after an allowed action, once, and runs the post-stage checks on it.
+ * In the same transaction: a failure releases the action's budget reservations (the money
+ * didn't go out), and the result counts in the signals (results, failed, flagged) that
+ * failure- and flag-rate breakers watch.
+ */
 export async function reportResult({ agent, actionId, report }: { agent: AgentIdentity; actionId: string; report: ResultReport }): Promise<ResultAnswer> {
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   // Post-checks see the raw result; only the redacted one is stored.
   const output = report.output === undefined || report.output === null ? null : redactor.document("output", report.output);
   const error = report.error ? redactor.text(report.error) : null;
-  return prisma().$transaction(async (tx) => {
+  const answer = await prisma().$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM actions WHERE id = $1 AND agent_id = $2 FOR UPDATE`, actionId, agent.agentId);
     if (!locked[0]) throw notFound("Action");
     const a = await tx.action.findUniqueOrThrow({ where: { id: actionId } });
@@ -46,6 +54,9 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         flags: [...flags, ...shadowFlags],
       },
     });
+    const run = txRunner(tx);
+    if (report.status === "failed") await settleReservations(run, [actionId], "release");
+    await recordCounters(run, [{ agentId: a.agentId, cohort: a.cohort, version: a.version, add: { results: 1, failed: report.status === "failed" ? 1 : 0, flagged: flags.length ? 1 : 0 } }]);
     await auditTx(tx, {
       actor: `agent:${agent.agentId}`,
       kind: flags.length ? "action.flagged" : "action.result_reported",
@@ -63,4 +74,6 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
     });
     return { id: actionId, flags };
   });
+  breakerEvaluator().touched(scopesOf({ agentId: agent.agentId, cohort: agent.cohort }));
+  return answer;
 }

@@ -35,12 +35,15 @@ export const ERROR_CODES = {
   webhook_url_credentials: "invalid",
   webhook_url_forbidden: "invalid",
   webhook_url_unresolvable: "invalid",
+  invalid_amount: "invalid",
+  invalid_scope: "invalid",
   unknown_version: "invalid", // an agent version that isn't registered (lib/releases)
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
   csrf: "forbidden",
   owner_cannot_approve_alone: "forbidden",
+  second_person_required: "forbidden",
   // lookups and routing
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
@@ -57,6 +60,11 @@ export const ERROR_CODES = {
   already_voted: "conflict",
   action_not_allowed: "conflict",
   result_already_reported: "conflict",
+  budget_exists: "conflict",
+  breaker_exists: "conflict",
+  breaker_closed: "conflict",
+  capability_change_decided: "conflict",
+  capabilities_changed: "conflict",
   version_exists: "conflict", // a version label reused with another config (lib/releases)
   rollout_active: "conflict", // the agent already has a running or paused rollout
   rollout_ended: "conflict", // the rollout is no longer running or paused

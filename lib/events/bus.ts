@@ -17,6 +17,10 @@ export const CHANNEL = {
   actions: "warden_actions",
   /** An admin setting changed (payload: its key): reload it. */
   settings: "warden_settings",
+  /** A budget was created, changed or removed: reload the compiled budgets. */
+  budgets: "warden_budgets",
+  /** A breaker was created, changed, opened, half-opened or closed: reload breakers and refresh displays. */
+  breakers: "warden_breakers",
   /** An agent's versions or rollout changed (payload: agent id): reload its release state. */
   releases: "warden_releases",
 } as const;

@@ -1,5 +1,6 @@
 import { pool } from "../db/index.ts";
 import { haltedSql } from "../killswitch/index.ts";
+import { containmentSummary, type ContainmentSummary } from "./containment.ts";
 
 /**
  * What the overview page shows, in one read: decisions per minute over the last hour, per-
@@ -28,6 +29,8 @@ export type Overview = {
   busiestAgents: BusyAgent[];
   topPolicies: FiredPolicy[];
   agents: { total: number; halted: number };
+  /** Open breakers (shown first), unusual-access alerts, unrestricted agents (lib/overview containment.ts). */
+  containment: ContainmentSummary;
 };
 
 const MIX = `count(*) FILTER (WHERE status = 'ALLOWED')::int AS allowed,
@@ -44,7 +47,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
   const hourAgo = new Date(endMinute - 59 * 60_000);
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const db = pool();
-  const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, topPolicies, agents] = await Promise.all([
+  const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, topPolicies, agents, containment] = await Promise.all([
     db.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
     cohortRates(dayAgo),
     db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`),
@@ -63,6 +66,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     db.query<{ total: number; halted: number }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${haltedSql({ agent: "a", cohort: "c" })})::int AS halted FROM agents a JOIN cohorts c ON c.id = a.cohort_id`,
     ),
+    containmentSummary(),
   ]);
 
   const byMinute = new Map(minutes.rows.map((r) => [r.minute.getTime(), r]));
@@ -92,6 +96,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
     busiestAgents: busiest.rows.map((r) => ({ id: r.id, name: r.name, cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: total(r) })),
     agents: { total: agents.rows[0]?.total ?? 0, halted: agents.rows[0]?.halted ?? 0 },
     topPolicies,
+    containment,
   };
 }
 

@@ -15,7 +15,9 @@ function baseEnv(stage: "pre" | "post") {
     .registerVariable("resource", "string")
     .registerVariable("input", "map")
     .registerVariable("context", "map")
-    .registerVariable("now", "google.protobuf.Timestamp");
+    .registerVariable("now", "google.protobuf.Timestamp")
+    // Budgets' usage by name (lib/budgets): budgets["refunds-per-day"].remaining, .used, .limit.
+    .registerVariable("budgets", "map");
   return stage === "post" ? env.registerVariable("result", "map") : env;
 }
 
@@ -137,6 +139,51 @@ export function runCondition(program: CelProgram, vars: Record<string, unknown>,
     const v = program(vars);
     if (typeof v === "boolean") return { value: v };
     return { error: `the condition gave ${typeof v}, not true/false` };
+  } catch (err) {
+    return { error: firstLine((err as Error).message ?? String(err)) };
+  }
+}
+
+const NUMBER_TYPES = new Set(["int", "uint", "double", "dyn"]);
+
+/**
+ * Compiles a CEL expression that gives a number (a budget's `amount`: `input.amount`,
+ * `input.units * input.unitCost`, `1`) in the pre-stage environment, with the same RE2
+ * routing and cost bound as conditions. On error says what and where. The caller decides
+ * whether an over-budget cost may be saved (see overBudget).
+ */
+export function compileNumberExpression(source: string): CompileResult {
+  try {
+    const program = envs.pre.parse(source);
+    const checked = program.check() as { valid: boolean; type?: string; error?: { message: string; node?: { pos?: number } } };
+    if (!checked.valid) return failure(source, firstLine(checked.error?.message ?? "invalid expression"), checked.error?.node?.pos ?? null);
+    if (!NUMBER_TYPES.has(checked.type ?? "")) return failure(source, `The amount must be a number, but it gives ${checked.type}`, 0);
+    const root = (program as unknown as { ast: CelNode }).ast;
+    const bad = routeMatchesToRe2(root);
+    if (bad) return failure(source, bad.message, bad.pos);
+    const cost = costOf(root);
+    const run = program as unknown as CelProgram;
+    run.maxDataChars = cost.maxDataChars;
+    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars };
+  } catch (err) {
+    const e = err as { message?: string; node?: { pos?: number } };
+    return failure(source, firstLine(e.message ?? String(err)), e.node?.pos ?? null);
+  }
+}
+
+/**
+ * Runs a compiled number expression: a finite number (CEL ints become numbers), or the
+ * run-time error (missing field, wrong type, not a number, data over its cost budget).
+ */
+export function runNumberExpression(program: CelProgram, vars: Record<string, unknown>, chars: number = dataChars(vars)): { value: number } | { error: string } {
+  const limit = Math.min(program.maxDataChars ?? MAX_DATA_CHARS, MAX_DATA_CHARS);
+  if (chars > limit) return { error: `not evaluated: the data (${chars} JSON characters) is over this expression's cost budget (${limit} characters)` };
+  try {
+    const v = program(vars);
+    const n = typeof v === "bigint" ? Number(v) : v;
+    if (typeof n !== "number") return { error: `the amount gave ${typeof v}, not a number` };
+    if (!Number.isFinite(n)) return { error: "the amount is not a finite number" };
+    return { value: n };
   } catch (err) {
     return { error: firstLine((err as Error).message ?? String(err)) };
   }

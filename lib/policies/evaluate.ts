@@ -12,7 +12,8 @@ export type CompiledPolicy = {
   targets: { cohorts: RegExp[]; agents: RegExp[]; actions: RegExp[]; versions: RegExp[] };
 };
 
-function globToRegExp(glob: string): RegExp {
+/** A target glob (`*` = any run of characters) as an anchored RegExp. */
+export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*");
   return new RegExp(`^${escaped}$`);
 }
@@ -86,6 +87,7 @@ function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "a
 export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Evaluation {
   const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now };
   if (e.result) vars.result = e.result;
+  if (e.budgets) vars.budgets = e.budgets;
   const chars = dataChars(vars); // once per decision: what each condition's cost budget is checked against
   const enforced: Match[] = [];
   const shadowed: Match[] = [];

@@ -8,8 +8,8 @@ export { createPolicy, updatePolicy, setPolicyEnabled } from "./write-policy.ts"
 export { listPolicies, getPolicy } from "./read-policies.ts";
 export { testPolicy, policyTestSchema, type PolicyTestInput, type PolicyTestResult } from "./test-policy.ts";
 export { activePolicies, policyCache } from "./cache.ts";
-export { compileCondition, overBudget, dataChars, runCondition } from "./cel.ts";
+export { compileCondition, compileNumberExpression, runNumberExpression, overBudget, dataChars, runCondition, type CelProgram } from "./cel.ts";
 export { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
-export { evaluatePolicies, evaluatePostChecks, compilePolicy, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
+export { evaluatePolicies, evaluatePostChecks, compilePolicy, globToRegExp, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
 export { policySpecSchema, policyUpdateSchema, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
 export type { PolicyView, PolicyVersionView } from "./present.ts";

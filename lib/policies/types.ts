@@ -52,6 +52,8 @@ export type EvalInput = {
   context: Record<string, unknown>;
   now: Date;
   result?: { status: string; output: unknown; error: string | null };
+  /** Budgets' usage by name (lib/budgets snapshot), when a policy reads `budgets[…]`. */
+  budgets?: Record<string, unknown>;
 };
 
 /** PUT takes what GET returned: the read-only fields are ignored, anything else unknown is refused. */

@@ -16,6 +16,7 @@ export const COUNTERS = [
   "results", // results reported
   "failed", // results reported as failed
   "flagged", // results a post-stage policy flagged
+  "pii", // decisions whose request had PII redacted (rollout guards' pii_per_action)
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 export type Counters = Record<Counter, number>;

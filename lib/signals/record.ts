@@ -70,7 +70,7 @@ export function decisionSignalsSql(signals: DecisionSignal[], opts: { shard: num
   const resources = new Map<string, { scope: ScopeRef; resource: string }>();
   const usage = new Map<string, { agentId: string; version: string; action: string; kind: string; requests: number; pii: number }>();
   for (const s of signals) {
-    const counter: Partial<Counters> = s.outcome === "stopped" ? { stopped: 1 } : { decisions: 1, [s.outcome]: 1 };
+    const counter: Partial<Counters> = s.outcome === "stopped" ? { stopped: 1 } : { decisions: 1, [s.outcome]: 1, ...(s.pii ? { pii: 1 } : {}) };
     for (const scope of scopesOf(s)) {
       addTo(adds, scope, counter);
       if (s.outcome !== "stopped" && opts.tracksResources?.(scope)) resources.set(`${scopeKey(scope)}\u0000${s.resource}`, { scope, resource: s.resource });

@@ -5,7 +5,20 @@ import type { ActionStatus, Reason } from "../actions/index.ts";
  * delivery's `{event, at, data}` body). Writers are typed by it, so an event can't be sent
  * with a payload of another shape.
  */
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "rollout.step", "rollout.rolled_back", "rollout.completed"] as const;
+export const WEBHOOK_EVENTS = [
+  "approval.requested",
+  "approval.decided",
+  "cohort.halted",
+  "agent.halted",
+  "global.halted",
+  "breaker.opened",
+  "breaker.closed",
+  "budget.exceeded",
+  "anomaly.detected",
+  "rollout.step",
+  "rollout.rolled_back",
+  "rollout.completed",
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A pending action waiting for people. */
@@ -45,6 +58,61 @@ export type ApprovalDecidedPayload = {
 /** A kill switch was thrown. */
 export type HaltedPayload = { target: string; reason: string; by: string; rejectedPending: number };
 
+/** What a breaker holds or watches: an agent (by id, with its name) or a cohort. */
+export type ContainmentScope = { kind: "agent" | "cohort"; id: string; name: string };
+
+/** A circuit breaker opened: what crossed what, and what it now holds. */
+export type BreakerOpenedPayload = {
+  breakerId: string;
+  name: string;
+  scope: ContainmentScope;
+  holds: ContainmentScope;
+  /** `metric`: its metric crossed the threshold; `probes`: half-open probes failed; `anomaly`: an unusual-access alert. */
+  cause: "metric" | "probes" | "anomaly";
+  metric: string;
+  value: number;
+  threshold: number;
+  samples: number;
+  windowSeconds: number;
+  message: string;
+  openedAt: string;
+  rejectedPending: number;
+};
+
+/** A circuit breaker closed: reset by a person (with a reason) or its probes passed. */
+export type BreakerClosedPayload = { breakerId: string; name: string; holds: ContainmentScope | null; cause: "reset" | "probes"; by: string; reason: string; closedAt: string };
+
+/** A budget refused or escalated an action for the first time in its window. */
+export type BudgetExceededPayload = {
+  budgetId: string;
+  name: string;
+  scope: ContainmentScope;
+  unit: string;
+  limit: number;
+  used: number;
+  amount: number;
+  onExceed: "deny" | "require_approval";
+  actionId: string;
+  agentId: string;
+  windowStart: string;
+  windowEnd: string;
+};
+
+/** An agent did something unusual for it (lib/anomalies). */
+export type AnomalyDetectedPayload = {
+  anomalyId: string;
+  agentId: string;
+  agent: string;
+  cohort: string;
+  kind: string;
+  subject: string;
+  value: number;
+  baseline: number;
+  explanation: string;
+  breakersOpened: string[];
+  hour: string;
+};
+
 /** What a rollout's webhooks say about it (lib/releases). */
 export type RolloutRef = { rolloutId: string; agentId: string; agent: string; candidate: string; baseline: string; mode: "canary" | "experiment" };
 
@@ -74,6 +142,10 @@ export type WebhookPayloads = {
   "cohort.halted": HaltedPayload;
   "agent.halted": HaltedPayload;
   "global.halted": HaltedPayload;
+  "breaker.opened": BreakerOpenedPayload;
+  "breaker.closed": BreakerClosedPayload;
+  "budget.exceeded": BudgetExceededPayload;
+  "anomaly.detected": AnomalyDetectedPayload;
   "rollout.step": RolloutStepPayload;
   "rollout.rolled_back": RolloutRolledBackPayload;
   "rollout.completed": RolloutCompletedPayload;

@@ -35,10 +35,13 @@ $$;
 
 -- The decision's step: locks the budgets' running totals (in id order, so concurrent batches
 -- can't deadlock), reads the clock once the locks are held, moves each window to that instant
--- (subtracting what aged out) and returns the totals. Every reservation the batch makes is
--- stamped with `at`, under these locks: reservations are serialised per budget, in time order.
+-- (subtracting what aged out) and returns the totals with the budgets' settings. Every
+-- reservation the batch makes is stamped with `at`, under these locks: reservations are
+-- serialised per budget, in time order.
 CREATE OR REPLACE FUNCTION budget_open(ids text[])
-RETURNS TABLE (budget_id text, total numeric, watermark timestamptz, window_start timestamptz, window_end timestamptz, at timestamptz, exceeded_at timestamptz)
+RETURNS TABLE (budget_id text, name text, version integer, scope_kind text, scope_value text, scope_name text, limit_value numeric, unit text,
+               on_exceed text, approval_quorum integer, approval_timeout_seconds integer, is_distinct boolean,
+               total numeric, watermark timestamptz, window_start timestamptz, window_end timestamptz, at timestamptz, exceeded_at timestamptz)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -48,9 +51,12 @@ DECLARE
 BEGIN
   PERFORM 1 FROM budget_states s WHERE s.budget_id = ANY(ids) ORDER BY s.budget_id FOR UPDATE;
   t := clock_timestamp();
-  FOR r IN SELECT s.budget_id AS id, s.total AS total, s.watermark AS wm, s.exceeded_at AS ex,
+  FOR r IN SELECT s.budget_id AS id, s.total AS total, s.watermark AS wm, s.exceeded_at AS ex, b.name AS bname, b.version AS bversion,
+                  b.scope_kind::text AS skind, b.scope_value AS svalue, coalesce(a.name, b.scope_value) AS sname, b.limit_value AS lim, b.unit AS bunit,
+                  b.on_exceed::text AS onex, b.approval_quorum AS aq, b.approval_timeout_seconds AS ats,
                   b.window_seconds AS ws, b.calendar AS cal, b.time_zone AS tz, (b.distinct_by IS NOT NULL) AS dist
              FROM budget_states s JOIN budgets b ON b.id = s.budget_id
+             LEFT JOIN agents a ON b.scope_kind = 'AGENT' AND a.id = b.scope_value
             WHERE s.budget_id = ANY(ids) ORDER BY s.budget_id
   LOOP
     lo := budget_window_start(r.ws, r.cal, r.tz, t);
@@ -60,6 +66,17 @@ BEGIN
       UPDATE budget_states SET total = r.total, watermark = lo WHERE budget_states.budget_id = r.id;
     END IF;
     budget_id := r.id;
+    name := r.bname;
+    version := r.bversion;
+    scope_kind := r.skind;
+    scope_value := r.svalue;
+    scope_name := r.sname;
+    limit_value := r.lim;
+    unit := r.bunit;
+    on_exceed := r.onex;
+    approval_quorum := r.aq;
+    approval_timeout_seconds := r.ats;
+    is_distinct := r.dist;
     total := r.total;
     watermark := r.wm;
     window_start := lo;
@@ -69,6 +86,20 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 END $$;
+
+-- A budget's total as of now without writing anything (dashboards, the `budgets` snapshot
+-- policies read): the stored total less what aged out since the last decision moved it.
+CREATE OR REPLACE FUNCTION budget_usage(ids text[])
+RETURNS TABLE (budget_id text, total numeric, window_start timestamptz, window_end timestamptz)
+LANGUAGE sql STABLE AS $$
+  SELECT s.budget_id,
+         s.total - CASE WHEN lo.t > s.watermark THEN budget_aged(s.budget_id, b.distinct_by IS NOT NULL, s.watermark, lo.t) ELSE 0 END,
+         lo.t,
+         budget_window_end(b.window_seconds, b.calendar, b.time_zone, lo.now)
+    FROM budget_states s JOIN budgets b ON b.id = s.budget_id
+   CROSS JOIN LATERAL (SELECT budget_window_start(b.window_seconds, b.calendar, b.time_zone, clock_timestamp()) AS t, clock_timestamp() AS now) lo
+   WHERE s.budget_id = ANY(ids)
+$$;
 
 -- The lifecycle's step: an approved action's reservations become used (`consume`); a rejected,
 -- expired or failed one's are released and leave the running totals. Locks the totals first, in

@@ -7,8 +7,7 @@
 // Options: --rollouts N (1000), --seed S, --alpha A (0.05), --min-samples N (2000),
 //          --tolerance rel:0.25 | abs:0.01 | none (none), --batch N (requests between evaluations, 100).
 import { parseArgs } from "node:util";
-import { decideStep, evaluateGuards, type GuardSpec } from "../lib/releases/evaluate.ts";
-import type { VersionCounters } from "../lib/releases/metrics.ts";
+import { decideStep, evaluateGuards, type GuardSpec, type VersionCounters } from "../lib/releases/index.ts";
 import { zeroCounters } from "../lib/signals/index.ts";
 
 const { values } = parseArgs({

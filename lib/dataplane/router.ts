@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
+import { releaseForKey, releaseQuerySchema } from "../releases/index.ts";
 import { bearer, readBody, send, sendError } from "./respond.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
@@ -32,6 +33,23 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     handler: async (req, res, agent, [id]) => {
       const report = resultSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
       send(res, 200, await reportResult({ agent, actionId: id!, report }));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/agent\/release$/,
+    handler: async (req, res, agent, _params, query) => {
+      const { key } = releaseQuerySchema.parse(Object.fromEntries(query));
+      const { body, etag } = await releaseForKey(agent.agentId, key);
+      // The agent may keep the answer; it revalidates with If-None-Match (304 when unchanged).
+      const headers = { etag, "cache-control": "private, no-cache" };
+      const match = req.headers["if-none-match"];
+      if (typeof match === "string" && match.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      send(res, 200, body, headers);
     },
   },
   {

@@ -3,6 +3,7 @@ import { ensureAuditPartitions } from "../audit/index.ts";
 import { expireDueActions } from "../actions/index.ts";
 import { detectAnomalies } from "../anomalies/index.ts";
 import { evaluateBreakers } from "../breakers/index.ts";
+import { evaluateRollouts } from "../releases/index.ts";
 import { pruneSignals } from "../signals/index.ts";
 import { deliverDueWebhooks } from "../webhooks/index.ts";
 
@@ -11,7 +12,8 @@ import { deliverDueWebhooks } from "../webhooks/index.ts";
  * sending due webhook deliveries. Both claim rows with SKIP LOCKED, so instances share the
  * work without doing anything twice. Every tick, circuit breakers are evaluated (each
  * transition applies once, whichever instance gets there first); every minute, unusual
- * access is looked for (each alert recorded once). Hourly, the audit log's partitions for the
+ * access is looked for (each alert recorded once). Rollout guards are evaluated every 2 s per
+ * rollout (each rollout claimed by one instance at a time; lib/releases guard-job.ts). Hourly, the audit log's partitions for the
  * months ahead (idempotent) and old signal buckets are pruned.
  */
 const HOUR = 3_600_000;
@@ -25,7 +27,7 @@ export function startJobs(everyMs = 1000): () => Promise<void> {
     if (running) return;
     const hourly = Date.now() >= partitionsDueAt ? Promise.all([ensureAuditPartitions(), pruneSignals()]).finally(() => (partitionsDueAt = Date.now() + HOUR)) : null;
     const anomalies = Date.now() >= anomaliesDueAt ? detectAnomalies().finally(() => (anomaliesDueAt = Date.now() + MINUTE)) : null;
-    running = Promise.allSettled([expireDueActions(), deliverDueWebhooks(), evaluateBreakers(), hourly, anomalies])
+    running = Promise.allSettled([expireDueActions(), deliverDueWebhooks(), evaluateBreakers(), evaluateRollouts(), hourly, anomalies])
       .then((results) => {
         for (const r of results) if (r.status === "rejected") console.error("[jobs]", (r.reason as Error).message);
       })

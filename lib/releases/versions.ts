@@ -110,6 +110,6 @@ export async function diffVersions(agentId: string, from: string, to: string): P
     if (d.type === "REMOVE") return { path: pathOf(d.path), kind: "removed", from: d.oldValue };
     return { path: pathOf(d.path), kind: "changed", from: d.oldValue, to: d.value };
   });
-  const meta = ({ config: _c, ...rest }: VersionView) => rest;
+  const meta = (v: VersionView): Omit<VersionView, "config"> => ({ version: v.version, notes: v.notes, createdAt: v.createdAt, createdBy: v.createdBy, current: v.current });
   return { from: meta(a), to: meta(b), changes };
 }

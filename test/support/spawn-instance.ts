@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
 /** Starts test/support/instance.ts in a child process on the current DATABASE_URL. */
-export async function spawnInstance(): Promise<{ base: string; stop: () => Promise<void>; kill: () => Promise<void> }> {
+export async function spawnInstance(env: Record<string, string> = {}): Promise<{ base: string; stop: () => Promise<void>; kill: () => Promise<void> }> {
   const root = path.resolve(import.meta.dirname, "../..");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/support/instance.ts")], {
     cwd: root,
-    env: { ...process.env },
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -40,16 +40,16 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     pattern: /^\/v1\/agent\/release$/,
     handler: async (req, res, agent, _params, query) => {
       const { key } = releaseQuerySchema.parse(Object.fromEntries(query));
-      const { body, etag } = await releaseForKey(agent.agentId, key);
+      const { json, etag } = await releaseForKey(agent.agentId, key);
       // The agent may keep the answer; it revalidates with If-None-Match (304 when unchanged).
-      const headers = { etag, "cache-control": "private, no-cache" };
       const match = req.headers["if-none-match"];
       if (typeof match === "string" && match.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
-        res.writeHead(304, headers);
+        res.writeHead(304, { etag, "cache-control": "private, no-cache" });
         res.end();
         return;
       }
-      send(res, 200, body, headers);
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(json), etag, "cache-control": "private, no-cache" });
+      res.end(json);
     },
   },
   {

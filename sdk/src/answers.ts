@@ -1,7 +1,7 @@
 // Checks that Warden's answers are what the API promises. Anything else is treated as Warden
 // being unavailable: the SDK never acts on an answer it does not understand.
 import { WardenUnavailable } from "./errors.ts";
-import type { ActionAnswer, ActionStatus, Flag, Reason, ResultAnswer, WhoAmI } from "./types.ts";
+import type { ActionAnswer, ActionStatus, Flag, Reason, Release, ResultAnswer, WhoAmI } from "./types.ts";
 
 const DECISIONS = new Set(["allow", "deny", "pending"]);
 const ALLOWED_STATUSES = new Set<string>(["allowed", "approved"]);
@@ -51,4 +51,12 @@ export function parseWhoAmI(v: unknown, httpStatus: number): WhoAmI {
   if (!isObject(v)) throw malformed("not an object", httpStatus);
   for (const k of ["id", "name", "cohort", "status"] as const) if (typeof v[k] !== "string") throw malformed(`no ${k}`, httpStatus);
   return { ...v, owner: typeof v.owner === "string" ? v.owner : "" } as WhoAmI;
+}
+
+export function parseRelease(v: unknown, httpStatus: number): Release {
+  if (!isObject(v)) throw malformed("not an object", httpStatus);
+  if (v.version !== null && typeof v.version !== "string") throw malformed("no version", httpStatus);
+  if (v.config !== null && !isObject(v.config)) throw malformed("config is not an object", httpStatus);
+  const num = (x: unknown) => (typeof x === "number" ? x : null);
+  return { version: v.version, config: v.config, rollout: typeof v.rollout === "string" ? v.rollout : null, step: num(v.step), share: num(v.share) };
 }

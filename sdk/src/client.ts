@@ -1,4 +1,4 @@
-import { parseActionAnswer, parseResultAnswer, parseWhoAmI } from "./answers.ts";
+import { parseActionAnswer, parseRelease, parseResultAnswer, parseWhoAmI } from "./answers.ts";
 import { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
 import type {
   ActionAnswer,
@@ -7,6 +7,7 @@ import type {
   Flag,
   GuardOptions,
   GuardResult,
+  Release,
   ResultAnswer,
   ResultReport,
   ResultReportFailure,
@@ -22,6 +23,7 @@ const MAX_ERROR_CHARS = 4000; // the API's cap on a reported error
 const MAX_OUTPUT_BYTES = 64 * 1024; // the API's cap on a reported output
 const EXPIRY_GRACE_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 24 * 3600_000;
+const MAX_RELEASE_ENTRIES = 10_000;
 
 type Call<T> = {
   method: "GET" | "POST";
@@ -44,6 +46,9 @@ export class Warden {
   readonly #waitSeconds: number;
   readonly #maxWaitMs: number | undefined;
   readonly #onResultReportError: NonNullable<WardenOptions["onResultReportError"]>;
+  readonly #version: string | undefined;
+  readonly #releaseCacheMs: number;
+  readonly #releases = new Map<string, { release: Release; etag: string | null; at: number }>();
 
   constructor(options: WardenOptions) {
     let base: URL;
@@ -62,6 +67,76 @@ export class Warden {
     this.#waitSeconds = clampWait(options.waitSeconds ?? MAX_WAIT_SECONDS);
     this.#maxWaitMs = options.maxWaitMs === undefined ? undefined : Math.max(0, positive(options.maxWaitMs, "maxWaitMs", true) ?? 0);
     this.#onResultReportError = options.onResultReportError ?? warnReportFailure;
+    this.#version = options.version;
+    this.#releaseCacheMs = positive(options.releaseCacheMs, "releaseCacheMs", true) ?? 5000;
+  }
+
+  /**
+   * Which version to run for a routing key (a customer, session, order or SKU id) and its
+   * configuration (`GET /v1/agent/release`). Sticky: the same key gets the same version for a
+   * rollout step on every Warden instance. Answers are reused for `releaseCacheMs` (5 s), then
+   * revalidated with their ETag (a 304 costs no body). Network errors and 5xx are retried; when
+   * Warden stays unreachable a cached answer is served rather than none.
+   */
+  async release(key: string, options: { signal?: AbortSignal } = {}): Promise<Release> {
+    if (typeof key !== "string" || key === "" || key.length > 256) throw new TypeError("Warden: release(key) takes a routing key of 1–256 characters");
+    const cached = this.#releases.get(key);
+    if (cached && Date.now() - cached.at < this.#releaseCacheMs) return cached.release;
+    try {
+      const fresh = await this.#withRetries(() => this.#fetchRelease(key, cached?.etag ?? null, options.signal), options.signal);
+      const entry = fresh ?? { release: cached!.release, etag: cached!.etag };
+      if (!this.#releases.has(key) && this.#releases.size >= MAX_RELEASE_ENTRIES) this.#releases.delete(this.#releases.keys().next().value!);
+      this.#releases.set(key, { ...entry, at: Date.now() });
+      return entry.release;
+    } catch (err) {
+      if (cached && err instanceof WardenUnavailable) return cached.release;
+      throw err;
+    }
+  }
+
+  /** One GET of the release; null when the server says our copy (If-None-Match) is current. */
+  async #fetchRelease(key: string, etag: string | null, signal?: AbortSignal): Promise<{ release: Release; etag: string | null } | null> {
+    const path = `/v1/agent/release?key=${encodeURIComponent(key)}`;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.#timeoutMs);
+    const stop = () => ctrl.abort();
+    signal?.addEventListener("abort", stop, { once: true });
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.#fetch(this.url + path, {
+          method: "GET",
+          headers: { authorization: `Bearer ${this.#apiKey}`, accept: "application/json", "user-agent": USER_AGENT, ...(etag ? { "if-none-match": etag } : {}) },
+          signal: ctrl.signal,
+        });
+        text = await res.text();
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (ctrl.signal.aborted) throw new WardenUnavailable(`Warden did not answer GET ${path} within ${this.#timeoutMs} ms`, { code: "timeout", cause: err });
+        throw new WardenUnavailable(`Warden is unreachable at ${this.url}: ${errorText(err)}`, { code: "network_error", cause: err });
+      }
+      if (res.status === 304 && etag) return null;
+      let body: unknown;
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        if (!res.ok) throw errorFromResponse(res.status, undefined);
+        throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
+      }
+      if (!res.ok) throw errorFromResponse(res.status, body);
+      return { release: parseRelease(body, res.status), etag: res.headers.get("etag") };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", stop);
+    }
+  }
+
+  /** The version an action runs under: its own, its release key's, or the client's. */
+  async #versionFor(request: ActionRequest, signal?: AbortSignal): Promise<string | undefined> {
+    if (request.version !== undefined) return request.version;
+    if (request.releaseKey !== undefined) return (await this.release(request.releaseKey, { signal })).version ?? this.#version;
+    return this.#version;
   }
 
   /**
@@ -71,7 +146,8 @@ export class Warden {
    */
   async ask(request: AskRequest, options: { signal?: AbortSignal } = {}): Promise<ActionAnswer> {
     const wait = clampWait(request.wait ?? 0);
-    const body = actionBody(request, request.idempotencyKey ?? newKey(), wait);
+    const version = await this.#versionFor(request, options.signal);
+    const body = actionBody({ ...request, version }, request.idempotencyKey ?? newKey(), wait);
     return this.#withRetries(
       () => this.#request({ method: "POST", path: "/v1/actions", body, waitSeconds: wait, signal: options.signal, parse: (v, s) => parseActionAnswer(v, s) }),
       options.signal,
@@ -107,7 +183,8 @@ export class Warden {
 
   /**
    * Asks, waits for a human when needed, runs `fn` only when allowed, reports its outcome and
-   * returns its value with the post-check flags. Throws `ActionDenied`, `ApprovalTimeout`,
+   * returns its value with the post-check flags. The version the action runs under is attached
+   * (its own `version`, else the version `release(releaseKey)` assigns, else the client's). Throws `ActionDenied`, `ApprovalTimeout`,
    * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
    * reporting it as failed.
    */
@@ -271,6 +348,7 @@ function actionBody(request: AskRequest, idempotencyKey: string, wait: number): 
   if (request.resource !== undefined) body.resource = request.resource;
   if (request.input !== undefined) body.input = request.input;
   if (request.context !== undefined) body.context = request.context;
+  if (request.version !== undefined) body.version = request.version;
   body.idempotencyKey = idempotencyKey;
   body.wait = wait;
   return body;

@@ -11,6 +11,7 @@ export type {
   GuardResult,
   Reason,
   ReasonCode,
+  Release,
   ResultAnswer,
   ResultReport,
   ResultReportFailure,

@@ -34,6 +34,29 @@ export type ActionRequest = {
   context?: Record<string, unknown>;
   /** Same key, same answer: retries are recorded once. Generated when absent. */
   idempotencyKey?: string;
+  /**
+   * The agent version this action runs under (must be registered in Warden). Default: the
+   * version `release(releaseKey)` answers when `releaseKey` is given, else the client's `version`.
+   */
+  version?: string;
+  /**
+   * A routing key (customer, session, order or SKU id): the action runs under the version Warden
+   * assigns this key (`release(key)`, cached), which is attached to the request.
+   */
+  releaseKey?: string;
+};
+
+/** `GET /v1/agent/release`: which version to run for a routing key, and its configuration. */
+export type Release = {
+  /** The version label, or null when the agent has no registered version. */
+  version: string | null;
+  /** The version's configuration document (as registered, PII-redacted). */
+  config: Record<string, unknown> | null;
+  /** The rollout that assigned it (`rol_…`), or null outside a rollout. */
+  rollout: string | null;
+  step: number | null;
+  /** The candidate's share of traffic in the current step (percent). */
+  share: number | null;
 };
 
 export type AskRequest = ActionRequest & {
@@ -94,6 +117,10 @@ export type WardenOptions = {
   maxWaitMs?: number;
   /** A fetch implementation (tests, proxies). Default: the global `fetch`. */
   fetch?: typeof fetch;
+  /** The version this agent runs, attached to every action that names none (see ActionRequest.version). */
+  version?: string;
+  /** How long `release(key)` answers are reused before they are revalidated (ETag). Default 5000 ms. */
+  releaseCacheMs?: number;
   /**
    * The guarded function ran but its outcome could not be reported after retries. The value is
    * still returned to the caller; this is where to keep the report for later. Default: console.warn.

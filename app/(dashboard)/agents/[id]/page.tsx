@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AgentKeys } from "@/components/agent-keys.tsx";
+import { AgentTabs } from "@/components/agent-tabs.tsx";
 import { AgentProfile } from "@/components/agent-profile.tsx";
 import { AuditFeed } from "@/components/audit-feed.tsx";
 import { HaltControl } from "@/components/halt-control.tsx";
@@ -44,6 +45,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         subtitle={agent.description || "No description."}
         actions={ownSwitch ? <HaltControl path={`/api/agents/${agent.id}`} halted={agent.status === "halted"} what="this agent" /> : null}
       />
+      <AgentTabs agentId={agent.id} active="overview" />
       {agent.status === "halted" && (
         <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
           <strong className="font-semibold">Halted {agent.haltedBy === "agent" ? "" : `(${agent.haltedBy})`}:</strong> {agent.haltReason}. Every action it asks for is denied until it is resumed.

@@ -9,12 +9,22 @@
 //   --rate N               actions per second (default 5)
 //   --duration S           stop after S seconds (default: until Ctrl-C)
 //   --once                 one action per agent, then exit
+//   --scenario bad-release  a canary of the pricing agent's new version (pricing-2026.11.3, an
+//                          aggressive clearance heuristic) against the current one: started here
+//                          unless an operator already started it from the dashboard; most traffic
+//                          goes to that agent (default rate 40/s), the candidate's deeper cuts are
+//                          denied and escalated more often, and the guards roll it back by themselves
+//
+// Agents with versions (the demo's stylist-web and price-optimizer-eu) ask Warden which version
+// to run for each customer or SKU (`release(key)`), behave as that version, and the SDK attaches
+// the version to each action.
 //
 // Agent keys are issued once and kept in $WARDEN_DATA_DIR/demo-agent-keys.json (mode 600); the
 // next run reuses those Warden still accepts, so keys don't pile up.
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { DEMO_VERSIONS } from "../lib/seed/index.ts";
 import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, type ActionRequest, type Reason } from "../sdk/src/index.ts";
 
 // ── configuration ────────────────────────────────────────────────────────────────────────────
@@ -22,13 +32,16 @@ const url = (process.env.WARDEN_URL ?? "http://localhost:3000").replace(/\/+$/, 
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
 const args = (() => {
   try {
-    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
+    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
   } catch (err) {
-    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once]`, 2);
+    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario bad-release]`, 2);
   }
 })();
-if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
-const rate = Number(args.rate ?? 5);
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario bad-release]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+const scenario = args.scenario;
+if (scenario !== undefined && scenario !== "bad-release") fail(`unknown --scenario ${scenario} (known: bad-release)`, 2);
+const BAD_RELEASE = { agent: "price-optimizer-eu", candidate: "pricing-2026.11.3" } as const;
+const rate = Number(args.rate ?? (scenario === "bad-release" ? 40 : 5));
 const duration = args.duration === undefined ? Infinity : Number(args.duration);
 const once = args.once ?? false;
 if (!(rate > 0 && rate <= 500)) fail("--rate must be a number of actions per second between 0 and 500", 2);
@@ -39,8 +52,11 @@ const MAX_IN_FLIGHT = Math.max(20, rate * 5); // beyond this Warden is slow: ski
 const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sofia.rossi@example.it", "liam.chen@example.net", "ines.garcia@example.es"];
 
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
-type Driven = { agent: Agent; warden: Warden };
+/** `versioned`: the agent has registered versions, so each action asks which one to run. */
+type Driven = { agent: Agent; warden: Warden; versioned: boolean };
 type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
+/** The version an action runs under (from `release(key)`) and the routing key it was asked for. */
+type Release = { version: string | null; key: string | null };
 
 class Fatal extends Error {} // retrying can't fix it: stop with a message
 class SideEffectFailed extends Error {} // the simulated business system said no
@@ -66,15 +82,20 @@ async function login(): Promise<string> {
   return token;
 }
 
-async function admin<T>(method: "GET" | "POST", route: string, relogged = false): Promise<T> {
+async function admin<T>(method: "GET" | "POST", route: string, relogged = false, body?: unknown): Promise<T> {
   adminToken ??= await login();
-  const res = await fetch(`${url}${route}`, { method, headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`${url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (res.status === 401 && !relogged && !process.env.WARDEN_TOKEN) {
     adminToken = undefined; // a login token lasts hours, not forever
-    return admin(method, route, true);
+    return admin(method, route, true, body);
   }
   if (res.status === 401 || res.status === 403) throw new Fatal(`${method} ${route} refused (${res.status}): the token needs the operator role or above.`);
-  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}`);
+  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   return (await res.json()) as T;
 }
 
@@ -146,7 +167,8 @@ async function provision(): Promise<Driven[]> {
       await saveKeys(store); // at once: a key issued and then lost would pile up
       console.log(`issued a key for ${agent.name}`);
     }
-    fleet.push({ agent, warden: agentClient(key) });
+    const warden = agentClient(key);
+    fleet.push({ agent, warden, versioned: (await warden.release("probe")).version !== null });
   }
   for (const id of Object.keys(saved)) if (!agents.some((a) => a.id === id)) delete saved[id];
   await saveKeys(store);
@@ -166,15 +188,20 @@ const chance = (p: number) => Math.random() < p;
 const latency = () => new Promise((r) => setTimeout(r, int(20, 120)));
 const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
 
-const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
-  pricing(agent) {
-    const s = sku();
+/** The routing key an action of this cohort is released by (a SKU, a customer), or none. */
+const ROUTING: Record<string, () => string> = { pricing: () => `sku:${sku()}`, stylist: () => `customer:C-${int(10_000, 99_999)}` };
+
+const TRAFFIC: Record<string, (agent: Agent, release: Release) => Planned> = {
+  pricing(agent, release) {
+    const s = release.key?.replace(/^sku:/, "") ?? sku();
+    // The candidate's aggressive clearance heuristic cuts deeper and ignores floors more often.
+    const aggressive = release.version === BAD_RELEASE.candidate;
     const tag = pick(["flagship", "core", "core", "outlet"] as const);
     const currency = agent.name.endsWith("-us") ? "USD" : "EUR";
     const currentPrice = { flagship: int(450, 4800), core: int(120, 900), outlet: int(40, 300) }[tag];
-    let cut = chance(0.1) ? int(31, 60) : chance(0.8) ? int(1, 15) : -int(1, 8); // mostly small moves, sometimes deep cuts
+    let cut = chance(aggressive ? 0.3 : 0.1) ? int(31, 60) : chance(0.8) ? int(1, 15) : -int(1, 8); // mostly small moves, sometimes deep cuts
     let price = money(currentPrice * (1 - cut / 100));
-    if (tag === "flagship" && chance(0.04)) {
+    if (tag === "flagship" && chance(aggressive ? 0.3 : 0.04)) {
       price = int(59, 99); // the feed glitch a price floor exists for
       cut = Math.round((1 - price / currentPrice) * 100);
     }
@@ -232,10 +259,11 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
       },
     };
   },
-  stylist() {
-    const items = Array.from({ length: chance(0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
+  stylist(_agent, release) {
+    // stylist-v15 (maxItems 10) proposes bigger looks: the shadow trial notices more often.
+    const items = Array.from({ length: chance(release.version === "stylist-v15" ? 0.3 : 0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
     return {
-      request: { action: "stylist.recommend", resource: `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
+      request: { action: "stylist.recommend", resource: release.key ?? `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
       effect: async () => {
         await latency();
         return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length };
@@ -270,8 +298,22 @@ function summary(label: string, c: Record<Outcome, number>) {
 // ── one action ───────────────────────────────────────────────────────────────────────────────
 /** Runs one action through guard; `answered` fires at the first decision (pending included). */
 async function act(d: Driven, answered: () => void = () => undefined): Promise<void> {
-  const plan = TRAFFIC[d.agent.cohort]!(d.agent);
-  const req = plan.request;
+  let release: Release = { version: null, key: null };
+  const route = ROUTING[d.agent.cohort];
+  if (d.versioned && route) {
+    const key = route();
+    try {
+      release = { version: (await d.warden.release(key)).version, key };
+    } catch (err) {
+      count("errors");
+      if (err instanceof WardenUnavailable) wardenDown(err);
+      answered();
+      return;
+    }
+  }
+  const plan = TRAFFIC[d.agent.cohort]!(d.agent, release);
+  // The SDK attaches the version Warden assigned this key.
+  const req: ActionRequest = release.key ? { ...plan.request, releaseKey: release.key } : plan.request;
   const stop = new AbortController();
   let pendingId: string | undefined;
   count("asked");
@@ -388,6 +430,73 @@ async function setUp(): Promise<Driven[]> {
   }
 }
 
+// ── the bad-release scenario ─────────────────────────────────────────────────────────────────
+type RolloutGuard = { metric: string; verdict: string; candidate: { rate: number; n: number }; baseline: { rate: number; n: number } };
+type Rollout = { id: string; status: string; step: number; share: number; candidate: string; baseline: string; guards: RolloutGuard[]; endedReason: string | null };
+
+/** Makes sure the demo versions exist (an estate seeded before releases has none), registering the missing ones. */
+async function ensureVersions(agent: Agent): Promise<void> {
+  const have = new Set((await admin<{ version: string }[]>("GET", `/api/agents/${agent.id}/versions`)).map((v) => v.version));
+  for (const v of DEMO_VERSIONS.filter((x) => x.agent === agent.name && !have.has(x.version))) {
+    await admin("POST", `/api/agents/${agent.id}/versions`, false, { version: v.version, config: v.config, notes: v.notes });
+    console.log(`registered ${agent.name} ${v.version}`);
+  }
+}
+
+/** Starts (or finds, when an operator started it) the pricing canary and watches it. */
+async function startBadRelease(): Promise<Driven> {
+  const d = fleet.find((x) => x.agent.name === BAD_RELEASE.agent);
+  if (!d) return fail(`--scenario bad-release needs the demo agent ${BAD_RELEASE.agent}`);
+  await ensureVersions(d.agent);
+  d.versioned = true;
+  const { rollouts } = await admin<{ rollouts: Rollout[] }>("GET", `/api/agents/${d.agent.id}/rollouts`);
+  let rollout = rollouts.find((r) => r.status === "running" || r.status === "paused");
+  if (rollout) console.log(`${time()} canary ${rollout.id} of ${rollout.candidate} is already ${rollout.status} (step ${rollout.step}, ${rollout.share} %): driving it`);
+  else {
+    rollout = (
+      await admin<{ rollout: Rollout }>("POST", `/api/agents/${d.agent.id}/rollouts`, false, {
+        candidate: BAD_RELEASE.candidate,
+        steps: [10, 25, 50, 100],
+        minSamplesPerStep: 300,
+        stepMinSeconds: 120,
+        mode: "canary",
+        guards: [
+          { metric: "deny_rate", maxRelativeIncrease: 0.25 },
+          { metric: "escalation_rate", maxRelativeIncrease: 0.25 },
+        ],
+      })
+    ).rollout;
+    console.log(`${time()} started canary ${rollout.id}: ${rollout.candidate} at ${rollout.share} % against ${rollout.baseline}`);
+  }
+  void watchRollout(rollout.id);
+  return d;
+}
+
+async function watchRollout(id: string): Promise<void> {
+  let last = "";
+  while (!stopping) {
+    await sleep(2000);
+    let r: Rollout;
+    try {
+      r = await admin<Rollout>("GET", `/api/rollouts/${id}`);
+    } catch {
+      continue;
+    }
+    const guards = r.guards.map((g) => `${g.metric} ${g.verdict} (candidate ${(g.candidate.rate * 100).toFixed(1)} % of ${g.candidate.n}, baseline ${(g.baseline.rate * 100).toFixed(1)} % of ${g.baseline.n})`).join("; ");
+    const now = `${r.status} step ${r.step} ${r.share} % │ ${guards}`;
+    if (now !== last) console.log(`${time()} ▶ canary ${now}`);
+    last = now;
+    if (r.status === "rolled_back") {
+      console.log(`${time()} ✖ ROLLED BACK BY ITSELF: ${r.endedReason}`);
+      return;
+    }
+    if (r.status !== "running" && r.status !== "paused") {
+      console.log(`${time()} canary ${r.status}: ${r.endedReason ?? ""}`);
+      return;
+    }
+  }
+}
+
 // ── main ─────────────────────────────────────────────────────────────────────────────────────
 async function shutdown(code = 0): Promise<never> {
   if (stopping) process.exit(code);
@@ -406,6 +515,7 @@ process.on("unhandledRejection", (err) => console.error(`${time()} unexpected: $
 
 fleet = await setUp();
 console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
+const focus = scenario === "bad-release" ? await startBadRelease() : null;
 
 if (once) {
   await Promise.all(fleet.map((d) => new Promise<void>((answered) => void act(d, answered))));
@@ -419,7 +529,7 @@ setInterval(() => {
 
 const endAt = Date.now() + duration * 1000;
 for (let next = Date.now(); !stopping && Date.now() < endAt; ) {
-  if (downSince === null && !refreshing && inFlight < MAX_IN_FLIGHT && fleet.length) void act(pick(fleet));
+  if (downSince === null && !refreshing && inFlight < MAX_IN_FLIGHT && fleet.length) void act(focus && chance(0.85) ? focus : pick(fleet));
   next += 1000 / rate;
   const ahead = next - Date.now();
   if (ahead > 0) await sleep(ahead);

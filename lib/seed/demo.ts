@@ -1,6 +1,7 @@
 import { registerAgent } from "../agents/index.ts";
 import { prisma } from "../db/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
+import { registerVersion } from "../releases/index.ts";
 import { createUser } from "../users/index.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
@@ -18,6 +19,37 @@ export const DEMO_AGENTS: DemoAgent[] = [
   { name: "stylist-web", cohort: "stylist", owner: "digital-experience@maison.example", riskTier: "low", description: "Suggests outfits and sizes to online shoppers." },
   { name: "stylist-clienteling", cohort: "stylist", owner: "digital-experience@maison.example", riskTier: "medium", description: "Drafts personal looks that store advisors send to their clients." },
   { name: "gift-advisor", cohort: "stylist", owner: "sofia.marin@maison.example", riskTier: "low", description: "Recommends gifts within a budget and reserves items in store." },
+];
+
+/**
+ * Two versions of the stylist and of a pricing agent (lib/releases): the first of each is the
+ * current one; `npm run demo:agents -- --scenario bad-release` rolls the pricing candidate out.
+ */
+export const DEMO_VERSIONS: { agent: string; version: string; config: Record<string, unknown>; notes: string }[] = [
+  {
+    agent: "stylist-web",
+    version: "stylist-v14",
+    config: { model: "maison-stylist-2026-09", systemPromptSha256: "4f1c9a0e…b27d", temperature: 0.4, maxItems: 6, tools: ["catalog.search", "size.advisor"] },
+    notes: "Autumn collection prompt",
+  },
+  {
+    agent: "stylist-web",
+    version: "stylist-v15",
+    config: { model: "maison-stylist-2026-11", systemPromptSha256: "9d02e7c1…a410", temperature: 0.6, maxItems: 10, tools: ["catalog.search", "size.advisor", "lookbook.compose"] },
+    notes: "New model, holiday lookbooks",
+  },
+  {
+    agent: "price-optimizer-eu",
+    version: "pricing-2026.11.2",
+    config: { model: "elasticity-gbm-v7", heuristic: "competitor-match", maxCutPct: 15, respectFloors: true, features: ["sell-through", "competitor-feed"] },
+    notes: "Current production pricing",
+  },
+  {
+    agent: "price-optimizer-eu",
+    version: "pricing-2026.11.3",
+    config: { model: "elasticity-gbm-v8", heuristic: "clearance-aggressive", maxCutPct: 45, respectFloors: false, features: ["sell-through", "competitor-feed", "weather"] },
+    notes: "Aggressive clearance heuristic (candidate)",
+  },
 ];
 
 export const DEMO_USERS = [
@@ -96,7 +128,9 @@ export const DEMO_POLICIES = [
 export async function seedDemo(password: string): Promise<{ users: string[]; password: string } | null> {
   if ((await prisma().agent.count()) > 0) return null;
   const actor = "system";
-  for (const a of DEMO_AGENTS) await registerAgent({ input: a, actor, createdById: null });
+  const ids = new Map<string, string>();
+  for (const a of DEMO_AGENTS) ids.set(a.name, (await registerAgent({ input: a, actor, createdById: null })).agent.id);
+  for (const v of DEMO_VERSIONS) await registerVersion({ agentId: ids.get(v.agent)!, input: { version: v.version, config: v.config, notes: v.notes }, actor, createdBy: "system" });
   for (const p of DEMO_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
   const users: string[] = [];
   for (const u of DEMO_USERS) {

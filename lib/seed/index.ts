@@ -1,2 +1,2 @@
 /** The demo estate `npm start` seeds into an empty database: agents, users and policies (demo.ts). */
-export { seedDemo, DEMO_AGENTS, DEMO_USERS, DEMO_POLICIES } from "./demo.ts";
+export { seedDemo, DEMO_AGENTS, DEMO_USERS, DEMO_POLICIES, DEMO_VERSIONS } from "./demo.ts";

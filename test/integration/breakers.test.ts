@@ -122,7 +122,7 @@ describe("breakers trip on each metric", () => {
     expect((await opened(b.id))[0]).toMatchObject({ rejectedPending: 3 });
     const settled = await pool().query(`SELECT payload FROM webhook_deliveries WHERE event = 'approval.decided' AND payload->'data'->>'actionId' = $1`, [pending[0]]);
     expect(settled.rows.map((r) => r.payload.data)).toEqual([]); // no webhook subscribed to approval.decided here…
-    const events = (await listAuditEvents({ q: `action:${pending[0]}`, limit: 5 })).events.map((e) => [e.kind, e.data.cause]);
+    const events = (await listAuditEvents({ q: `action:${pending[0]}`, limit: 5 })).events.map((e) => [e.kind, (e.data as { cause?: string }).cause]);
     expect(events[0]).toEqual(["action.rejected", "breaker"]); // …but the lifecycle recorded it, cause breaker
   });
 

@@ -26,8 +26,8 @@ test("an operator starts a canary from the dashboard, the bad release rolls back
 
   // Start the canary from the dashboard.
   const form = op.getByRole("form", { name: "Start a rollout" });
-  await form.getByLabel("Candidate").selectOption("pricing-2026.11.3");
-  await form.getByLabel("Baseline").selectOption("pricing-2026.11.2");
+  await form.getByLabel("Candidate version").selectOption("pricing-2026.11.3");
+  await form.getByLabel("Baseline version").selectOption("pricing-2026.11.2");
   await form.getByLabel("Steps (% of traffic)").fill("10, 25, 50, 100");
   await form.getByLabel("Candidate decisions per step").fill("300");
   await form.getByLabel("Seconds per step (at least)").fill("120");
@@ -61,5 +61,6 @@ test("an operator starts a canary from the dashboard, the bad release rolls back
   await expect(op.locator('[data-verdict="regressed"]').first()).toBeVisible();
   await expect(op.getByTestId("share-candidate")).toContainText("pricing-2026.11.3: 0 %");
   await expect(op.getByRole("table", { name: "Rollout history" })).toContainText("regressed");
+  await op.screenshot({ path: info.outputPath("rolled-back.png"), fullPage: true });
   await ctx.close();
 });

@@ -48,7 +48,7 @@ export function StartRollout({ agentId, versions, onStarted }: { agentId: string
       }}
     >
       <Field label="Candidate">
-        <select className={inputClass} value={candidate} onChange={(e) => setCandidate(e.target.value)}>
+        <select aria-label="Candidate version" className={inputClass} value={candidate} onChange={(e) => setCandidate(e.target.value)}>
           {versions.map((v) => (
             <option key={v.version} value={v.version}>
               {v.version}
@@ -57,7 +57,7 @@ export function StartRollout({ agentId, versions, onStarted }: { agentId: string
         </select>
       </Field>
       <Field label="Baseline">
-        <select className={inputClass} value={baseline} onChange={(e) => setBaseline(e.target.value)}>
+        <select aria-label="Baseline version" className={inputClass} value={baseline} onChange={(e) => setBaseline(e.target.value)}>
           {versions.map((v) => (
             <option key={v.version} value={v.version}>
               {v.version}
@@ -67,7 +67,7 @@ export function StartRollout({ agentId, versions, onStarted }: { agentId: string
         </select>
       </Field>
       <Field label="Mode">
-        <select className={inputClass} value={mode} onChange={(e) => setMode(e.target.value as "canary" | "experiment")}>
+        <select aria-label="Mode" className={inputClass} value={mode} onChange={(e) => setMode(e.target.value as "canary" | "experiment")}>
           <option value="canary">canary (promotes by itself)</option>
           <option value="experiment">experiment (an operator ends it)</option>
         </select>

@@ -16,7 +16,7 @@ export type PolicyDraft = {
   stage: "pre" | "post";
   effect: string;
   mode: "enforce" | "shadow";
-  target: { cohorts: string[]; agents: string[]; actions: string[] };
+  target: { cohorts: string[]; agents: string[]; actions: string[]; versions?: string[] };
   condition: string;
   priority: number;
   message: string;
@@ -46,7 +46,7 @@ const SAMPLE = `{
 export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyDraft; policyId?: string; canWrite: boolean }) {
   const router = useRouter();
   const [d, setD] = useState<PolicyDraft>(initial);
-  const [targets, setTargets] = useState({ cohorts: initial.target.cohorts.join(", "), agents: initial.target.agents.join(", "), actions: initial.target.actions.join(", ") });
+  const [targets, setTargets] = useState({ cohorts: initial.target.cohorts.join(", "), agents: initial.target.agents.join(", "), actions: initial.target.actions.join(", "), versions: (initial.target.versions ?? []).join(", ") });
   const [sample, setSample] = useState(SAMPLE);
   const [backtestN, setBacktestN] = useState(200);
   const set = <K extends keyof PolicyDraft>(k: K, v: PolicyDraft[K]) => setD((x) => ({ ...x, [k]: v }));
@@ -59,7 +59,7 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
   });
 
   const body = (): PolicyDraft => {
-    const b: PolicyDraft = { ...d, target: { cohorts: list(targets.cohorts), agents: list(targets.agents), actions: list(targets.actions) } };
+    const b: PolicyDraft = { ...d, target: { cohorts: list(targets.cohorts), agents: list(targets.agents), actions: list(targets.actions), versions: list(targets.versions) } };
     if (d.effect !== "require_approval") delete b.approval;
     else b.approval = d.approval ?? { quorum: 1, timeoutSeconds: 3600 };
     return b;
@@ -117,12 +117,13 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
             </Field>
             <Field label="Priority"><input type="number" className={inputClass} value={d.priority} onChange={(e) => set("priority", Number(e.target.value))} /></Field>
           </div>
-          <div className="grid gap-4 sm:grid-cols-3">
+          <div className="grid gap-4 sm:grid-cols-4">
             <Field label="Cohorts" hint="comma-separated, empty = all"><input className={inputClass} value={targets.cohorts} onChange={(e) => setTargets({ ...targets, cohorts: e.target.value })} /></Field>
             <Field label="Agents" hint="names or ids, * wildcards"><input className={inputClass} value={targets.agents} onChange={(e) => setTargets({ ...targets, agents: e.target.value })} /></Field>
             <Field label="Actions" hint="e.g. pricing.*"><input className={inputClass} value={targets.actions} onChange={(e) => setTargets({ ...targets, actions: e.target.value })} /></Field>
+            <Field label="Versions" hint="agent versions, e.g. stylist-v15; empty = all"><input className={inputClass} value={targets.versions} onChange={(e) => setTargets({ ...targets, versions: e.target.value })} /></Field>
           </div>
-          <Field label="Condition (CEL)" hint="Sees agent, action, resource, input, context, now (post: result). JSON numbers are doubles: write 100.0 in arithmetic.">
+          <Field label="Condition (CEL)" hint="Sees agent (with agent.version), action, resource, input, context, now (post: result). JSON numbers are doubles: write 100.0 in arithmetic.">
             <textarea aria-label="Condition" className={`${inputClass} font-mono`} rows={4} spellCheck={false} value={d.condition} onChange={(e) => set("condition", e.target.value)} />
           </Field>
           <p role="status" data-testid="cel-status" className="text-xs">

@@ -29,7 +29,7 @@ export default async function PoliciesPage() {
               <Td>{x.stage}</Td>
               <Td><Badge tone={effectTone(x.effect)}>{x.effect}</Badge></Td>
               <Td>{x.mode === "shadow" ? <Badge tone="amber">shadow</Badge> : "enforce"}</Td>
-              <Td className="text-xs">{[...x.target.cohorts, ...x.target.agents, ...x.target.actions].join(", ") || "everything"}</Td>
+              <Td className="text-xs">{[...x.target.cohorts, ...x.target.agents, ...x.target.actions, ...(x.target.versions ?? [])].join(", ") || "everything"}</Td>
               <Td>v{x.version} · <Time iso={x.updatedAt} /></Td>
               <Td>{x.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}</Td>
             </tr>

@@ -4,7 +4,7 @@ import type { AuditInput } from "../audit/index.ts";
 import { BreakerGate, breakerGateSql } from "../breakers/index.ts";
 import { budgetOpenSql, BudgetLedger, type DraftBudget, type OpenedBudget } from "../budgets/index.ts";
 import { capabilitiesOf, isGranted, notGrantedReason } from "../grants/index.ts";
-import { decisionSignalsSql, scopesOf, type DecisionSignal, type ScopeRef } from "../signals/index.ts";
+import { decisionSignalsSql, scopeKey, scopesOf, type DecisionSignal, type ScopeRef } from "../signals/index.ts";
 import type { BudgetExceededPayload } from "../webhooks/index.ts";
 
 /** Reason codes that mean Warden's containment stopped the action (not the agent's doing). */
@@ -89,7 +89,8 @@ export class Containment {
       outcome: r.status === "allowed" ? "allowed" : r.status === "pending" ? "escalated" : r.reasons.some((x) => STOPPED.has(x.code)) ? "stopped" : "denied",
     }));
     const scopes = new Map<string, ScopeRef>();
-    for (const r of decided) for (const s of scopesOf(r)) scopes.set(`${s.kind}:${s.id}`, s);
+    // By scopeKey: an agent and the agent at a version are two scopes (a versioned action would otherwise hide its agent scope from the breakers).
+    for (const r of decided) for (const s of scopesOf(r)) scopes.set(scopeKey(s), s);
     return {
       // Rows this transaction already holds (budget totals, half-open breakers) first…
       before: [...budgets.sql, ...this.breakers.finishSql(inserted)],

@@ -40,13 +40,13 @@ export function VersionsPanel({ agentId, versions }: { agentId: string; versions
         <div className="border-t border-slate-200 p-4 dark:border-slate-800">
           <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
             Compare
-            <select aria-label="Diff from" className={`${inputClass} w-auto`} value={from} onChange={(e) => setFrom(e.target.value)}>
+            <select aria-label="Diff from" className={inputClass.replace("w-full", "w-auto")} value={from} onChange={(e) => setFrom(e.target.value)}>
               {versions.map((v) => (
                 <option key={v.version}>{v.version}</option>
               ))}
             </select>
             with
-            <select aria-label="Diff to" className={`${inputClass} w-auto`} value={to} onChange={(e) => setTo(e.target.value)}>
+            <select aria-label="Diff to" className={inputClass.replace("w-full", "w-auto")} value={to} onChange={(e) => setTo(e.target.value)}>
               {versions.map((v) => (
                 <option key={v.version}>{v.version}</option>
               ))}

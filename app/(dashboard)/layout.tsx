@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/agents", label: "Agents", icon: "agents" },
     { href: "/approvals", label: "Approvals", icon: "approvals", badge: "pending" },
     { href: "/cohorts", label: "Cohorts", icon: "cohorts" },
+    { href: "/containment", label: "Containment", icon: "containment" },
     { href: "/policies", label: "Policies", icon: "policies" },
     { href: "/audit", label: "Audit", icon: "audit" },
     ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const] : []),

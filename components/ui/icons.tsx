@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "audit" | "users" | "settings" | "signout";
+export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "audit" | "users" | "settings" | "signout" | "containment";
 
 // 20×20 outline glyphs drawn for the navigation; stroke follows the text colour.
 const paths: Record<IconName, ReactNode> = {
@@ -34,6 +34,12 @@ const paths: Record<IconName, ReactNode> = {
     </>
   ),
   signout: <path d="M8 4H4.5v12H8M12 6.5 15.5 10 12 13.5M15.5 10H7.5" />,
+  containment: (
+    <>
+      <circle cx="10" cy="10" r="6.5" />
+      <path d="M10 6v4l2.5 2.5M3.5 10H2M18 10h-1.5" />
+    </>
+  ),
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

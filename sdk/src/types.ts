@@ -4,7 +4,7 @@ export type Decision = "allow" | "deny" | "pending";
 export type ActionStatus = "allowed" | "denied" | "pending" | "approved" | "rejected" | "expired";
 
 /** Known reason codes; the server may add new ones, so any string is accepted. */
-export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default" | (string & {});
+export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default" | "not_granted" | "budget_exceeded" | "budget_error" | (string & {});
 
 export type Reason = {
   code: ReasonCode;
@@ -72,8 +72,12 @@ export type WhoAmI = {
   cohort: string;
   owner: string;
   riskTier?: "low" | "medium" | "high";
-  status: "active" | "halted";
+  /** `circuit_open`: an open circuit breaker holds the agent or its cohort (circuitReason says which and why). */
+  status: "active" | "halted" | "circuit_open";
   haltReason?: string;
+  circuitReason?: string;
+  /** Its capability grants: null = unrestricted. */
+  capabilities?: { action: string; resources?: string[] }[] | null;
 };
 
 export type ResultReportFailure = { actionId: string; result: ResultReport };

@@ -9,6 +9,9 @@
 //   --rate N               actions per second (default 5)
 //   --duration S           stop after S seconds (default: until Ctrl-C)
 //   --once                 one action per agent, then exit
+//   --scenario breaker     a pricing feed glitch: a burst of flagship prices under the floor from
+//                          the pricing agents, until the pricing-deny-spike breaker opens the
+//                          pricing cohort (their next actions are denied circuit_open); then exit
 //
 // Agent keys are issued once and kept in $WARDEN_DATA_DIR/demo-agent-keys.json (mode 600); the
 // next run reuses those Warden still accepts, so keys don't pile up.
@@ -22,12 +25,13 @@ const url = (process.env.WARDEN_URL ?? "http://localhost:3000").replace(/\/+$/, 
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
 const args = (() => {
   try {
-    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, help: { type: "boolean", short: "h" } } }).values;
+    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
   } catch (err) {
-    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once]`, 2);
+    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker]`, 2);
   }
 })();
-if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+if (args.scenario !== undefined && args.scenario !== "breaker") fail(`unknown --scenario ${args.scenario}: the one scenario is "breaker"`, 2);
 const rate = Number(args.rate ?? 5);
 const duration = args.duration === undefined ? Infinity : Number(args.duration);
 const once = args.once ?? false;
@@ -405,6 +409,44 @@ process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (err) => console.error(`${time()} unexpected: ${String(err)}`)); // keep driving
 
 fleet = await setUp();
+
+// ── scenario: trip a breaker ─────────────────────────────────────────────────────────────────
+/**
+ * A pricing feed glitch: the pricing agents push flagship prices under the 100 floor, a few at
+ * a time. The floor policy denies each; when more than 20 % of the cohort's decisions in 5
+ * minutes are denials (at least 20), the demo's pricing-deny-spike breaker opens the whole
+ * pricing cohort, and the next price change — even a sane one — is denied circuit_open.
+ */
+async function breakerScenario(): Promise<never> {
+  const pricing = fleet.filter((d) => d.agent.cohort === "pricing");
+  if (pricing.length === 0) fail("No pricing agents to drive (is the demo estate seeded?)");
+  console.log(`Scenario breaker: ${pricing.length} pricing agents receive a corrupt feed — flagship prices under the floor`);
+  const sane = (d: Driven) => d.warden.ask({ action: "pricing.set_price", resource: "sku:LUX-0001", input: { sku: "LUX-0001", currentPrice: 240, price: 229, currency: "EUR", tags: ["core"], discountPct: 5 } });
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; Date.now() < deadline; i++) {
+    // Five glitched prices at a time, then a look at whether the breaker holds the cohort.
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, j) => {
+        const d = pricing[(i * 5 + j) % pricing.length]!;
+        const s = `LUX-${String(int(1, 480)).padStart(4, "0")}`;
+        const req: ActionRequest = { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice: int(450, 4800), price: int(59, 99), currency: "EUR", tags: ["flagship"], discountPct: 90 }, context: { source: "competitor-feed (corrupt)" } };
+        const a = await d.warden.ask(req);
+        line(d, req, a.status, why(a.reasons));
+      }),
+    );
+    const probe = pricing[i % pricing.length]!;
+    const a = await sane(probe);
+    if (a.reasons.some((r) => r.code === "circuit_open")) {
+      console.log(`\n${time()} the breaker tripped: ${probe.agent.name}'s sane price change was denied circuit_open — ${why(a.reasons)}`);
+      console.log("Every pricing agent is held until an operator resets the breaker (Containment, or POST /api/breakers/{id}/reset with a reason).");
+      process.exit(0);
+    }
+    await sleep(300);
+  }
+  fail("The breaker did not trip within a minute: is pricing-deny-spike there and closed (Containment)?");
+}
+if (args.scenario === "breaker") await breakerScenario();
+
 console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
 
 if (once) {

@@ -1,6 +1,8 @@
 // `npm run bench:decisions`: throughput and latency of POST /v1/actions (durably audited
 // decisions) at rising concurrency and at a fixed 2,000/s, the same through a Next.js route
-// handler for reference, policy evaluation alone, and a halt under load on two instances.
+// handler for reference, policy evaluation alone, the same load without and with containment
+// (10 budgets, 10 breakers, grants on every agent), a halt under load on two instances, a
+// budget's exactness under 400 concurrent requests, and a breaker tripped by load.
 // Prints figures; asserts nothing.
 import { spawn, type ChildProcess } from "node:child_process";
 import { benchDatabase, startWarden, stop } from "./harness.ts";
@@ -15,6 +17,8 @@ import { closeBus } from "../lib/events/index.ts";
 import { createPolicy, evaluatePolicies, compilePolicy, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
 import { DEMO_POLICIES } from "../lib/seed/index.ts";
 import { ensureFirstAdmin } from "../lib/users/index.ts";
+import { breakerSpecSchema, createBreaker } from "../lib/breakers/index.ts";
+import { addContainment, budgetExactness } from "./containment.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
@@ -68,10 +72,12 @@ async function main() {
     await ensureFirstAdmin(ADMIN);
     const cohorts = ["pricing", "inventory", "customer-service", "stylist"];
     const keys: Record<string, string[]> = {};
+    const agents: { id: string; cohort: string }[] = [];
     for (let i = 0; i < 40; i++) {
       const cohort = cohorts[i % 4]!;
-      const { apiKey } = await registerAgent({ input: { name: `bench-${cohort}-${i}`, cohort, owner: `${cohort}@maison.example`, riskTier: i % 3 === 0 ? "high" : "medium" }, actor: "system", createdById: null });
+      const { apiKey, agent } = await registerAgent({ input: { name: `bench-${cohort}-${i}`, cohort, owner: `${cohort}@maison.example`, riskTier: i % 3 === 0 ? "high" : "medium" }, actor: "system", createdById: null });
       (keys[cohort] ??= []).push(apiKey);
+      agents.push({ id: agent.id, cohort });
     }
     const allKeys = Object.values(keys).flat();
     const specs = policySet();
@@ -111,6 +117,26 @@ async function main() {
       for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate }));
     }
 
+    // Containment's cost: the same load, alternating without and with it (so drift in the
+    // machine's load affects both alike).
+    console.log("\nContainment: the same load (data plane, concurrency 64) without and with 10 budgets, 10 breakers and grants on every agent:");
+    const without: Load[] = [];
+    const withIt: Load[] = [];
+    for (let round = 0; round < 2; round++) {
+      await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
+      const a = await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 64, seconds: STEP_SECONDS });
+      row(`without containment (run ${round + 1})`, a);
+      without.push(a);
+      const remove = await addContainment(agents);
+      await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 });
+      const b = await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 64, seconds: STEP_SECONDS });
+      row(`with containment (run ${round + 1})`, b);
+      withIt.push(b);
+      await remove();
+    }
+    const mean = (xs: Load[]) => xs.reduce((s, x) => s + x.rps, 0) / xs.length;
+    console.log(`  with / without: ${mean(withIt).toFixed(0)}/s / ${mean(without).toFixed(0)}/s = ${((mean(withIt) / mean(without)) * 100).toFixed(1)} %   [target ≥ 85 %]`);
+
     // Halt under load, two instances on one database.
     const port2 = await freePort();
     servers.push(await startWarden(db.url, port2, secret));
@@ -133,6 +159,28 @@ async function main() {
     console.log(`  halt call answered ${haltRes.status} in ${returnedAt - t0} ms   [target ≤ 100 ms]`);
     console.log(`  requests sent after it returned: ${after.length}, allowed: ${lateAllows}; allowed actions recorded after it: ${dbLate}   [target 0]`);
     for (const [i, r] of results.entries()) row(`instance ${i + 1} during the halt run`, r);
+
+    console.log(`\nBudget exactness (two instances):`);
+    console.log(await budgetExactness([base1, base2]));
+
+    // A breaker tripped by load: the inventory cohort asking more than 400 times in 10 s opens it
+    // (evaluated by whichever instance gets there first). Nothing it covers may be allowed
+    // after the opening committed.
+    const inv = keys.inventory!;
+    const brk = await createBreaker({ spec: breakerSpecSchema.parse({ name: "bench-inventory-trip", scope: { cohort: "inventory" }, metric: "action_rate", windowSeconds: 10, threshold: 400, minSamples: 1 }), actor: "system", userId: null });
+    const tripLoads = [base1, base2].map((b) => runLoad({ url: `${b}/v1/actions`, keys: inv, concurrency: 48, seconds: 6, record: true }));
+    const tripped = await Promise.all(tripLoads);
+    const c2 = new pg.Client({ connectionString: db.url });
+    await c2.connect();
+    const opened = (await c2.query<{ opened_at: Date | null }>(`SELECT opened_at FROM breakers WHERE id = $1`, [brk.id])).rows[0]!.opened_at;
+    if (!opened) console.log("\nBreaker under load: it did not trip (the load was too light for 400 actions in 10 s)");
+    else {
+      const late = (await c2.query<{ n: number }>(`SELECT count(*)::int AS n FROM actions WHERE cohort = 'inventory' AND status IN ('ALLOWED', 'PENDING') AND created_at > $1`, [opened])).rows[0]!.n;
+      const sentAfter = tripped.flatMap((r) => r.records!.filter(([sentAt]) => sentAt > opened.getTime()));
+      console.log(`\nBreaker tripped by load (two instances, 96 connections, cohort "inventory", more than 400 actions in 10 s):`);
+      console.log(`  opened at ${opened.toISOString()}; requests sent after: ${sentAfter.length}, allowed: ${sentAfter.filter(([, d]) => d === "allow").length}; allowed or pending actions recorded after it: ${late}   [target 0]`);
+    }
+    await c2.end();
   } finally {
     for (const s of servers) await stop(s);
     await closeBus();

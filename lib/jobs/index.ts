@@ -3,6 +3,8 @@ import { ensureAuditPartitions } from "../audit/index.ts";
 import { expireDueActions } from "../actions/index.ts";
 import { detectAnomalies } from "../anomalies/index.ts";
 import { evaluateBreakers } from "../breakers/index.ts";
+import { pruneReservations } from "../budgets/index.ts";
+import { pool } from "../db/index.ts";
 import { pruneSignals } from "../signals/index.ts";
 import { deliverDueWebhooks } from "../webhooks/index.ts";
 
@@ -12,7 +14,8 @@ import { deliverDueWebhooks } from "../webhooks/index.ts";
  * work without doing anything twice. Every tick, circuit breakers are evaluated (each
  * transition applies once, whichever instance gets there first); every minute, unusual
  * access is looked for (each alert recorded once). Hourly, the audit log's partitions for the
- * months ahead (idempotent) and old signal buckets are pruned.
+ * months ahead (idempotent); old signal buckets and budget reservations no window counts any
+ * more are pruned.
  */
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -23,7 +26,7 @@ export function startJobs(everyMs = 1000): () => Promise<void> {
   let anomaliesDueAt = Date.now() + MINUTE;
   const tick = () => {
     if (running) return;
-    const hourly = Date.now() >= partitionsDueAt ? Promise.all([ensureAuditPartitions(), pruneSignals()]).finally(() => (partitionsDueAt = Date.now() + HOUR)) : null;
+    const hourly = Date.now() >= partitionsDueAt ? Promise.all([ensureAuditPartitions(), pruneSignals(), pruneReservations(async (sql, params) => (await pool().query(sql, params)).rows)]).finally(() => (partitionsDueAt = Date.now() + HOUR)) : null;
     const anomalies = Date.now() >= anomaliesDueAt ? detectAnomalies().finally(() => (anomaliesDueAt = Date.now() + MINUTE)) : null;
     running = Promise.allSettled([expireDueActions(), deliverDueWebhooks(), evaluateBreakers(), hourly, anomalies])
       .then((results) => {

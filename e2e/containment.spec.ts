@@ -113,7 +113,9 @@ test("an admin sets a daily refund budget, the refund agent hits it, and its nex
   await page.goto("/approvals");
   await expect(page.getByTestId("approval-card").filter({ hasText: `Budget ${name}: 850 of 1,000 EUR used` })).toBeVisible();
 
-  // Leave the demo's returns assistant as it was.
+  // Leave the demo's returns assistant as it was: the refund is refused, the budget removed.
+  const vote = await page.request.post(`/api/approvals/${next.id}`, { data: { decision: "reject", comment: "over today's budget" }, headers: sameOrigin(page) });
+  expect(vote.status()).toBe(200);
   await page.goto("/containment");
   await page.getByRole("button", { name: `Remove ${name}` }).click();
   await expect(page.getByTestId(`budget-${name}`)).toHaveCount(0);
@@ -124,7 +126,7 @@ test("an admin narrows an unrestricted agent's grants, and its next out-of-grant
   await expect(page.getByTestId("grants").getByTestId("grants-badge")).toContainText("unrestricted");
   expect((await ask(page.request, key, { action: "orders.cancel", resource: "order:1" })).decision).toBe("allow");
 
-  await page.getByRole("button", { name: "Edit grants" }).click();
+  await page.getByRole("button", { name: "Change grants" }).click();
   const form = page.getByRole("form", { name: "Capability grants" });
   await form.getByLabel("Unrestricted (no grants: it may ask for anything)").uncheck();
   await form.getByLabel("Action glob 1").fill("orders.refund");

@@ -48,7 +48,7 @@ export function GrantsEditor({ agentId, capabilities, canGrant }: { agentId: str
           {capabilities === null && <span className="text-xs text-amber-700 dark:text-amber-300">It may ask for any action on any resource.</span>}
           {canGrant && (
             <Button variant="secondary" className="ml-auto" onClick={() => (setNotice(null), setEditing(true))}>
-              Edit grants
+              Change grants
             </Button>
           )}
         </div>

@@ -83,11 +83,12 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
   }));
   // Budgets: an approval consumes the actions' reservations; a rejection or expiry releases them.
   await settleReservations(run, settled.map((a) => a.id), s.outcome === "approved" ? "consume" : "release");
-  // Signals: a person's rejection counts as a rejection; a halt's or a breaker's does not.
-  const counted: Partial<Counters> | null = s.outcome === "approved" ? { approved: 1 } : s.outcome === "expired" ? { expired: 1 } : s.cause === "vote" ? { rejected: 1 } : null;
-  if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, add: counted })));
   // Audit events carry the commit's time (`at` default), not decided_at.
-  await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
+  const records = await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
+  // Signals: a person's rejection counts as a rejection; a halt's or a breaker's does not.
+  // Written in the shard of the audit chain this transaction holds (no decision batch holds it).
+  const counted: Partial<Counters> | null = s.outcome === "approved" ? { approved: 1 } : s.outcome === "expired" ? { expired: 1 } : s.cause === "vote" ? { rejected: 1 } : null;
+  if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, add: counted })), records[0]!.chain);
   await enqueueWebhook(run, "approval.decided", settled.map((a) => settledPayload(s, a)));
   await run(notifyManySql(CHANNEL.actions, settled.map((a) => a.id)), []);
   return settled;

@@ -67,10 +67,15 @@ const COLS = 18;
  */
 export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promise<Outcome[]> {
   const run = clientRunner(client);
-  // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, and
-  // open an audit chain for every draft.
+  // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, read
+  // breakers and lock the budgets the drafts count against, and open an audit chain for every
+  // draft (and each budget's possible budget.exceeded event). Budgets are locked before the
+  // chain head, as every other writer of both does, so no two transactions wait on each other
+  // in opposite orders.
   const keyIds = [...new Set(drafts.map((d) => d.keyId))].map((k) => pg.escapeLiteral(k)).join(", ");
   const tracksResources = await resourceTracker();
+  const containmentSql = Containment.openSql(drafts);
+  const events = drafts.length + budgetIdsIn(drafts).length;
   try {
     const opened = (await client.query(
       `BEGIN;
@@ -80,13 +85,14 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
          FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
         WHERE k.id IN (${keyIds});
        SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
-       ${openChainSql(drafts.length + budgetIdsIn(drafts).length)};
-       ${Containment.openSql(drafts).join(";\n")}`,
+       ${containmentSql.join(";\n")};
+       ${openChainSql(events)}`,
     )) as unknown as pg.QueryResult[];
     const gates = opened[2]!.rows as Gate[];
     const global = (opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[])[0];
-    const containment = new Containment(opened.slice(6));
-    const slot = await takeChain(run, drafts.length + budgetIdsIn(drafts).length, { head: opened[4]!.rows[0] as ChainHead | undefined, seqs: opened[5]!.rows as { seq: number }[] });
+    const containment = new Containment(opened.slice(4, 4 + containmentSql.length));
+    const chain = 4 + containmentSql.length;
+    const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
     const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null }[] = [];
@@ -157,10 +163,10 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       fresh.map(({ d, status, reasons, cohort }) => ({ agentId: d.agentId, cohort, action: d.action, resource: d.resource, status, reasons, pii: d.redactions.length > 0 })),
       { shard: slot.heads[0]!.chain, tracksResources },
     );
-    const events = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
+    const audit = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
     // Round trip 3: budget reservations and breaker probes, the audit events, the chain head,
     // the notifications and webhooks, the signal counters, and the commit — before any answer.
-    const finish = [...contained.before, ...writeEventsSql(slot, events)];
+    const finish = [...contained.before, ...writeEventsSql(slot, audit)];
     if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
     const pending = fresh.filter((r) => r.status === "pending");
     if (pending.length) {

@@ -56,8 +56,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
     });
     const run = txRunner(tx);
     if (report.status === "failed") await settleReservations(run, [actionId], "release");
-    await recordCounters(run, [{ agentId: a.agentId, cohort: a.cohort, add: { results: 1, failed: report.status === "failed" ? 1 : 0, flagged: flags.length ? 1 : 0 } }]);
-    await auditTx(tx, {
+    const [record] = await auditTx(tx, {
       actor: `agent:${agent.agentId}`,
       kind: flags.length ? "action.flagged" : "action.result_reported",
       subject: `action:${actionId}`,
@@ -72,6 +71,8 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         ...(redactor.redactions.length ? { redactions: redactor.redactions } : {}),
       },
     });
+    // In the shard of the audit chain this transaction holds, so no decision batch waits on it.
+    await recordCounters(run, [{ agentId: a.agentId, cohort: a.cohort, add: { results: 1, failed: report.status === "failed" ? 1 : 0, flagged: flags.length ? 1 : 0 } }], record!.chain);
     return { id: actionId, flags };
   });
   breakerEvaluator().touched(scopesOf({ agentId: agent.agentId, cohort: agent.cohort }));

@@ -45,6 +45,8 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   const input = request.input ?? {};
   const context = request.context ?? {};
   const resource = request.resource ?? "";
+  // Redacted once: stored, and what distinct-resource budgets count (redaction is deterministic).
+  const storedResource = redactor.resource(resource);
   const agentVars = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier };
   const now = new Date();
   let evaluation: Evaluation;
@@ -55,7 +57,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     const snapshot = readsBudgets(policies) ? await budgetsSnapshot(askedAt) : undefined;
     evaluation = evaluatePolicies(policies.pre, { agent: agentVars, action: request.action, resource, input, context, now, budgets: snapshot });
     if (evaluation.decision !== "deny") {
-      const b = budgetsFor(budgets, { agentId: agent.agentId, cohort: agent.cohort }, request.action, resource, { agent: agentVars, action: request.action, resource, input, context, now });
+      const b = budgetsFor(budgets, { agentId: agent.agentId, cohort: agent.cohort }, request.action, storedResource, { agent: agentVars, action: request.action, resource, input, context, now });
       if ("error" in b) evaluation = { ...evaluation, decision: "deny", reasons: [b.error], approval: null };
       else counted = b.budgets;
     }
@@ -67,7 +69,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     agentId: agent.agentId,
     keyId: agent.keyId,
     action: request.action,
-    resource: redactor.resource(resource),
+    resource: storedResource,
     rawResource: resource,
     input: redactor.document("input", input) as Record<string, unknown>,
     context: redactor.document("context", context) as Record<string, unknown>,

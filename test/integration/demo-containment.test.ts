@@ -33,7 +33,7 @@ describe("the demo estate's containment", () => {
       const res = await apis[i % apis.length]!.ask({ action: "pricing.set_price", resource: `sku:LUX-${i}`, input: { sku: `LUX-${i}`, currentPrice: 900, price: 79, currency: "EUR", tags: ["flagship"], discountPct: 91 } });
       expect(res.json.reasons[0].policyName).toBe("flagship-price-floor");
     }
-    await evaluateBreakers();
+    await evaluateBreakers({ everything: true });
     const held = await apis[2]!.ask({ action: "pricing.set_price", resource: "sku:LUX-1", input: { sku: "LUX-1", currentPrice: 200, price: 190, currency: "EUR", tags: ["core"], discountPct: 5 } });
     expect(held.json).toMatchObject({ decision: "deny", reasons: [{ code: "circuit_open", breaker: { name: "pricing-deny-spike" } }] });
     expect(held.json.reasons[0].message).toMatch(/deny rate 100 % over the last 5 min \(\d+ samples\), above its threshold of 20 %/);

@@ -140,3 +140,25 @@ for (const { name, doc } of TYPICAL) {
   const us = perRound.sort((a, b) => a - b)[Math.floor(perRound.length / 2)] as number;
   console.log(`${name.padEnd(33)}${kb.toFixed(2).padStart(5)}  ${us.toFixed(1).padStart(8)}  ${(us / kb).toFixed(1).padStart(6)}   ${found.join(", ") || "nothing"}`);
 }
+
+// The most a single request can cost: a body at the 256 KB limit full of distinct values that
+// each need a libphonenumber call (one run each, ms).
+const pad = (n: number, w: number) => String(n).padStart(w, "0");
+const filled = (item: (i: number) => string) => {
+  let s = "";
+  for (let i = 0; s.length < 256 * 1024; i++) s += `${item(i)}, `;
+  return s;
+};
+const WORST: [string, string][] = [
+  ["256 KB of distinct French mobiles", filled((i) => `06 ${pad(i % 100, 2)} ${pad((i * 7) % 100, 2)} ${pad((i * 13) % 100, 2)} ${pad(i % 97, 2)}`)],
+  ["256 KB of distinct +44 numbers", filled((i) => `+44 20 7946 ${pad(i % 10000, 4)}`)],
+  ["256 KB of distinct 10-digit ids", filled((i) => String(1000000000 + i * 7919))],
+  ["256 KB of prose", filled((i) => `word${i} lorem ipsum dolor`)],
+];
+console.log("\nWorst case per request (one run)\n");
+for (const [name, s] of WORST) {
+  const started = process.hrtime.bigint();
+  const r = redactDocument("input", { s }, rules, key);
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  console.log(`${name.padEnd(36)}${ms.toFixed(0).padStart(6)} ms   ${r.redactions.length} redacted`);
+}

@@ -1,4 +1,4 @@
-import { addSpan, overlaps, type Range, type Span } from "./spans.ts";
+import { addSpan, type Span, type Taken } from "./spans.ts";
 
 /** Luhn mod-10 over a digit string (ISO/IEC 7812-1 annex B): tells a card number from a typo. */
 export function luhnValid(digits: string): boolean {
@@ -77,7 +77,7 @@ export function isCardNumber(n: number): boolean {
 const CARD = /(?<![A-Za-z0-9]|[A-Za-z0-9][-./_])(?:\d{13,19}|\d{4}([ ./_-])\d{3,6}(?:\1\d{3,6}){1,5})(?![A-Za-z0-9]|[-./_][A-Za-z0-9])/g;
 
 /** Card numbers in a normalised text (see normalizeText). */
-export function scanCard(text: string, taken: Range[], found: Span[]): void {
+export function scanCard(text: string, taken: Taken, found: Span[]): void {
   CARD.lastIndex = 0;
   for (let m = CARD.exec(text); m; m = CARD.exec(text)) {
     const sep = m[1];
@@ -87,7 +87,7 @@ export function scanCard(text: string, taken: Range[], found: Span[]): void {
     // dropping trailing groups before giving up.
     for (;;) {
       if (isCardDigits(groups.join(""))) {
-        if (!overlaps(taken, m.index, end)) addSpan(taken, found, { kind: "card", start: m.index, end });
+        if (!taken.overlaps(m.index, end)) addSpan(taken, found, { kind: "card", start: m.index, end });
         break;
       }
       if (sep !== " " || groups.length <= 3) break;

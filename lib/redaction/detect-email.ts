@@ -1,4 +1,4 @@
-import { addSpan, overlaps, type Range, type Span } from "./spans.ts";
+import { addSpan, type Span, type Taken } from "./spans.ts";
 
 // RFC 6531 local parts are RFC 5322 dot-atoms whose atext also takes any non-ASCII character.
 // Letters, marks and digits of every script, and of the ASCII specials only those seen in real
@@ -17,13 +17,13 @@ const EMAIL = new RegExp(`(?<!${LOCAL})${LOCAL}+@(?:${LABEL})+${TLD}(?![\\p{L}\\
  * already passed through normalizeText (so `＠` is `@`). Quoted local parts ("john doe"@…) and
  * address literals (user@[192.0.2.1]) are not detected.
  */
-export function scanEmail(text: string, taken: Range[], found: Span[]): void {
+export function scanEmail(text: string, taken: Taken, found: Span[]): void {
   EMAIL.lastIndex = 0;
   for (let m = EMAIL.exec(text); m; m = EMAIL.exec(text)) {
     let start = m.index;
     const end = start + m[0].length;
     // A local part can't start with a dot; an apostrophe or dash there is a quote or a bullet.
     while (".'-".includes(text[start] as string) && text[start + 1] !== "@") start++;
-    if (!overlaps(taken, start, end)) addSpan(taken, found, { kind: "email", start, end });
+    if (!taken.overlaps(start, end)) addSpan(taken, found, { kind: "email", start, end });
   }
 }

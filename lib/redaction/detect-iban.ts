@@ -1,5 +1,5 @@
 import { countrySpecs, isValidIBAN } from "ibantools";
-import { addSpan, isAsciiAlnum, overlaps, type Range, type Span } from "./spans.ts";
+import { addSpan, isAsciiAlnum, type Span, type Taken } from "./spans.ts";
 
 /**
  * Whether a compact IBAN (either case) is valid: ISO 13616 country, length and BBAN structure
@@ -48,12 +48,12 @@ function ibanEnd(text: string, start: number): number {
 }
 
 /** IBANs in a normalised text (see normalizeText). */
-export function scanIban(text: string, taken: Range[], found: Span[]): void {
+export function scanIban(text: string, taken: Taken, found: Span[]): void {
   const re = IBAN_START;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const end = ibanEnd(text, m.index);
-    if (end < 0 || overlaps(taken, m.index, end)) continue;
+    if (end < 0 || taken.overlaps(m.index, end)) continue;
     addSpan(taken, found, { kind: "iban", start: m.index, end });
     re.lastIndex = end;
   }

@@ -1,7 +1,8 @@
-import { Metadata, parsePhoneNumberFromString, PhoneNumberMatcher, type CountryCode } from "libphonenumber-js/max";
+import { getExampleNumber, Metadata, parsePhoneNumberFromString, PhoneNumberMatcher, type CountryCode } from "libphonenumber-js/max";
+import examples from "libphonenumber-js/mobile/examples";
 import { gs1Valid } from "./detect-card.ts";
 import type { PhoneRegions } from "./phone-regions.ts";
-import { addSpan, isAsciiAlnum, isDigit, overlaps, type Range, type Span } from "./spans.ts";
+import { addSpan, isAsciiAlnum, isDigit, type Span, type Taken } from "./spans.ts";
 
 // A run that could hold a phone number: an optional "(", "+" or "(+", then digits with single
 // spaces, dots, dashes and parentheses between them. Not inside a word or an id ("ORD-2026…",
@@ -69,6 +70,26 @@ function writtenLengths(region: CountryCode): ReadonlySet<number> {
   return set;
 }
 
+const prefixByRegion = new Map<CountryCode, string>();
+
+/**
+ * The national (trunk) prefix a region writes in front of its national numbers, read off the
+ * national format of its example mobile number ("06 12 34 56 78" → "0"; "(201) 555-0123" → ""):
+ * a run without it can't pass writtenNationally there, so the library needn't be asked. Regions
+ * whose mobiles go without it (CN) get "" and no shortcut.
+ */
+function writtenPrefix(region: CountryCode): string {
+  let prefix = prefixByRegion.get(region);
+  if (prefix === undefined) {
+    const ex = getExampleNumber(region, examples);
+    const national = ex?.formatNational().replace(/\D/g, "") ?? "";
+    const nsn = ex?.nationalNumber ?? "";
+    prefix = national.length > nsn.length && national.endsWith(nsn) ? national.slice(0, national.length - nsn.length) : "";
+    prefixByRegion.set(region, prefix);
+  }
+  return prefix;
+}
+
 /** Digit-group boundaries counted from the end: "020 7946 0958" → [4, 8]. */
 function boundariesFromEnd(s: string): number[] {
   const groups = s.split(/\D+/).filter((g) => g !== "");
@@ -115,7 +136,11 @@ function writtenNationally(written: string, national: string, foreign: boolean):
  * list of sizes, not the valid US number (363) 840-4244).
  */
 function find(w: string, region: CountryCode, foreign: boolean, digits: number): Hit[] {
-  if (!INTERNATIONAL.test(w) && !writtenLengths(region).has(digits)) return [];
+  if (!INTERNATIONAL.test(w)) {
+    if (!writtenLengths(region).has(digits)) return [];
+    const prefix = writtenPrefix(region);
+    if (prefix !== "" && !w.replace(/^\(/, "").startsWith(prefix)) return [];
+  }
   const hits: Hit[] = [];
   // Written with "+", a number only has to be possible (a country code, a length that country
   // uses): "+" is evidence enough, and ranges kept for fiction or not yet in the metadata
@@ -166,13 +191,13 @@ function phonesIn(w: string, regions: PhoneRegions): Hit[] {
  * validated by libphonenumber (Google's metadata, `libphonenumber-js/max`) — valid for their
  * country, or for one of `regions` when written without a country code.
  */
-export function scanPhone(text: string, taken: Range[], found: Span[], regions: PhoneRegions): void {
+export function scanPhone(text: string, taken: Taken, found: Span[], regions: PhoneRegions): void {
   WINDOW.lastIndex = 0;
   for (let m = WINDOW.exec(text); m; m = WINDOW.exec(text)) {
     const start = m.index;
     const w = m[0];
     const end = start + w.length;
-    if (badRight(text, end) || notAPhone(w, text, start) || overlaps(taken, start, end)) continue;
+    if (badRight(text, end) || notAPhone(w, text, start) || taken.overlaps(start, end)) continue;
     for (const h of phonesIn(w, regions)) {
       let s = start + h.start;
       let e = start + h.end;
@@ -180,7 +205,7 @@ export function scanPhone(text: string, taken: Range[], found: Span[], regions: 
       // "(+33 6 12 34 56 78)": the matcher keeps the opening parenthesis only.
       if (slice.startsWith("(") && !slice.includes(")")) s++;
       if (slice.endsWith(")") && !slice.includes("(")) e--;
-      if (!overlaps(taken, s, e)) addSpan(taken, found, { kind: "phone", start: s, end: e });
+      if (!taken.overlaps(s, e)) addSpan(taken, found, { kind: "phone", start: s, end: e });
     }
   }
 }

@@ -6,7 +6,7 @@ import { markerSpans } from "./marker.ts";
 import { normalizeText } from "./normalize-text.ts";
 import { phoneRegions, type PhoneRegions } from "./phone-regions.ts";
 import type { DetectorKind } from "./rules.ts";
-import { isDigit, type Range, type Span } from "./spans.ts";
+import { isDigit, Taken, type Span } from "./spans.ts";
 
 export { gs1Valid, isCardDigits, isCardNumber, luhnValid } from "./detect-card.ts";
 export { ibanChecksumValid, ibanValid } from "./detect-iban.ts";
@@ -44,7 +44,7 @@ export function detectPii(text: string, on: Readonly<Record<DetectorKind, boolea
   const digits = (on.card || on.iban || on.phone) && hasDigits(t, 8);
   if (!email && !digits) return NONE;
   const found: Span[] = [];
-  const taken: Range[] = t.includes("[redacted:") ? markerSpans(t) : [];
+  const taken = new Taken(t.includes("[redacted:") ? markerSpans(t) : []);
   if (email) scanEmail(t, taken, found);
   if (digits && on.iban) scanIban(t, taken, found);
   if (digits && on.card) scanCard(t, taken, found);

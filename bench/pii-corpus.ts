@@ -150,8 +150,8 @@ const filled = (item: (i: number) => string) => {
   return s;
 };
 const WORST: [string, string][] = [
-  ["256 KB of distinct French mobiles", filled((i) => `06 ${pad(i % 100, 2)} ${pad((i * 7) % 100, 2)} ${pad((i * 13) % 100, 2)} ${pad(i % 97, 2)}`)],
-  ["256 KB of distinct +44 numbers", filled((i) => `+44 20 7946 ${pad(i % 10000, 4)}`)],
+  ["256 KB of distinct French mobiles", filled((i) => `06 12 ${pad(Math.floor(i / 10000) % 100, 2)} ${pad(Math.floor(i / 100) % 100, 2)} ${pad(i % 100, 2)}`)],
+  ["256 KB of distinct +44 numbers", filled((i) => `+44 20 ${pad(Math.floor(i / 10000) % 10000, 4)} ${pad(i % 10000, 4)}`)],
   ["256 KB of distinct 10-digit ids", filled((i) => String(1000000000 + i * 7919))],
   ["256 KB of prose", filled((i) => `word${i} lorem ipsum dolor`)],
 ];

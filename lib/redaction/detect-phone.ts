@@ -5,10 +5,10 @@ import type { PhoneRegions } from "./phone-regions.ts";
 import { addSpan, isAsciiAlnum, isDigit, type Span, type Taken } from "./spans.ts";
 
 // A run that could hold a phone number: an optional "(", "+" or "(+", then digits with single
-// spaces, dots, dashes and parentheses between them. Not inside a word or an id ("ORD-2026…",
+// spaces, dots, dashes, slashes (German "030/1234567") and parentheses between them. Not inside a word or an id ("ORD-2026…",
 // "LUX-001…", UUID tails): the lookbehind wants no letter or digit before it, nor one joined by
 // - . / _. The normalised text has one kind of space and one kind of dash.
-const WINDOW = /(?<![A-Za-z0-9+]|[A-Za-z0-9][-./_])(?:\(\+?|\+)?\d(?:\)?[ .-]?\(?\d)*\)?/g;
+const WINDOW = /(?<![A-Za-z0-9+]|[A-Za-z0-9][-./_])(?:\(\+?|\+)?\d(?:\)?[ ./-]?\(?\d)*\)?/g;
 
 // Shapes that are never phone numbers and are common in agent traffic; rejected before the
 // (much slower) library is asked.
@@ -47,8 +47,8 @@ function notAPhone(w: string, text: string, start: number): boolean {
   return CURRENCY_BEFORE.test(text.slice(Math.max(0, start - 2), start)) || CURRENCY_AFTER.test(text.slice(start + w.length, start + w.length + 2));
 }
 
-/** Grouped by a space, dot, dash or parentheses: typed as a phone number is written. */
-const formatted = (s: string) => /\d[ .()-]+\d|^\(/.test(s);
+/** Grouped by a space, dot, dash, slash or parentheses: typed as a phone number is written. */
+const formatted = (s: string) => /\d[ ./()-]+\d|^\(/.test(s);
 
 type Hit = { start: number; end: number };
 

@@ -154,6 +154,16 @@ describe("normalised detection, original offsets", () => {
     const first = redactDocument("input", { a: `06${NBSP}12${NBSP}34${NBSP}56${NBSP}78 et müller@example.de` }, rules, key).value;
     expect(redactDocument("input", first, rules, key).value).toBe(first);
   });
+  it("finds every value of a long text with thousands of them, between markers already there", () => {
+    const pad = (n: number) => String(n).padStart(2, "0");
+    const phones = Array.from({ length: 3000 }, (_, i) => `06 12 ${pad(i % 100)} ${pad((i * 7) % 100)} ${pad((i * 13) % 100)}`);
+    const text = phones.map((p, i) => (i % 10 === 0 ? `${m("email", `a${i}@example.com`)} ${p}` : `${p} x${i}@example.com`)).join("; ");
+    const out = redacted(text);
+    const expected = phones
+      .map((p, i) => (i % 10 === 0 ? `${m("email", `a${i}@example.com`)} ${m("phone", p.replaceAll(" ", ""))}` : `${m("phone", p.replaceAll(" ", ""))} ${m("email", `x${i}@example.com`)}`))
+      .join("; ");
+    expect(out).toBe(expected);
+  });
   it("spans come back in the original string's offsets", () => {
     const text = `x${NBSP}${NBSP}＋３３ ６ １２ ３４ ５６ ７８${NBSP}y`;
     const [span] = detectPii(text, { email: false, phone: true, card: false, iban: false });

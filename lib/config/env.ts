@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parsePhoneRegions } from "../redaction/index.ts";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -33,6 +34,17 @@ const schema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  // Phone number regions for PII detection: the home region first (lib/redaction/phone-regions.ts).
+  WARDEN_PHONE_REGION: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parsePhoneRegions(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    })
+    .optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -124,8 +124,10 @@ export class Gateway {
     return lists.flat();
   }
 
+  /** Stops serving, sends the result reports still on their way, then stops the upstreams. */
   async close(): Promise<void> {
     await Promise.all([...this.#servers].map((s) => s.close().catch(() => undefined)));
+    await this.#governor.drain();
     await Promise.all([...this.upstreams.values()].map((u) => u.close()));
   }
 

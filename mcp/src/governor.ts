@@ -73,6 +73,7 @@ export class Governor {
   #sequence = 0;
   readonly #slots = new Map<string, Slot>();
   readonly #executed = new Set<string>();
+  readonly #reporting = new Set<Promise<void>>();
   readonly #options: GovernorOptions;
 
   constructor(options: GovernorOptions) {
@@ -187,13 +188,31 @@ export class Governor {
       result = await upstream.callTool(tool, args, { onprogress: (p) => run.waiters.forEach((w) => w.onProgress?.(p)) });
     } catch (err) {
       const why = err instanceof McpError ? plainMessage(err) : `upstream ${upstream.name} failed: ${(err as Error).message}`;
-      await this.#report(warden, answer.id, reportOfFailure(why));
+      this.#reportInBackground(warden, answer.id, action, reportOfFailure(why));
       const code = err instanceof McpError && err.code !== ErrorCode.ConnectionClosed && err.code !== ErrorCode.RequestTimeout ? err.code : ErrorCode.InternalError;
       const message = `${upstream.name}/${tool} failed after Warden allowed it: ${why}. Warden action ${answer.id} is reported failed.`;
       return { outcome: { kind: "error", error: new RpcError(code, message, err instanceof McpError ? err.data : undefined) }, finished: true };
     }
-    const flags = await this.#report(warden, answer.id, reportOfResult(result));
-    return { outcome: { kind: "result", result: withWardenMeta(result, { id: answer.id, action, decision: "allow", status: answer.status, flags }) }, finished: true };
+    this.#reportInBackground(warden, answer.id, action, reportOfResult(result));
+    return { outcome: { kind: "result", result: withWardenMeta(result, { id: answer.id, action, decision: "allow", status: answer.status }) }, finished: true };
+  }
+
+  /** Waits for the result reports still being sent (at shutdown). */
+  async drain(): Promise<void> {
+    while (this.#reporting.size) await Promise.all([...this.#reporting]);
+  }
+
+  /**
+   * The client gets the upstream's answer at once; its report to Warden follows off the call's
+   * path (it was half of the gateway's overhead), retried, and awaited by `drain` at shutdown.
+   * Post-check flags are logged: they are for the people watching Warden.
+   */
+  #reportInBackground(warden: Warden, actionId: string, action: string, report: ResultReport): void {
+    const sending = this.#report(warden, actionId, report).then((flags) => {
+      for (const f of flags) this.#options.log(`Warden flagged ${action} (${actionId}): ${f.message}`);
+    });
+    this.#reporting.add(sending);
+    void sending.finally(() => this.#reporting.delete(sending));
   }
 
   /** The upstream ran: its outcome must reach Warden; retried, and a lost answer's retry finds it recorded. */

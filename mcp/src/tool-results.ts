@@ -2,11 +2,11 @@
 // `isError: true` (not JSON-RPC errors) so the model reads why and can adapt; each carries
 // `_meta["warden/action"]` for clients that want the action id, status and reasons.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { WardenError, WardenUnavailable, type ActionAnswer, type Flag, type Reason } from "../../sdk/src/index.ts";
+import { WardenError, WardenUnavailable, type ActionAnswer, type Reason } from "../../sdk/src/index.ts";
 
 export const META_KEY = "warden/action";
 
-export type WardenMeta = { id?: string; action: string; decision?: string; status?: string; reasons?: Reason[]; flags?: Flag[]; error?: string };
+export type WardenMeta = { id?: string; action: string; decision?: string; status?: string; reasons?: Reason[]; error?: string };
 
 const reasonText = (reasons: Reason[]) => reasons.map((r) => `[${r.code}] ${r.message || r.policyName || "no message"}`).join("; ") || "no reason given";
 

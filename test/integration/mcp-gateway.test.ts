@@ -91,6 +91,14 @@ async function actionsOf(agentId: string) {
   return rows as { id: string; action: string; status: string; input: any; context: any; reasons: any[]; result_status: string | null; result_output: any; result_error: string | null }[];
 }
 
+/** The agent's actions once every allowed one has its result recorded (the gateway reports in the background). */
+async function settledActionsOf(agentId: string) {
+  return until("the results to be recorded", async () => {
+    const rows = await actionsOf(agentId);
+    return rows.every((r) => r.result_status !== null || (r.status !== "ALLOWED" && r.status !== "APPROVED")) ? rows : undefined;
+  });
+}
+
 /** Polls a condition (the database, a file, a callback's effect) until it holds. */
 async function until<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -149,7 +157,7 @@ describe("the MCP gateway as a stdio server (the warden-mcp command)", () => {
     expect(result.isError).toBeFalsy();
     expect(result._meta?.[META_KEY]).toMatchObject({ id: pending!.id, status: "approved" });
     expect(await readFile(target, "utf8")).toBe("approved text\n");
-    const rows = await actionsOf(a.agent.id);
+    const rows = await settledActionsOf(a.agent.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "APPROVED", result_status: "SUCCEEDED" });
 
@@ -226,7 +234,7 @@ describe("the MCP gateway on Streamable HTTP", () => {
     expect(second.isError).toBe(true);
     expect(text(second)).toContain("[cohort_halted]");
     expect(existsSync(path.join(files, "b.txt"))).toBe(false);
-    const rows = await actionsOf(a.agent.id);
+    const rows = await settledActionsOf(a.agent.id);
     expect(rows.map((r) => [r.status, r.result_status])).toEqual([
       ["ALLOWED", "SUCCEEDED"],
       ["DENIED", null],
@@ -254,7 +262,7 @@ describe("the MCP gateway on Streamable HTTP", () => {
     expect(r2).toEqual(r1);
     expect(r1!._meta?.[META_KEY]).toMatchObject({ id: rows[0]!.id });
     expect(await readFile(file, "utf8")).toBe("count: 1+1\n");
-    expect(await actionsOf(a.agent.id)).toEqual([expect.objectContaining({ status: "APPROVED", result_status: "SUCCEEDED" })]);
+    expect(await settledActionsOf(a.agent.id)).toEqual([expect.objectContaining({ status: "APPROVED", result_status: "SUCCEEDED" })]);
 
     // Another gateway process never shares this one's actions: its call is an action of its own.
     const other = await httpGateway([fsUpstream(files, a.apiKey)]);
@@ -288,7 +296,7 @@ describe("the MCP gateway on Streamable HTTP", () => {
     const viaHttp = (await client.callTool({ name: "web__get-sum", arguments: { a: 2, b: 3 } })) as CallToolResult;
     expect(text(viaStdio)).toBe("Echo: hi");
     expect(text(viaHttp)).toContain("5");
-    const rows = await actionsOf(a.agent.id);
+    const rows = await settledActionsOf(a.agent.id);
     expect(rows).toEqual([
       expect.objectContaining({ action: "mcp.everything.echo", input: { message: "hi" }, context: { mcp: { upstream: "everything", tool: "echo" } }, result_status: "SUCCEEDED" }),
       expect.objectContaining({ action: "mcp.web.get-sum", input: { a: 2, b: 3 }, result_status: "SUCCEEDED" }),
@@ -324,7 +332,7 @@ describe("the MCP gateway on Streamable HTTP", () => {
   });
 
   it("reports the action failed and answers an error when the upstream dies mid-call, then starts it again", async () => {
-    const a = await agentWith();
+    const a = await agentWith([{ stage: "post", effect: "flag", condition: "result.status == 'failed'", message: "A tool call failed" }]);
     const gw = await httpGateway([everythingUpstream(a.apiKey)]);
     const client = await httpClient(gw.url!);
     let progressed = false;
@@ -336,9 +344,10 @@ describe("the MCP gateway on Streamable HTTP", () => {
     expect(err).toBeInstanceOf(McpError);
     expect((err as McpError).code).toBe(ErrorCode.InternalError);
     expect((err as McpError).message).toContain("reported failed");
-    const [row] = await actionsOf(a.agent.id);
+    const [row] = await settledActionsOf(a.agent.id);
     expect(row).toMatchObject({ action: "mcp.everything.trigger-long-running-operation", status: "ALLOWED", result_status: "FAILED" });
     expect(row!.result_error).toMatch(/closed/i);
+    await until("the post-check flag to come back", () => logs.some((l) => l.includes(`Warden flagged mcp.everything.trigger-long-running-operation (${row!.id}): A tool call failed`)));
 
     const again = (await client.callTool({ name: "echo", arguments: { message: "back" } })) as CallToolResult;
     expect(text(again)).toBe("Echo: back");

@@ -5,7 +5,7 @@
 // gateway call is a real decision (committed with its audit event) and a real result report.
 // Prints figures; asserts nothing. `-- --quick` for fewer calls.
 import http from "node:http";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -39,10 +39,22 @@ function stats(ms: number[]): Stats {
 
 const fmt = (label: string, s: Stats) => `  ${label.padEnd(40)} p50 ${s.p50.toFixed(2).padStart(6)} ms   p99 ${s.p99.toFixed(2).padStart(6)} ms   mean ${s.mean.toFixed(2).padStart(6)} ms   max ${s.max.toFixed(1).padStart(6)} ms`;
 
-async function stdioClient(command: string, args: string[]): Promise<Client> {
+async function stdioClient(command: string, args: string[]): Promise<{ client: Client; pid: number | null }> {
   const client = new Client({ name: "bench", version: "1.0.0" });
-  await client.connect(new StdioClientTransport({ command, args, stderr: "ignore" }));
-  return client;
+  const transport = new StdioClientTransport({ command, args, stderr: "ignore" });
+  await client.connect(transport);
+  return { client, pid: transport.pid };
+}
+
+/** CPU seconds a process has used (user + system), from /proc; null where there is no /proc. */
+async function cpuSeconds(pid: number | null): Promise<number | null> {
+  if (pid === null) return null;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return null;
+  }
 }
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -75,9 +87,9 @@ async function main() {
 
     const config = path.join(tmp, "gateway.json");
     await writeFile(config, JSON.stringify({ warden: { url: wardenUrl }, listen: { stdio: true }, upstreams: [{ name: "everything", command: process.execPath, args: [EVERYTHING, "stdio"], agentKey: apiKey }] }));
-    const direct = await stdioClient(process.execPath, [EVERYTHING, "stdio"]);
+    const { client: direct } = await stdioClient(process.execPath, [EVERYTHING, "stdio"]);
     closers.push(() => direct.close());
-    const gateway = await stdioClient(process.execPath, [CLI, "--config", config]);
+    const { client: gateway, pid: gatewayPid } = await stdioClient(process.execPath, [CLI, "--config", config]);
     closers.push(() => gateway.close());
 
     const echo = (client: Client, i: number) => async () => {
@@ -90,10 +102,12 @@ async function main() {
     }
     const d: number[] = [];
     const g: number[] = [];
+    const gatewayCpu0 = await cpuSeconds(gatewayPid);
     for (let i = 0; i < CALLS; i++) {
       d.push(await timed(echo(direct, i)));
       g.push(await timed(echo(gateway, i)));
     }
+    const gatewayCpu1 = await cpuSeconds(gatewayPid);
 
     // Where the gateway's time goes: the two Warden round trips it makes per call.
     const warden = new Warden({ url: wardenUrl, apiKey });
@@ -110,6 +124,9 @@ async function main() {
     console.log(fmt("direct (client → server over stdio)", sd));
     console.log(fmt("through the gateway (stdio → stdio)", sg));
     console.log(`\n  overhead: p50 +${(sg.p50 - sd.p50).toFixed(2)} ms, p99 +${(sg.p99 - sd.p99).toFixed(2)} ms   [target p50 ≤ ${TARGET_P50_OVERHEAD_MS} ms over direct]`);
+    if (gatewayCpu0 !== null && gatewayCpu1 !== null) console.log(`  the gateway process's own CPU: ${(((gatewayCpu1 - gatewayCpu0) * 1000) / CALLS).toFixed(2)} ms per call (user + system)`);
+    const [load1] = os.loadavg();
+    console.log(`  load average during the run: ${load1!.toFixed(1)} on ${os.cpus().length} cores${load1! > os.cpus().length ? " — the machine is busy; latencies are inflated" : ""}`);
     console.log(`\n  of which Warden (the same calls from this process, no gateway):`);
     console.log(fmt("  POST /v1/actions (decision + audit)", stats(ask)));
     console.log(fmt("  POST /v1/actions/{id}/result", stats(report)));

@@ -1,5 +1,6 @@
 // The Warden MCP gateway's public face: `startGateway` runs it as configured; the CLI
 // (`warden-mcp --config FILE`) is a thin shell around it.
+import type { Readable, Writable } from "node:stream";
 import type { GatewayConfig } from "./config.ts";
 import { Gateway, type GatewayOptions } from "./gateway.ts";
 import { serveHttp } from "./listen-http.ts";
@@ -27,7 +28,7 @@ export type RunningGateway = {
  * MCP on stdio or on Streamable HTTP as `config.listen` says. Throws `ConfigError` when Warden
  * rejects an agent key, or the listen port's error (e.g. EADDRINUSE).
  */
-export async function startGateway(config: GatewayConfig, options: GatewayOptions & { stdin?: NodeJS.ReadableStream; stdout?: NodeJS.WritableStream } = {}): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, options: GatewayOptions & { stdin?: Readable; stdout?: Writable } = {}): Promise<RunningGateway> {
   const log = options.log ?? stderrLog;
   const gateway = new Gateway(config, { ...options, log });
   try {
@@ -44,7 +45,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
         },
       };
     }
-    const { closed } = await serveStdio(gateway, { ...(options.stdin ? { stdin: options.stdin as never } : {}), ...(options.stdout ? { stdout: options.stdout as never } : {}) });
+    const { closed } = await serveStdio(gateway, { stdin: options.stdin, stdout: options.stdout });
     log("serving MCP on stdio");
     return { gateway, closed, close: () => gateway.close() };
   } catch (err) {

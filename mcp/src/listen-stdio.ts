@@ -12,7 +12,9 @@ const MAX_LINE_BYTES = 4 * 1024 * 1024;
  * its JSON-RPC error (-32700 / -32600) instead of being dropped, and never stops the gateway.
  * Resolves `closed` when the client closes stdin.
  */
-export async function serveStdio(gateway: Gateway, { stdin = process.stdin, stdout = process.stdout }: { stdin?: Readable; stdout?: Writable } = {}): Promise<{ closed: Promise<void> }> {
+export async function serveStdio(gateway: Gateway, streams: { stdin?: Readable; stdout?: Writable } = {}): Promise<{ closed: Promise<void> }> {
+  const stdin = streams.stdin ?? process.stdin;
+  const stdout = streams.stdout ?? process.stdout;
   const checked = new PassThrough();
   const decoder = new StringDecoder("utf8");
   let buffer = "";

@@ -6,13 +6,16 @@ import { WardenError, WardenUnavailable, type ActionAnswer, type Reason } from "
 
 export const META_KEY = "warden/action";
 
+const HALTS = new Set(["agent_halted", "cohort_halted", "global_halt"]);
+
 export type WardenMeta = { id?: string; action: string; decision?: string; status?: string; reasons?: Reason[]; error?: string };
 
 const reasonText = (reasons: Reason[]) => reasons.map((r) => `[${r.code}] ${r.message || r.policyName || "no message"}`).join("; ") || "no reason given";
 
 /** Warden said no (denied by policy or halt, rejected by a human, or expired): never forwarded. */
 export function denialResult(answer: ActionAnswer, action: string): CallToolResult {
-  const how = answer.status === "rejected" ? "A human rejected" : answer.status === "expired" ? "Nobody approved in time" : "Warden denied";
+  const halted = answer.reasons.some((r) => HALTS.has(r.code));
+  const how = answer.status === "rejected" ? (halted ? "A halt rejected" : "A human rejected") : answer.status === "expired" ? "Nobody approved in time" : "Warden denied";
   const again = answer.status === "expired" ? " Calling again asks again." : "";
   return {
     content: [{ type: "text", text: `${how} ${action} (Warden action ${answer.id}, ${answer.status}): ${reasonText(answer.reasons)}. The call was not made.${again}` }],

@@ -225,24 +225,33 @@ describe("the MCP gateway on Streamable HTTP", () => {
     expect(r._meta?.[META_KEY]).toMatchObject({ id: rows[0]!.id, status: "denied" });
   });
 
-  it("refuses the next call at once when the agent's cohort is halted", async () => {
-    const a = await agentWith();
+  it("refuses a waiting call and the next call at once when the agent's cohort is halted", async () => {
+    const a = await agentWith([{ effect: "require_approval", target: { actions: ["mcp.fs.create_directory"] }, condition: "true", message: "Folders need a human" }]);
     const files = await workdir();
     const gw = await httpGateway([fsUpstream(files, a.apiKey)]);
     const client = await httpClient(gw.url!);
     const first = (await client.callTool({ name: "write_file", arguments: { path: path.join(files, "a.txt"), content: "1" } })) as CallToolResult;
     expect(first.isError).toBeFalsy();
+    let waiting = false;
+    const held = client.callTool({ name: "create_directory", arguments: { path: path.join(files, "sub") } }, undefined, { timeout: 30_000, onprogress: () => (waiting = true) });
+    await until("the folder call to wait for a human", () => waiting);
+
     await halt({ scope: { kind: "cohort", name: a.cohort }, reason: "incident drill", actor: "user:test" });
+    const rejected = (await held) as CallToolResult;
+    expect(rejected.isError).toBe(true);
+    expect(text(rejected)).toContain("A halt rejected mcp.fs.create_directory");
     const second = (await client.callTool({ name: "write_file", arguments: { path: path.join(files, "b.txt"), content: "2" } })) as CallToolResult;
     expect(second.isError).toBe(true);
     expect(text(second)).toContain("[cohort_halted]");
     expect(existsSync(path.join(files, "b.txt"))).toBe(false);
+    expect(existsSync(path.join(files, "sub"))).toBe(false);
     const rows = await settledActionsOf(a.agent.id);
-    expect(rows.map((r) => [r.status, r.result_status])).toEqual([
-      ["ALLOWED", "SUCCEEDED"],
-      ["DENIED", null],
+    expect(rows.map((r) => [r.action, r.status, r.result_status])).toEqual([
+      ["mcp.fs.write_file", "ALLOWED", "SUCCEEDED"],
+      ["mcp.fs.create_directory", "REJECTED", null],
+      ["mcp.fs.write_file", "DENIED", null],
     ]);
-    expect(rows[1]!.reasons).toEqual([expect.objectContaining({ code: "cohort_halted" })]);
+    expect(rows[2]!.reasons).toEqual([expect.objectContaining({ code: "cohort_halted" })]);
   });
 
   it("executes an approved call once when two clients race on it, and both get its result", async () => {

@@ -15,6 +15,7 @@ import { Warden, WardenError } from "../../sdk/src/index.ts";
 import { RpcError } from "./rpc-error.ts";
 import { ConfigError, type GatewayConfig } from "./config.ts";
 import { Governor } from "./governor.ts";
+import { keepAliveFetch } from "./http-fetch.ts";
 import { stderrLog, type Log } from "./log.ts";
 import { Upstream } from "./upstream.ts";
 import { GATEWAY_NAME, GATEWAY_VERSION } from "./version.ts";
@@ -45,17 +46,20 @@ export class Gateway {
   readonly #governor: Governor;
   readonly #wardens = new Map<string, Warden>();
   readonly #servers = new Set<Server>();
+  readonly #closeFetch: () => void;
 
   constructor(config: GatewayConfig, options: GatewayOptions = {}) {
     this.#config = config;
     this.#log = options.log ?? stderrLog;
     const pollSeconds = options.pollSeconds ?? 10;
     const upstreams = new Map<string, Upstream>();
+    const { fetch, close } = keepAliveFetch();
+    this.#closeFetch = close;
     for (const u of config.upstreams) {
       const upstream = new Upstream(u, this.#log);
       upstream.onToolsChanged = () => this.#toolsChanged();
       upstreams.set(u.name, upstream);
-      this.#wardens.set(u.name, new Warden({ url: config.warden.url, apiKey: u.agentKey, timeoutMs: config.warden.timeoutMs ?? 5000, waitSeconds: pollSeconds }));
+      this.#wardens.set(u.name, new Warden({ url: config.warden.url, apiKey: u.agentKey, timeoutMs: config.warden.timeoutMs ?? 5000, waitSeconds: pollSeconds, fetch }));
     }
     this.upstreams = upstreams;
     this.#governor = new Governor({ wardenFor: (up) => this.#wardens.get(up.name)!, pollSeconds, log: this.#log });
@@ -126,9 +130,11 @@ export class Gateway {
 
   /** Stops serving, sends the result reports still on their way, then stops the upstreams. */
   async close(): Promise<void> {
+    this.#governor.shutdown();
     await Promise.all([...this.#servers].map((s) => s.close().catch(() => undefined)));
     await this.#governor.drain();
     await Promise.all([...this.upstreams.values()].map((u) => u.close()));
+    this.#closeFetch();
   }
 
   async #callTool(request: CallToolRequest, extra: Extra): Promise<CallToolResult> {

@@ -74,6 +74,7 @@ export class Governor {
   readonly #slots = new Map<string, Slot>();
   readonly #executed = new Set<string>();
   readonly #reporting = new Set<Promise<void>>();
+  #shutDown = false;
   readonly #options: GovernorOptions;
 
   constructor(options: GovernorOptions) {
@@ -94,6 +95,7 @@ export class Governor {
     const fingerprint = callFingerprint(this.#secret, req.upstream.name, req.tool, req.args);
     for (;;) {
       caller.signal.throwIfAborted();
+      if (this.#shutDown) throw new RpcError(ErrorCode.InternalError, "The Warden MCP gateway is shutting down; the call was not made");
       const slot = this.#slotFor(fingerprint);
       const run = slot.run ?? this.#start(slot, req);
       run.waiters.add(caller);
@@ -158,7 +160,7 @@ export class Governor {
     while (answer.decision === "pending") {
       run.pending = answer;
       for (const w of run.waiters) w.onWaiting?.(waitingMessage(answer, action));
-      if (run.waiters.size === 0) return PARKED;
+      if (run.waiters.size === 0 || this.#shutDown) return PARKED;
       const poll = new AbortController();
       run.pollAbort = poll;
       try {
@@ -177,7 +179,7 @@ export class Governor {
     run.pending = undefined;
     if (answer.decision === "deny") return { outcome: { kind: "result", result: denialResult(answer, action) }, finished: true };
     // Allowed or approved: run it only for someone who is still waiting for the result.
-    if (run.waiters.size === 0) return PARKED;
+    if (run.waiters.size === 0 || this.#shutDown) return PARKED;
     if (this.#executed.has(answer.id)) {
       return { outcome: { kind: "error", error: new RpcError(ErrorCode.InvalidRequest, `Warden action ${answer.id} was already executed by this gateway; call again for a new one`) }, finished: true };
     }
@@ -195,6 +197,12 @@ export class Governor {
     }
     this.#reportInBackground(warden, answer.id, action, reportOfResult(result));
     return { outcome: { kind: "result", result: withWardenMeta(result, { id: answer.id, action, decision: "allow", status: answer.status }) }, finished: true };
+  }
+
+  /** Stops waiting for humans (those calls park) and takes no new calls; calls already running finish. */
+  shutdown(): void {
+    this.#shutDown = true;
+    for (const slot of this.#slots.values()) slot.run?.pollAbort?.abort();
   }
 
   /** Waits for the result reports still being sent (at shutdown). */

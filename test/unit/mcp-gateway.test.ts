@@ -1,6 +1,10 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { keepAliveFetch } from "../../mcp/src/http-fetch.ts";
 import { actionNameFor, callFingerprint, checkJsonRpc, ConfigError, parseGatewayConfig } from "../../mcp/src/index.ts";
 import { reportOfResult } from "../../mcp/src/result-report.ts";
+import { Warden, WardenUnavailable } from "../../sdk/src/index.ts";
 
 const base = { warden: { url: "http://127.0.0.1:3000" }, upstreams: [{ name: "fs", command: "node", args: ["server.js", "/tmp/x"], agentKey: "wdn_abc" }] };
 const parse = (raw: unknown, env: Record<string, string | undefined> = {}) => parseGatewayConfig(raw, { baseDir: "/etc/warden", env });
@@ -105,5 +109,63 @@ describe("what Warden records about a tool result", () => {
   it("marks an output over Warden's 64 KiB cap as truncated", () => {
     const big = reportOfResult({ content: [{ type: "text", text: "x".repeat(70_000) }] });
     expect(big).toEqual({ status: "succeeded", output: { truncated: true, bytes: expect.any(Number), contentTypes: ["text"] } });
+  });
+});
+
+describe("the gateway's keep-alive fetch for the Warden SDK", () => {
+  async function server(handler: http.RequestListener) {
+    const srv = http.createServer(handler);
+    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, close: () => (srv.closeAllConnections(), new Promise((r) => srv.close(r))) };
+  }
+
+  it("sends the method, headers and body, and answers status and text", async () => {
+    let seen: { method?: string; auth?: string; body: string } = { body: "" };
+    const s = await server((req, res) => {
+      req.on("data", (c: Buffer) => (seen.body += c.toString()));
+      req.on("end", () => {
+        seen = { ...seen, method: req.method, auth: req.headers.authorization };
+        res.writeHead(409, { "content-type": "application/json" }).end('{"error":{"code":"x"}}');
+      });
+    });
+    const { fetch, close } = keepAliveFetch();
+    try {
+      const res = await fetch(`${s.url}/v1/actions`, { method: "POST", headers: { authorization: "Bearer k" }, body: '{"a":1}' });
+      expect([res.status, res.ok, await res.text()]).toEqual([409, false, '{"error":{"code":"x"}}']);
+      expect(seen).toEqual({ method: "POST", auth: "Bearer k", body: '{"a":1}' });
+    } finally {
+      close();
+      await s.close();
+    }
+  });
+
+  it("gives up on a Warden that never answers or stalls mid-body, so the SDK fails closed", async () => {
+    const hanging = await server(() => undefined);
+    const stalling = await server((_req, res) => res.writeHead(200, { "content-type": "application/json" }).write('{"id":'));
+    const { fetch, close } = keepAliveFetch();
+    try {
+      for (const s of [hanging, stalling]) {
+        const w = new Warden({ url: s.url, apiKey: "wdn_x", timeoutMs: 300, fetch });
+        const err = await w.getAction("act_1").catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WardenUnavailable);
+        expect((err as WardenUnavailable).code).toBe("timeout");
+      }
+      const refused = await new Warden({ url: "http://127.0.0.1:9", apiKey: "wdn_x", fetch }).getAction("act_1").catch((e: unknown) => e);
+      expect((refused as WardenUnavailable).code).toBe("network_error");
+    } finally {
+      close();
+      await Promise.all([hanging.close(), stalling.close()]);
+    }
+  });
+
+  it("refuses an answer over 1 MiB", async () => {
+    const s = await server((_req, res) => res.end("x".repeat(2 * 1024 * 1024)));
+    const { fetch, close } = keepAliveFetch();
+    try {
+      await expect(fetch(s.url)).rejects.toThrow(/over/);
+    } finally {
+      close();
+      await s.close();
+    }
   });
 });

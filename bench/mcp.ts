@@ -82,7 +82,7 @@ async function main() {
     const dataPlane = http.createServer((req, res) => void handleDataPlane(req, res));
     const port = await freePort();
     await new Promise<void>((r) => dataPlane.listen(port, "127.0.0.1", r));
-    closers.push(() => new Promise((r) => dataPlane.close(r)));
+    closers.push(() => new Promise((r) => (dataPlane.close(r), dataPlane.closeAllConnections())));
     const wardenUrl = `http://127.0.0.1:${port}`;
 
     const config = path.join(tmp, "gateway.json");

@@ -124,7 +124,11 @@ export class PublishedSet {
  * freshness is judged at. Policies read a set only through this (lib/policies wires CEL's
  * `data["<set>"]` to it).
  */
+/** Marks a KnowledgeBinding without importing the class (CEL's wiring checks it by this). */
+export const KNOWLEDGE_BINDING = Symbol.for("warden.knowledgeBinding");
+
 export class KnowledgeBinding {
+  readonly [KNOWLEDGE_BINDING] = true;
   readonly set: PublishedSet | null;
   private readonly problem: string;
 

@@ -2,7 +2,8 @@ import type { AgentIdentity } from "../agents/index.ts";
 import { pool } from "../db/index.ts";
 import { badRequest, notFound, WardenError } from "../errors/index.ts";
 import { knowledgeCache } from "./cache.ts";
-import type { PublishedSet } from "./published-set.ts";
+import { unusableFrom } from "./freshness.ts";
+import type { LoadedRecord, PublishedSet } from "./published-set.ts";
 import { readTally } from "./read-tally.ts";
 import { assertKey, setNameSchema } from "./schemas.ts";
 import { changesBetween, presentRecord, recordsPage, type RecordView } from "./store.ts";
@@ -17,7 +18,24 @@ import { changesBetween, presentRecord, recordsPage, type RecordView } from "./s
 /** The record answer of the contract, with provenance. */
 export type AgentRecordAnswer = { set: string; version: number } & RecordView;
 
-export type AgentRead<T> = { body: T; etag: string; version: number };
+/** An answer: its body (and, for records, the body already serialized), ETag and version. */
+export type AgentRead<T> = { body: T; etag: string; version: number; json?: string };
+
+// The hot read answers the same few records again and again: each record's answer is
+// serialized once per version and reused until its freshness could change (it expires, goes
+// stale, or comes into force).
+type Rendered = { version: number; json: string; until: number };
+const rendered = new WeakMap<LoadedRecord, Rendered>();
+
+function renderedRecord(set: PublishedSet, r: LoadedRecord, now: number): string {
+  const hit = rendered.get(r);
+  if (hit && hit.version === set.version && now < hit.until) return hit.json;
+  const body: AgentRecordAnswer = { set: set.name, version: set.version, ...presentRecord(r, set.meta.maxAgeDays, now) };
+  const future = [r.effectiveFrom, unusableFrom(r, set.meta.maxAgeDays)].filter((t): t is number => t !== null && t > now);
+  const json = JSON.stringify(body);
+  rendered.set(r, { version: set.version, json, until: Math.min(Infinity, ...future) });
+  return json;
+}
 
 async function grantedSet(agent: AgentIdentity, name: string): Promise<PublishedSet> {
   if (!setNameSchema.safeParse(name).success) throw notFound("Knowledge set");
@@ -42,7 +60,15 @@ export async function readRecordForAgent({ agent, setName, key }: { agent: Agent
   const r = set.records.get(key);
   readTally().count(set.meta.id, set.version, agent.agentId);
   if (!r) throw notFound(`Record ${JSON.stringify(key)} in ${setName} v${set.version}`);
-  return { body: { set: set.name, version: set.version, ...presentRecord(r, set.meta.maxAgeDays) }, etag: etagOf(set), version: set.version };
+  const json = renderedRecord(set, r, Date.now());
+  return {
+    get body() {
+      return JSON.parse(json) as AgentRecordAnswer;
+    },
+    etag: etagOf(set),
+    version: set.version,
+    json,
+  };
 }
 
 export type AgentChange = { key: string; op: "upsert" | "delete"; record?: RecordView };

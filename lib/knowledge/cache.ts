@@ -23,6 +23,12 @@ type Entry = {
 };
 
 const CHANGES_PAGE = 20_000;
+const FULL_RELOAD_CHANGES = 10_000;
+
+async function changedSince(setId: string, from: number, to: number): Promise<number> {
+  const { rows } = await pool().query<{ n: number | null }>(`SELECT sum(added + changed + removed + refreshed)::int AS n FROM knowledge_versions WHERE set_id = $1 AND version > $2 AND version <= $3`, [setId, from, to]);
+  return rows[0]?.n ?? 0;
+}
 
 async function readSetRow(name: string): Promise<SetRow | null> {
   const { rows } = await pool().query<SetRow>(`SELECT ${SET_COLUMNS} FROM knowledge_sets WHERE name = $1`, [name]);
@@ -35,6 +41,8 @@ async function currentVersion(name: string, held: PublishedSet | null): Promise<
   if (!row || row.version === 0) return null;
   const meta = metaOf(row);
   const publishedAt = await publishedAtOf(row.id, row.version);
+  // Many changes since the held version: reading the version whole is cheaper than its diff.
+  if (held && held.meta.id === row.id && held.version < row.version && (await changedSince(row.id, held.version, row.version)) > FULL_RELOAD_CHANGES) held = null;
   if (held && held.meta.id === row.id && held.version <= row.version) {
     let next = held;
     if (held.version < row.version) {

@@ -1,13 +1,12 @@
 import { appendAuditEvents } from "../audit/index.ts";
 import { can, type RoleName } from "../auth/index.ts";
-import { withPgTransaction, type SqlRunner } from "../db/index.ts";
+import { pool, withPgTransaction, type SqlRunner } from "../db/index.ts";
 import { conflict, forbidden, notFound, WardenError } from "../errors/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { knowledgeCache } from "./cache.ts";
 import { AGED, draftSummary, SAME_CONTENT } from "./draft-diff.ts";
 import { findSet, type Person, type SetRow } from "./sets.ts";
-import { changesBetween } from "./store.ts";
 
 type DraftRow = { id: string; set_id: string; status: "OPEN" | "PUBLISHED" | "REJECTED"; base_version: number; author_id: string | null; author: string; mode: string; changes: number };
 
@@ -96,7 +95,11 @@ export async function approveDraft({ setName, draftId, by, comment }: { setName:
     );
     await run(`UPDATE knowledge_sets SET version = $2, updated_at = $3 WHERE id = $1`, [set.id, version, at]);
     await run(`UPDATE knowledge_drafts SET status = 'PUBLISHED', decided_by_id = $2, decided_by = $3, decided_at = $4, comment = $5, published_version = $6 WHERE id = $1`, [d.id, by.userId, by.email, at, comment ?? null, version]);
-    const examples = (await changesBetween({ setId: set.id, from: set.version, to: version, limit: 10 }, run)).changes.map((c) => ({ key: c.key, before: c.before?.value ?? null, after: c.after?.value ?? null }));
+    // A few of the keys written and closed, for the audit event (index lookups, not a diff).
+    const examples = {
+      written: (await run<{ key: string }>(`SELECT key FROM knowledge_records WHERE set_id = $1 AND valid_from = $2 ORDER BY key LIMIT 10`, [set.id, version])).map((r) => r.key),
+      closed: (await run<{ key: string }>(`SELECT key FROM knowledge_records WHERE set_id = $1 AND valid_to = $2 ORDER BY key LIMIT 10`, [set.id, version])).map((r) => r.key),
+    };
     const published = { added: summary.added, changed: summary.changed, removed: summary.removed, refreshed: summary.refreshed };
     await appendAuditEvents(run, [
       {
@@ -111,6 +114,10 @@ export async function approveDraft({ setName, draftId, by, comment }: { setName:
     await run(notifyManySql(CHANNEL.knowledge, [JSON.stringify({ set: set.name, version })]), []);
     return { set: set.name, version, previousVersion: set.version, publishedAt: at.toISOString(), publishedBy: by.email, proposedBy: d.author, records, summary: published } satisfies PublishResult;
   });
+  // A large publish changes the table's shape: refresh the planner's statistics now, so the
+  // next diff and publish join it as what it is (autovacuum would, but later).
+  const s = result.summary;
+  if (s.added + s.changed + s.removed + s.refreshed > 5_000) await pool().query(`ANALYZE knowledge_records`).catch((err: unknown) => console.error("[knowledge] analyze:", (err as Error).message));
   await knowledgeCache().refresh(result.set);
   return result;
 }

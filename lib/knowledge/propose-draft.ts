@@ -1,5 +1,7 @@
 import { appendAuditEvents } from "../audit/index.ts";
-import { withPgTransaction, type SqlRunner } from "../db/index.ts";
+import type pg from "pg";
+import { withPgTransaction } from "../db/index.ts";
+import { copyRows } from "./copy-rows.ts";
 import { badRequest } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { enqueueWebhook, type KnowledgeDiffSummary } from "../webhooks/index.ts";
@@ -28,8 +30,9 @@ export type ProposedDraft = {
   nextCursor: string | null;
 };
 
-const CHUNK = 20_000;
 const MAX_PROBLEMS = 20;
+/** Changes from which the planner's statistics are refreshed (ANALYZE) after writing them. */
+const BIG = 5_000;
 
 type Content = { upserts: ImportedRecord[]; deletes: string[]; origin: ProposedDraft["origin"]; mode: ProposedDraft["mode"]; note: string };
 
@@ -71,18 +74,12 @@ function validate(upserts: ImportedRecord[], schema: unknown): void {
   }
 }
 
-async function insertChanges(run: SqlRunner, draftId: string, c: Content): Promise<void> {
-  for (let i = 0; i < c.upserts.length; i += CHUNK) {
-    const part = c.upserts.slice(i, i + CHUNK);
-    await run(
-      `INSERT INTO knowledge_draft_changes (draft_id, key, op, value, source, effective_from, expires_at)
-       SELECT $1, k, 'UPSERT', v, s, f, e FROM unnest($2::text[], $3::jsonb[], $4::text[], $5::timestamptz[], $6::timestamptz[]) AS u(k, v, s, f, e)`,
-      [draftId, part.map((u) => u.key), part.map((u) => JSON.stringify(u.value)), part.map((u) => u.source), part.map((u) => u.effectiveFrom), part.map((u) => u.expiresAt)],
-    );
-  }
-  for (let i = 0; i < c.deletes.length; i += CHUNK) {
-    await run(`INSERT INTO knowledge_draft_changes (draft_id, key, op) SELECT $1, k, 'DELETE' FROM unnest($2::text[]) AS k`, [draftId, c.deletes.slice(i, i + CHUNK)]);
-  }
+async function insertChanges(client: pg.PoolClient, draftId: string, c: Content): Promise<void> {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  await copyRows(client, `COPY knowledge_draft_changes (draft_id, key, op, value, source, effective_from, expires_at) FROM STDIN`, [
+    ...c.upserts.map((u) => [draftId, u.key, "UPSERT", JSON.stringify(u.value), u.source, iso(u.effectiveFrom), iso(u.expiresAt)]),
+    ...c.deletes.map((k) => [draftId, k, "DELETE", null, null, null, null]),
+  ]);
 }
 
 class Preview extends Error {
@@ -107,7 +104,7 @@ export async function proposeDraft({ setName, by, payload, query }: { setName: s
   const content = contentOf(payload, set.schema, query);
   validate(content.upserts, set.schema);
   try {
-    return await withPgTransaction(async (run) => {
+    return await withPgTransaction(async (run, client) => {
       const id = newId("kd");
       const [{ version: base }] = (await run<{ version: number }>(`SELECT version FROM knowledge_sets WHERE id = $1`, [set.id])) as [{ version: number }];
       await run(
@@ -115,7 +112,9 @@ export async function proposeDraft({ setName, by, payload, query }: { setName: s
          VALUES ($1, $2, 'OPEN', $3, $4, $5, $6, $7, $8, 0, now())`,
         [id, set.id, base, by.userId, by.email, content.origin, content.mode, content.note],
       );
-      await insertChanges(run, id, content);
+      await insertChanges(client, id, content);
+      // Fresh statistics, so the diff joins below are planned for the size they are.
+      if (content.upserts.length + content.deletes.length > BIG) await run(`ANALYZE knowledge_draft_changes`, []);
       const missing = await run<{ key: string }>(
         `SELECT c.key FROM knowledge_draft_changes c WHERE c.draft_id = $1 AND c.op = 'DELETE'
             AND NOT EXISTS (SELECT 1 FROM knowledge_records r WHERE r.set_id = $2 AND r.key = c.key AND r.valid_to IS NULL) ORDER BY c.key LIMIT 20`,

@@ -14,7 +14,7 @@ import { readVersionRecords } from "./store.ts";
  * The schema must compile (Ajv, strict). Audited `knowledge.set_created`.
  * Throws `invalid_schema` (400), `knowledge_set_exists` (409).
  */
-export async function createKnowledgeSet({ input, by }: { input: CreateSetInput; by: Person }): Promise<SetDefinition> {
+export async function createKnowledgeSet({ input, by }: { input: CreateSetInput; by: Person | { userId: null; email: string } }): Promise<SetDefinition> {
   recordValidator(input.schema);
   const row = await withPgTransaction(async (run) => {
     if ((await run(`SELECT 1 FROM knowledge_sets WHERE name = $1`, [input.name])).length) {
@@ -29,7 +29,7 @@ export async function createKnowledgeSet({ input, by }: { input: CreateSetInput;
     );
     await appendAuditEvents(run, [
       {
-        actor: `user:${by.userId}`,
+        actor: by.userId ? `user:${by.userId}` : "system",
         kind: "knowledge.set_created",
         subject: `knowledge:${input.name}`,
         data: { set: input.name, description: input.description, owner, schema: input.schema, readers: input.readers, maxAgeDays: input.maxAgeDays },

@@ -18,7 +18,7 @@ test("an editor imports a price-floor CSV and sees the diff, an approver publish
   await ed.page.getByLabel("Source").fill("Pricing committee 2026-12 (e2e)");
   await ed.page.getByRole("button", { name: "Preview" }).click();
   const preview = ed.page.getByTestId("import-preview");
-  await expect(preview.getByTestId("diff-summary")).toContainText("1 changed");
+  await expect(preview.getByTestId("diff-summary")).toContainText("2 changed");
   await expect(preview.getByTestId("diff-row").filter({ hasText: "LUX-0007" })).toContainText("900");
   await ed.page.getByRole("button", { name: "Propose draft" }).click();
   await expect(ed.page).toHaveURL(/\/knowledge\/price-floors\/drafts\/kd_/);

@@ -12,11 +12,12 @@ import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+const ROLES = ["viewer", "operator", "editor", "approver", "admin"] as const;
 const ROLE_HINTS: Record<(typeof ROLES)[number], string> = {
   viewer: "reads everything",
   operator: "+ registers agents, halts",
-  approver: "+ decides approvals",
+  editor: "+ proposes knowledge changes",
+  approver: "+ decides approvals, publishes knowledge",
   admin: "+ policies, users, tokens",
 };
 

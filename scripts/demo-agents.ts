@@ -1,7 +1,11 @@
 // `npm run demo:agents`: realistic retail traffic from the demo estate's agents, through the SDK's
 // guard, against a running Warden — price changes, reorders, refunds, reships, styling — so the
 // dashboard has life and the policies fire (floors deny, deep cuts and big refunds wait for a
-// human, a mis-applied price gets flagged, the stylist trial shows in shadow).
+// human, a mis-applied price gets flagged, the stylist trial shows in shadow). Agents read the
+// approved knowledge first (price floors, return windows) and cite the version they used; now
+// and then a pricing agent goes below its floor, customer service quotes the wrong return
+// window, and a stylist recommends a competitor (spelt in full-width letters, too): the
+// knowledge policies deny or flag them.
 //
 //   WARDEN_URL             default http://localhost:3000
 //   WARDEN_TOKEN           an API token (operator or above), or
@@ -41,6 +45,7 @@ const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sof
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
 type Driven = { agent: Agent; warden: Warden };
 type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
+type Plan = (agent: Agent, warden: Warden) => Promise<Planned>;
 
 class Fatal extends Error {} // retrying can't fix it: stop with a message
 class SideEffectFailed extends Error {} // the simulated business system said no
@@ -166,8 +171,20 @@ const chance = (p: number) => Math.random() < p;
 const latency = () => new Promise((r) => setTimeout(r, int(20, 120)));
 const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
 
-const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
-  pricing(agent) {
+/** The approved record an agent works from, and its citation for `context.knowledge`; null when it can't be read. */
+async function fact(warden: Warden, set: string, key: string): Promise<{ value: Record<string, unknown>; cite: { set: string; version: number } } | null> {
+  try {
+    const r = await warden.knowledge(set).get(key);
+    return r ? { value: r.value as Record<string, unknown>, cite: { set, version: r.version } } : null;
+  } catch {
+    return null; // not granted, or Warden unreachable: the agent acts without it (policies still check)
+  }
+}
+
+const COMPETITOR_MENTIONS = ["a Zara blazer", "a Ｚａｒａ blazer", "an H&M knit", "Uniqlo basics", "a Massimo Dutti coat", "Hermes-style loafers from Mango"];
+
+const TRAFFIC: Record<string, Plan> = {
+  async pricing(agent, warden) {
     const s = sku();
     const tag = pick(["flagship", "core", "core", "outlet"] as const);
     const currency = agent.name.endsWith("-us") ? "USD" : "EUR";
@@ -178,8 +195,19 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
       price = int(59, 99); // the feed glitch a price floor exists for
       cut = Math.round((1 - price / currentPrice) * 100);
     }
+    // The approved floor for this SKU: respected, except now and then (the knowledge policy denies it).
+    const floor = await fact(warden, "price-floors", s);
+    const min = typeof floor?.value.floor === "number" ? floor.value.floor : 0;
+    if (price < min && !chance(0.3)) price = money(min * (1 + rnd(0, 0.1)));
+    else if (chance(0.05) && min > 0) price = money(min * 0.9);
+    cut = Math.round((1 - price / currentPrice) * 100);
     return {
-      request: { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut }, context: { source: pick(["competitor-feed", "sell-through", "season-plan"]) } },
+      request: {
+        action: "pricing.set_price",
+        resource: `sku:${s}`,
+        input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut },
+        context: { source: pick(["competitor-feed", "sell-through", "season-plan"]), ...(floor ? { knowledge: [floor.cite] } : {}) },
+      },
       effect: async () => {
         await latency();
         // 1 in 20: the store system applies another price than asked (the post-check flags it).
@@ -188,7 +216,7 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
       },
     };
   },
-  inventory(agent) {
+  async inventory(agent) {
     const s = sku();
     const stores = agent.name.includes("paris") ? ["paris-flagship", "paris-saint-honore", "paris-marais"] : agent.name.includes("milan") ? ["milan-montenapoleone", "milan-brera", "turin-roma"] : ["london-bond-street", "new-york-madison", "tokyo-ginza", "paris-flagship"];
     const units = chance(0.07) ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
@@ -202,8 +230,9 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
       },
     };
   },
-  "customer-service"(agent) {
+  async "customer-service"(agent, warden) {
     const orderId = `MSN-${int(1_000_000, 9_999_999)}`;
+    const country = pick(["FR", "FR", "DE", "IT", "GB", "US", "JP"]);
     const currency = pick(["EUR", "EUR", "USD", "GBP"]);
     if (chance(agent.name === "order-tracker" ? 0.7 : 0.2)) {
       const carrier = pick(["DHL", "UPS", "FedEx", "Colissimo"]);
@@ -218,27 +247,36 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
     }
     const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
     const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
+    // The published return window for the customer's country; 1 in 12 replies quotes another (flagged).
+    const policy = await fact(warden, "return-policy", country);
+    const days = typeof policy?.value.days === "number" ? policy.value.days : 30;
+    const quotedReturnDays = chance(1 / 12) ? pick([14, 45, 60, 90].filter((d) => d !== days)) : days;
+    const message = chance(0.05)
+      ? `Sorry for the trouble — next time ${pick(COMPETITOR_MENTIONS)} might suit you better. You can return items within ${quotedReturnDays} days.`
+      : `Your refund is on its way. You can return items within ${quotedReturnDays} days, ${policy?.value.conditions ? String(policy.value.conditions).toLowerCase() : "unworn"}.`;
     return {
       request: {
         action: "orders.refund",
         resource: `order:${orderId}`,
-        input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
+        input: { orderId, amount, currency, country, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
         // Real support tickets carry the shopper's contact details: Warden stores them redacted.
-        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` } },
+        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` }, ...(policy ? { knowledge: [policy.cite] } : {}) },
       },
       effect: async () => {
         await latency();
-        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency };
+        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency, quotedReturnDays, message };
       },
     };
   },
-  stylist() {
+  async stylist() {
     const items = Array.from({ length: chance(0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
+    // Mostly our own pieces; 1 in 8 looks recommends a competitor (the post-check flags it).
+    const message = chance(1 / 8) ? `This look pairs beautifully with ${pick(COMPETITOR_MENTIONS)}.` : `A look built around ${items[0]}: ${pick(["silk scarf", "cashmere coat", "leather loafers", "tailored trousers"])} and our new season pieces.`;
     return {
       request: { action: "stylist.recommend", resource: `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
       effect: async () => {
         await latency();
-        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length };
+        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length, message };
       },
     };
   },
@@ -270,7 +308,15 @@ function summary(label: string, c: Record<Outcome, number>) {
 // ── one action ───────────────────────────────────────────────────────────────────────────────
 /** Runs one action through guard; `answered` fires at the first decision (pending included). */
 async function act(d: Driven, answered: () => void = () => undefined): Promise<void> {
-  const plan = TRAFFIC[d.agent.cohort]!(d.agent);
+  let plan: Planned;
+  try {
+    plan = await TRAFFIC[d.agent.cohort]!(d.agent, d.warden);
+  } catch (err) {
+    count("errors");
+    console.log(`${time()} ${d.agent.name} could not plan an action: ${String(err)}`);
+    answered();
+    return;
+  }
   const req = plan.request;
   const stop = new AbortController();
   let pendingId: string | undefined;

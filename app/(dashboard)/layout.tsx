@@ -14,6 +14,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/approvals", label: "Approvals", icon: "approvals", badge: "pending" },
     { href: "/cohorts", label: "Cohorts", icon: "cohorts" },
     { href: "/policies", label: "Policies", icon: "policies" },
+    { href: "/knowledge", label: "Knowledge", icon: "knowledge" },
     { href: "/audit", label: "Audit", icon: "audit" },
     ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const] : []),
     { href: "/settings", label: "Settings", icon: "settings" },

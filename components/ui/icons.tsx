@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "audit" | "users" | "settings" | "signout";
+export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "settings" | "signout";
 
 // 20×20 outline glyphs drawn for the navigation; stroke follows the text colour.
 const paths: Record<IconName, ReactNode> = {
@@ -21,6 +21,7 @@ const paths: Record<IconName, ReactNode> = {
   ),
   policies: <path d="M10 2.5l6 2.5v4.5c0 3.8-2.6 6.6-6 8-3.4-1.4-6-4.2-6-8V5z" />,
   audit: <path d="M5 2.5h7l3 3v12H5zM8 9h5M8 12h5M8 15h3" />,
+  knowledge: <path d="M3.5 4.5c2-1 4.5-1 6.5.5v11c-2-1.5-4.5-1.5-6.5-.5zM16.5 4.5c-2-1-4.5-1-6.5.5v11c2-1.5 4.5-1.5 6.5-.5z" />,
   users: (
     <>
       <circle cx="10" cy="7" r="3" />

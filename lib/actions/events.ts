@@ -22,6 +22,9 @@ export function decidedEvent(a: {
   requestHash: string;
   idempotencyKey: string | null;
   redactions: readonly unknown[];
+  /** Knowledge-set versions the decision's policies read, and flags raised at decision time. */
+  knowledge?: readonly { set: string; version: number }[];
+  flags?: readonly unknown[];
   at?: Date;
 }): AuditInput {
   return {
@@ -41,6 +44,8 @@ export function decidedEvent(a: {
       requestHash: a.requestHash,
       idempotencyKey: a.idempotencyKey,
       ...(a.redactions.length ? { redactions: a.redactions } : {}),
+      ...(a.knowledge?.length ? { knowledge: a.knowledge } : {}),
+      ...(a.flags?.length ? { flags: a.flags } : {}),
     },
   };
 }

@@ -39,6 +39,11 @@ export const AUDIT_KINDS = {
   "webhook.deleted": "A webhook endpoint was removed",
   "settings.updated": "An admin setting changed",
   "audit.retention_applied": "Audit months were dropped by retention",
+  "knowledge.set_created": "A knowledge set was created",
+  "knowledge.set_updated": "A knowledge set's description, owner, schema, readers or freshness changed",
+  "knowledge.proposed": "A change to a knowledge set was proposed (a draft)",
+  "knowledge.published": "A draft was approved and published as a new version of its knowledge set",
+  "knowledge.rejected": "A knowledge draft was rejected or withdrawn",
 } as const;
 
 /** A catalogued kind; `test.*` is reserved for the test suite's synthetic events. */

@@ -1,5 +1,5 @@
 /** Roles as the API spells them, lowest first. */
-export const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+export const ROLES = ["viewer", "operator", "editor", "approver", "admin"] as const;
 export type RoleName = (typeof ROLES)[number];
 
 export type Permission =
@@ -11,13 +11,17 @@ export type Permission =
   | "users:write"
   | "settings:write"
   | "halt:global"
-  | "tokens:write"; // personal API tokens (API.md: admin); anyone may get a short-lived login token
+  | "tokens:write" // personal API tokens (API.md: admin); anyone may get a short-lived login token
+  | "knowledge:propose" // draft changes to knowledge sets (editor and above)
+  | "knowledge:approve" // approve (publish) or reject someone else's draft
+  | "knowledge:manage"; // create knowledge sets, change their schema, readers and freshness
 
 const GRANTS: Record<RoleName, readonly Permission[]> = {
   viewer: ["read"],
   operator: ["read", "agents:write", "agents:halt"],
-  approver: ["read", "agents:write", "agents:halt", "approvals:decide"],
-  admin: ["read", "agents:write", "agents:halt", "approvals:decide", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write"],
+  editor: ["read", "agents:write", "agents:halt", "knowledge:propose"],
+  approver: ["read", "agents:write", "agents:halt", "knowledge:propose", "approvals:decide", "knowledge:approve"],
+  admin: ["read", "agents:write", "agents:halt", "knowledge:propose", "approvals:decide", "knowledge:approve", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write", "knowledge:manage"],
 };
 
 /** The one permission check, used by API routes (403) and the UI (hide the control). */
@@ -25,10 +29,10 @@ export function can(role: RoleName, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
 
-export function roleFromDb(role: "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN"): RoleName {
+export function roleFromDb(role: "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN"): RoleName {
   return role.toLowerCase() as RoleName;
 }
 
-export function roleToDb(role: RoleName): "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN" {
-  return role.toUpperCase() as "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN";
+export function roleToDb(role: RoleName): "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN" {
+  return role.toUpperCase() as "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN";
 }

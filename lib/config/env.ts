@@ -31,7 +31,7 @@ const schema = z.object({
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("SSO"),
-  OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
+  OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "editor", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
   // Phone number regions for PII detection: the home region first (lib/redaction/phone-regions.ts).

@@ -2,14 +2,30 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { WardenError } from "../errors/index.ts";
 import { toErrorBody } from "../http/index.ts";
 
-export function send(res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body);
+export function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>, serialized?: string): void {
+  const payload = serialized ?? JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(payload),
     "cache-control": "no-store",
+    ...headers,
   });
   res.end(payload);
+}
+
+/**
+ * An answer that carries a version as ETag (knowledge reads): `304 Not Modified` without a
+ * body when the client's If-None-Match already names it.
+ */
+export function sendVersioned(req: IncomingMessage, res: ServerResponse, read: { body: unknown; etag: string; version: number; json?: string }): void {
+  const headers = { etag: read.etag, "x-warden-knowledge-version": String(read.version) };
+  const match = req.headers["if-none-match"];
+  if (typeof match === "string" && match.split(",").some((t) => t.trim().replace(/^W\//, "") === read.etag)) {
+    res.writeHead(304, { ...headers, "cache-control": "no-cache" });
+    res.end();
+    return;
+  }
+  send(res, 200, read.json === undefined ? read.body : null, { ...headers, "cache-control": "no-cache" }, read.json);
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {

@@ -26,6 +26,9 @@ export type Draft = {
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: { policyId: string; version: number; matched: boolean; error?: string }[];
+  /** Knowledge-set versions the policies read (actions.knowledge), and flags raised at decision time (actions.flags). */
+  knowledge: { set: string; version: number }[];
+  flags: { kind: string; message: string }[];
   quorum: number | null;
   timeoutSeconds: number | null;
 };
@@ -37,7 +40,7 @@ export type Outcome =
 
 type Gate = { key_id: string; revoked_at: Date | null; agent_id: string; agent_halted_at: Date | null; agent_halt_reason: string | null; cohort: string; cohort_halted_at: Date | null; cohort_halt_reason: string | null };
 
-const COLS = 18;
+const COLS = 20;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -94,13 +97,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         params.push(
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(), d.markers,
+          expiresAt, decided ? new Date() : null, new Date(), d.markers, JSON.stringify(d.knowledge), JSON.stringify(d.flags),
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[])`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb)`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );

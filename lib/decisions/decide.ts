@@ -3,9 +3,11 @@ import canonicalize from "canonicalize";
 import { initialStatus, type ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { WardenError } from "../errors/index.ts";
+import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
 import { redactionKey, storageRedactor } from "../redaction/index.ts";
-import { activePolicies, evaluatePolicies } from "../policies/index.ts";
+import { activePolicies, evaluatePolicies, knowledgeSetsFor } from "../policies/index.ts";
+import { citedKnowledgeFlags } from "./knowledge-citations.ts";
 import { decisionBatcher } from "./batcher.ts";
 import { readAction } from "./read-action.ts";
 import type { ActionRequest } from "./schemas.ts";
@@ -28,13 +30,20 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   const input = request.input ?? {};
   const context = request.context ?? {};
+  const evalAgent = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier };
+  // Only the knowledge sets the targeted policies read are loaded (cached per instance) and recorded.
+  const [knowledge, citationFlags] = await Promise.all([
+    knowledgeSnapshot(knowledgeSetsFor(policies.pre, { agent: evalAgent, action: request.action })),
+    citedKnowledgeFlags(context),
+  ]);
   const evaluation = evaluatePolicies(policies.pre, {
-    agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+    agent: evalAgent,
     action: request.action,
     resource: request.resource ?? "",
     input,
     context,
     now: new Date(),
+    knowledge,
   });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
@@ -55,6 +64,8 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
     policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
+    knowledge: evaluation.knowledge,
+    flags: citationFlags,
     quorum: evaluation.approval?.quorum ?? null,
     timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
   });

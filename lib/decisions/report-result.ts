@@ -2,7 +2,8 @@ import { auditTx } from "../audit/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { prisma, type Prisma } from "../db/index.ts";
 import { conflict, notFound } from "../errors/index.ts";
-import { activePolicies, evaluatePostChecks } from "../policies/index.ts";
+import { knowledgeSnapshot } from "../knowledge/index.ts";
+import { activePolicies, evaluatePostChecks, knowledgeSetsFor } from "../policies/index.ts";
 import { storageRedactor } from "../redaction/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
@@ -14,6 +15,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
   // Post-checks see the raw result; only the redacted one is stored.
   const output = report.output === undefined || report.output === null ? null : redactor.document("output", report.output);
   const error = report.error ? redactor.text(report.error) : null;
+  const evalAgent = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier };
   return prisma().$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM actions WHERE id = $1 AND agent_id = $2 FOR UPDATE`, actionId, agent.agentId);
     if (!locked[0]) throw notFound("Action");
@@ -23,8 +25,11 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       throw conflict("action_not_allowed", `Results are only taken for allowed or approved actions; this one is ${a.status.toLowerCase()}`);
     }
     const result = { status: report.status, output: report.output ?? null, error: report.error ?? null };
+    // Grounding checks compare the result with the knowledge published now.
+    const knowledge = await knowledgeSnapshot(knowledgeSetsFor(policies.post, { agent: evalAgent, action: a.action }));
     const checks = evaluatePostChecks(policies.post, {
-      agent: { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier },
+      agent: evalAgent,
+      knowledge,
       action: a.action,
       resource: a.resource,
       input: a.input as Record<string, unknown>,
@@ -33,7 +38,13 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       result,
     });
     // A post-check's error message can quote the raw value it choked on.
-    const flags = checks.flags.map((f) => ({ policyId: f.policyId, policyName: f.policyName, policyVersion: f.policyVersion, message: redactor.detect(f.message, "flags") }));
+    const flags = checks.flags.map((f) => ({
+      policyId: f.policyId,
+      policyName: f.policyName,
+      policyVersion: f.policyVersion,
+      message: redactor.detect(f.message, "flags"),
+      ...(checks.knowledge.length ? { knowledge: checks.knowledge } : {}),
+    }));
     const shadowFlags = checks.shadow.map((f) => ({ ...f, message: redactor.detect(f.message, "flags"), shadow: true }));
     await tx.action.update({
       where: { id: actionId },
@@ -43,7 +54,8 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         resultError: error,
         resultAt: new Date(),
         ...(redactor.markers.length ? { piiMarkers: { push: redactor.markers } } : {}),
-        flags: [...flags, ...shadowFlags],
+        // Flags raised at decision time (knowledge citations) stay.
+        flags: [...(Array.isArray(a.flags) ? (a.flags as Prisma.InputJsonValue[]) : []), ...flags, ...shadowFlags],
       },
     });
     await auditTx(tx, {
@@ -58,6 +70,7 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
         error,
         flags,
         shadowFlags: checks.shadow.map((s) => s.policyName),
+        ...(checks.knowledge.length ? { knowledge: checks.knowledge } : {}),
         ...(redactor.redactions.length ? { redactions: redactor.redactions } : {}),
       },
     });

@@ -5,11 +5,22 @@ const jsonObject = (maxBytes: number, what: string) =>
     .record(z.string(), z.unknown())
     .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= maxBytes, `${what} must be at most ${maxBytes / 1024} KiB serialized`);
 
+/** `context.knowledge`: the knowledge-set versions the agent says it used (docs/API.md "Knowledge"). */
+export const knowledgeCitationsSchema = z
+  .array(z.object({ set: z.string().min(1).max(64), version: z.number().int().min(1).max(2_000_000_000) }), { error: "a list of {set, version}" })
+  .max(50);
+
 export const actionRequestSchema = z.strictObject({
   action: z.string().regex(/^[a-z0-9_.:-]{1,128}$/, "1–128 characters of a-z 0-9 _ . : -"),
   resource: z.string().max(256).optional(),
   input: jsonObject(64 * 1024, "input").optional(),
-  context: jsonObject(16 * 1024, "context").optional(),
+  context: jsonObject(16 * 1024, "context")
+    .superRefine((c, ctx) => {
+      if (c.knowledge === undefined) return;
+      const r = knowledgeCitationsSchema.safeParse(c.knowledge);
+      if (!r.success) ctx.addIssue({ code: "custom", path: ["knowledge", ...r.error.issues[0]!.path], message: `context.knowledge is a list of {set, version} (version ≥ 1): ${r.error.issues[0]!.message}` });
+    })
+    .optional(),
   idempotencyKey: z.string().min(1).max(255).optional(),
   wait: z.number().min(0).max(60).optional(),
 });

@@ -17,6 +17,8 @@ export const CHANNEL = {
   actions: "warden_actions",
   /** An admin setting changed (payload: its key): reload it. */
   settings: "warden_settings",
+  /** A knowledge set was published or its definition changed (payload: `{"set", "version"}` JSON): refresh that set. */
+  knowledge: "warden_knowledge",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

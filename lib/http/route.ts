@@ -56,11 +56,23 @@ function assertSameOrigin(req: Request): void {
   if (!host || originHost !== host) throw new WardenError("csrf", "Cross-site request refused");
 }
 
-export async function readJsonBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+/** The body as text, refused (413) past `maxBytes` without reading more than that. */
+export async function readTextBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function readJsonBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readTextBody(req, maxBytes);
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
   if (type && !type.includes("json")) throw new WardenError("unsupported_media_type", "Send the body as application/json");

@@ -1,3 +1,4 @@
+import { KnowledgeBinding, PublishedSet, type KnowledgeRef } from "../knowledge/index.ts";
 import { compileCondition, dataChars, runCondition, type CelProgram } from "./cel.ts";
 import type { Decision } from "../actions/index.ts";
 import type { EvalInput, PolicySpec, Reason } from "./types.ts";
@@ -54,6 +55,8 @@ export type Evaluation = {
   shadow: Reason[];
   /** Every policy version that took part (matched or not), for the record. */
   evaluated: { policyId: string; version: number; matched: boolean; error?: string }[];
+  /** The knowledge-set versions those policies read (`data`), for the record. */
+  knowledge: KnowledgeRef[];
   approval: { quorum: number; timeoutSeconds: number } | null;
 };
 
@@ -82,12 +85,29 @@ export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Eval
   const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now };
   if (e.result) vars.result = e.result;
   const chars = dataChars(vars); // once per decision: what each condition's cost budget is checked against
+  // `data`: each set at the version given, judged fresh or stale at the decision's time.
+  const now = e.now.getTime();
+  const data = new Map<string, KnowledgeBinding>();
+  for (const [name, set] of e.knowledge ?? []) data.set(name, new KnowledgeBinding(name, set, now));
+  vars.data = data;
+  const used = new Map<string, number>();
   const enforced: Match[] = [];
   const shadowed: Match[] = [];
   const evaluated: Evaluation["evaluated"] = [];
   for (const p of policies) {
     if (!targets(p, e)) continue;
-    const r = runCondition(p.program, vars, chars);
+    const k = p.program.knowledge;
+    let extra = 0;
+    for (const name of k?.sets ?? []) {
+      const set = e.knowledge?.get(name);
+      if (set instanceof PublishedSet) used.set(name, set.version);
+    }
+    // A condition that reads a whole set pays for its size, like for the data it is sent.
+    for (const name of k?.wholeSets ?? []) {
+      const set = e.knowledge?.get(name);
+      if (set instanceof PublishedSet) extra += set.jsonChars();
+    }
+    const r = runCondition(p.program, vars, chars + extra);
     let match: Match | null = null;
     if ("error" in r) {
       evaluated.push({ policyId: p.policyId, version: p.version, matched: p.spec.effect !== "allow", error: r.error });
@@ -102,15 +122,26 @@ export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Eval
   }
   const outcome = combine(enforced);
   const shadow = shadowed.length ? combine(shadowed).reasons.filter((r) => r.code === "policy") : [];
-  return { ...outcome, shadow, evaluated };
+  const knowledge = [...used].sort(([a], [b]) => a.localeCompare(b)).map(([set, version]) => ({ set, version }));
+  return { ...outcome, shadow, evaluated, knowledge };
+}
+
+/** The knowledge sets the policies that target this request read: what a decision loads and records. */
+export function knowledgeSetsFor(policies: CompiledPolicy[], e: Pick<EvalInput, "agent" | "action">): string[] {
+  const names = new Set<string>();
+  for (const p of policies) {
+    const sets = p.program.knowledge?.sets;
+    if (sets?.length && targets(p, e)) for (const s of sets) names.add(s);
+  }
+  return [...names];
 }
 
 /** Post-stage: every enforced `flag` policy that matches (errors flag too: a surprise is worth a look). */
-export function evaluatePostChecks(policies: CompiledPolicy[], e: EvalInput): { flags: Reason[]; shadow: Reason[] } {
+export function evaluatePostChecks(policies: CompiledPolicy[], e: EvalInput): { flags: Reason[]; shadow: Reason[]; knowledge: KnowledgeRef[] } {
   const ev = evaluatePolicies(
     policies.map((p) => ({ ...p, spec: { ...p.spec, effect: "deny" as const } })),
     e,
   );
   const restore = (r: Reason): Reason => ({ ...r, effect: "flag" });
-  return { flags: ev.decision === "deny" ? ev.reasons.map(restore) : [], shadow: ev.shadow.map(restore) };
+  return { flags: ev.decision === "deny" ? ev.reasons.map(restore) : [], shadow: ev.shadow.map(restore), knowledge: ev.knowledge };
 }

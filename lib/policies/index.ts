@@ -10,6 +10,7 @@ export { testPolicy, policyTestSchema, type PolicyTestInput, type PolicyTestResu
 export { activePolicies, policyCache } from "./cache.ts";
 export { compileCondition, overBudget, dataChars, runCondition } from "./cel.ts";
 export { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
-export { evaluatePolicies, evaluatePostChecks, compilePolicy, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
+export { evaluatePolicies, evaluatePostChecks, compilePolicy, knowledgeSetsFor, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
+export { normalizeText, containsAnyPhrase } from "./text-functions.ts";
 export { policySpecSchema, policyUpdateSchema, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
 export type { PolicyView, PolicyVersionView } from "./present.ts";

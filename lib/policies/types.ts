@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PublishedSet } from "../knowledge/index.ts";
 
 export const STAGES = ["pre", "post"] as const;
 export const PRE_EFFECTS = ["deny", "require_approval", "allow"] as const;
@@ -49,6 +50,8 @@ export type EvalInput = {
   context: Record<string, unknown>;
   now: Date;
   result?: { status: string; output: unknown; error: string | null };
+  /** The knowledge-set versions CEL's `data` reads, by set name (or why a set has none); see knowledgeSetsFor. */
+  knowledge?: ReadonlyMap<string, PublishedSet | string>;
 };
 
 /** PUT takes what GET returned: the read-only fields are ignored, anything else unknown is refused. */

@@ -6,7 +6,7 @@ import { newId } from "../ids.ts";
 import { policyCache } from "./cache.ts";
 import { presentPolicy, specOf, versionData, type PolicyView } from "./present.ts";
 import type { PolicySpec } from "./types.ts";
-import { assertConditionCompiles } from "./validate.ts";
+import { assertConditionCompiles, assertKnowledgeSetsExist } from "./validate.ts";
 
 // This instance sees its own change at once; the others on NOTIFY.
 async function changed<T>(committed: Promise<T>): Promise<T> {
@@ -20,6 +20,7 @@ const withVersions = { versions: { orderBy: { version: "desc" as const } } };
 /** Creates a policy at version 1. */
 export async function createPolicy({ spec, actor, userId }: { spec: PolicySpec; actor: string; userId: string | null }): Promise<PolicyView> {
   assertConditionCompiles(spec);
+  await assertKnowledgeSetsExist(spec);
   return changed(prisma().$transaction(async (tx) => {
     if (await tx.policy.findUnique({ where: { name: spec.name }, select: { id: true } })) {
       throw conflict("policy_exists", `A policy named ${spec.name} already exists`);
@@ -38,6 +39,7 @@ export async function createPolicy({ spec, actor, userId }: { spec: PolicySpec; 
 /** Saves an edit as a new immutable version; earlier versions are kept. */
 export async function updatePolicy({ policyId, spec, actor, userId }: { policyId: string; spec: PolicySpec; actor: string; userId: string | null }): Promise<PolicyView> {
   assertConditionCompiles(spec);
+  await assertKnowledgeSetsExist(spec);
   return changed(prisma().$transaction(async (tx) => {
     // Lock the policy row: two concurrent edits get consecutive versions, not a clash.
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM policies WHERE id = $1 FOR UPDATE`, policyId);

@@ -2,6 +2,7 @@ import { registerAgent } from "../agents/index.ts";
 import { prisma } from "../db/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { createUser } from "../users/index.ts";
+import { DEMO_KNOWLEDGE_POLICIES, seedDemoKnowledge } from "./demo-knowledge.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
 
@@ -22,6 +23,7 @@ export const DEMO_AGENTS: DemoAgent[] = [
 
 export const DEMO_USERS = [
   { email: "olivia.operator@maison.example", name: "Olivia Martin", role: "operator" as const },
+  { email: "eva.editor@maison.example", name: "Eva Moreau", role: "editor" as const },
   { email: "arthur.approver@maison.example", name: "Arthur Bernard", role: "approver" as const },
   { email: "victor.viewer@maison.example", name: "Victor Petit", role: "viewer" as const },
 ];
@@ -99,10 +101,21 @@ export async function seedDemo(password: string): Promise<{ users: string[]; pas
   for (const a of DEMO_AGENTS) await registerAgent({ input: a, actor, createdById: null });
   for (const p of DEMO_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
   const users: string[] = [];
+  const ids: Record<string, string> = {};
   for (const u of DEMO_USERS) {
-    if (await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } })) continue;
-    await createUser({ input: { ...u, password }, actor });
+    const existing = await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } });
+    if (existing) {
+      ids[u.role] = existing.id;
+      continue;
+    }
+    ids[u.role] = (await createUser({ input: { ...u, password }, actor })).user.id;
     users.push(`${u.email} (${u.role})`);
+  }
+  // Knowledge: proposed by the editor, published by the approver; then the policies that read it.
+  const person = (role: "editor" | "approver") => ({ userId: ids[role]!, email: DEMO_USERS.find((u) => u.role === role)!.email });
+  if ((await prisma().knowledgeSet.count()) === 0) {
+    await seedDemoKnowledge(person("editor"), person("approver"));
+    for (const p of DEMO_KNOWLEDGE_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
   }
   return { users, password };
 }

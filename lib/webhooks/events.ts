@@ -5,7 +5,7 @@ import type { ActionStatus, Reason } from "../actions/index.ts";
  * delivery's `{event, at, data}` body). Writers are typed by it, so an event can't be sent
  * with a payload of another shape.
  */
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"] as const;
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "knowledge.proposed", "knowledge.published"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A pending action waiting for people. */
@@ -45,10 +45,38 @@ export type ApprovalDecidedPayload = {
 /** A kill switch was thrown. */
 export type HaltedPayload = { target: string; reason: string; by: string; rejectedPending: number };
 
+/** How a draft changes its set against the published version (counts of records). */
+export type KnowledgeDiffSummary = { added: number; changed: number; removed: number; refreshed: number; unchanged: number };
+
+/** A change to a knowledge set waits for someone other than its author to approve it. */
+export type KnowledgeProposedPayload = {
+  set: string;
+  draftId: string;
+  author: string;
+  baseVersion: number;
+  origin: string;
+  summary: KnowledgeDiffSummary;
+};
+
+/** A draft was approved: the set has a new published version. */
+export type KnowledgePublishedPayload = {
+  set: string;
+  version: number;
+  previousVersion: number;
+  draftId: string;
+  proposedBy: string;
+  approvedBy: string;
+  publishedAt: string;
+  records: number;
+  summary: Omit<KnowledgeDiffSummary, "unchanged">;
+};
+
 export type WebhookPayloads = {
   "approval.requested": ApprovalRequestedPayload;
   "approval.decided": ApprovalDecidedPayload;
   "cohort.halted": HaltedPayload;
   "agent.halted": HaltedPayload;
   "global.halted": HaltedPayload;
+  "knowledge.proposed": KnowledgeProposedPayload;
+  "knowledge.published": KnowledgePublishedPayload;
 };

@@ -1,5 +1,6 @@
 import { parseActionAnswer, parseResultAnswer, parseWhoAmI } from "./answers.ts";
 import { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
+import { KnowledgeReader } from "./knowledge.ts";
 import type {
   ActionAnswer,
   ActionRequest,
@@ -44,6 +45,7 @@ export class Warden {
   readonly #waitSeconds: number;
   readonly #maxWaitMs: number | undefined;
   readonly #onResultReportError: NonNullable<WardenOptions["onResultReportError"]>;
+  readonly #knowledge = new Map<string, KnowledgeReader>();
 
   constructor(options: WardenOptions) {
     let base: URL;
@@ -98,6 +100,46 @@ export class Warden {
       body: result,
       parse: (v, s) => parseResultAnswer(v, s, actionId),
     });
+  }
+
+  /**
+   * Reads of a knowledge set this agent's cohort is granted (`GET /v1/knowledge/…`), cached by
+   * version: `get(key)` revalidates with the version's ETag, `sync()` keeps a local replica.
+   */
+  knowledge(set: string): KnowledgeReader {
+    let r = this.#knowledge.get(set);
+    if (!r) {
+      r = new KnowledgeReader(set, (path, headers) => this.#withRetries(() => this.#rawGet(path, headers)));
+      this.#knowledge.set(set, r);
+    }
+    return r;
+  }
+
+  /** A GET whose 304 and 404 are answers, not errors (knowledge reads). */
+  async #rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; etag: string | null; body: unknown }> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.#timeoutMs);
+    try {
+      let res: Response;
+      try {
+        res = await this.#fetch(this.url + path, { method: "GET", headers: { authorization: `Bearer ${this.#apiKey}`, accept: "application/json", "user-agent": USER_AGENT, ...headers }, signal: ctrl.signal });
+      } catch (err) {
+        throw new WardenUnavailable(ctrl.signal.aborted ? `Warden did not answer GET ${path} within ${this.#timeoutMs} ms` : `Warden is unreachable at ${this.url}: ${errorText(err)}`, { code: ctrl.signal.aborted ? "timeout" : "network_error", cause: err });
+      }
+      if (res.status === 304) return { status: 304, etag: res.headers.get("etag"), body: null };
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? (JSON.parse(text) as unknown) : null;
+      } catch {
+        throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
+      }
+      if (res.status === 404 && path.split("?")[0]!.split("/").length > 4) return { status: 404, etag: null, body };
+      if (!res.ok) throw errorFromResponse(res.status, body);
+      return { status: res.status, etag: res.headers.get("etag"), body };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Who this key belongs to, and whether it is halted (`GET /v1/agent`). */

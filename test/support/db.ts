@@ -8,7 +8,8 @@ import { closeBus } from "../../lib/events/index.ts";
 async function resetProcessState() {
   await closeBus();
   await closeDb();
-  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules"]) {
+  (globalThis as Record<symbol, { stop?: () => void } | undefined>)[Symbol.for("warden.knowledgeReads")]?.stop?.();
+  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.knowledgeCache", "warden.knowledgeReads"]) {
     delete (globalThis as Record<symbol, unknown>)[Symbol.for(k)];
   }
 }

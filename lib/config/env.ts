@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parsePrivateKey, parsePublicKeyList } from "../signing/index.ts";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -13,6 +14,16 @@ const hostList = z.string().superRefine((v, ctx) => {
     if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not a host name, an address or a CIDR range` });
   }
 });
+
+// A key is checked where it is read (lib/signing); here only so a bad one stops start-up with its name.
+const keyText = (parse: (text: string, name: string) => unknown, name: string) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      parse(v, name);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -33,6 +44,12 @@ const schema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  // Signed audit checkpoints (lib/audit, lib/signing): the key (else generated into the data
+  // directory), earlier public keys still trusted, the file sink and the schedule.
+  WARDEN_CHECKPOINT_KEY: keyText(parsePrivateKey, "WARDEN_CHECKPOINT_KEY").optional(),
+  WARDEN_CHECKPOINT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_CHECKPOINT_PUBLIC_KEYS").optional(),
+  WARDEN_CHECKPOINT_FILE: z.string().min(1).optional(),
+  WARDEN_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -11,7 +11,7 @@ import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"];
+const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "audit.checkpoint"];
 
 export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
   const [secret, setSecret] = useState<string | null>(null);

@@ -64,6 +64,10 @@ function create() {
     application_name: "warden-decisions",
   });
   decisionPool.on("error", (err) => console.error("[db] idle decision client error:", err.message));
+  // pg-pool listens for errors only on idle clients: a checked-out client whose server dies
+  // emits 'error' with no listener, which would crash the process. Its queries are rejected
+  // anyway (that is where callers see the failure), so the event itself needs no handling.
+  for (const p of [pool, decisionPool]) p.on("connect", (client) => client.on("error", () => undefined));
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: false }),
     // Secrets never leave the data layer unless a query asks for them by name.

@@ -50,6 +50,10 @@ const schema = z.object({
   WARDEN_CHECKPOINT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_CHECKPOINT_PUBLIC_KEYS").optional(),
   WARDEN_CHECKPOINT_FILE: z.string().min(1).optional(),
   WARDEN_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // Failing fast when the database is gone (lib/db, lib/decisions): connect / pool-wait /
+  // statement timeout, and the time a decision may take to become durable before a 503.
+  WARDEN_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  WARDEN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

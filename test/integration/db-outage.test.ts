@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as agentsRoute from "../../app/api/agents/route.ts";
+import * as healthRoute from "../../app/api/health/route.ts";
 import { verifyAuditChain } from "../../lib/audit/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { decisionBatcher } from "../../lib/decisions/batcher.ts";
 import { newAgent, startDataPlane } from "../support/dataplane.ts";
 import { useDatabase } from "../support/db.ts";
-import { unique } from "../support/fixtures.ts";
+import { call, unique, userWithToken } from "../support/fixtures.ts";
 import { killablePostgres } from "../support/killable-postgres.ts";
 
 // The bound every failure must answer within: the decision deadline, plus room for a machine
@@ -44,8 +46,9 @@ describe("PostgreSQL killed under load, then restarted", () => {
     if (saved.db === undefined) delete process.env.WARDEN_DB_TIMEOUT_MS;
   });
 
-  it("loses no answered decision, answers every failure 503 unavailable with Retry-After within the bound, and serves again within 5 s", { timeout: 180_000 }, async () => {
+  it("loses no answered decision, answers every failure 503 unavailable with Retry-After within the bound, and serves again within 5 s; health reports the database", { timeout: 180_000 }, async () => {
     const { apiKey, agent } = await newAgent({ cohort: unique("outage") });
+    const viewer = await userWithToken("viewer");
     const attempts: Attempt[] = [];
     const transportErrors: string[] = [];
     let stop = false;
@@ -81,6 +84,11 @@ describe("PostgreSQL killed under load, then restarted", () => {
     const killedAt = Date.now();
     await db.kill();
     await waitFor("the circuit to open and agents to be refused", () => decisionBatcher().circuit.isOpen && attempts.filter((a) => a.at > killedAt && a.status === 503).length >= 40, 30_000);
+    // The control plane answers the same way, and health reports the database down.
+    const dashboard = await call(agentsRoute.GET, { token: viewer.token, path: "/api/agents" });
+    expect(dashboard).toMatchObject({ status: 503, json: { error: { code: "unavailable" } } });
+    expect(Number(dashboard.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await call(healthRoute.GET)).toMatchObject({ status: 503, json: { ok: false, db: "down" } });
     const okBeforeRestart = ok().length;
     await db.restart();
     const restartedAt = Date.now();
@@ -89,6 +97,7 @@ describe("PostgreSQL killed under load, then restarted", () => {
     await waitFor("a little more traffic", () => ok().length >= okBeforeRestart + 100, 60_000);
     stop = true;
     await Promise.all(load);
+    expect(await call(healthRoute.GET)).toMatchObject({ status: 200, json: { ok: true, db: "up" } });
 
     // Only answers, no broken connections; only 200 or 503 — never a 500.
     expect(transportErrors).toEqual([]);

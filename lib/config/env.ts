@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { parsePrivateKey, parsePublicKeyList } from "../signing/index.ts";
+import { parsePhoneRegions } from "../redaction/index.ts";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -54,6 +55,17 @@ const schema = z.object({
   // statement timeout, and the time a decision may take to become durable before a 503.
   WARDEN_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   WARDEN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  // Phone number regions for PII detection: the home region first (lib/redaction/phone-regions.ts).
+  WARDEN_PHONE_REGION: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parsePhoneRegions(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    })
+    .optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

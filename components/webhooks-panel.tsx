@@ -11,9 +11,9 @@ import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "knowledge.proposed", "knowledge.published"];
 
-export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
+/** `events`: the catalogue (lib/webhooks WEBHOOK_EVENTS), handed down by the server page. */
+export function WebhooksPanel({ webhooks, events }: { webhooks: WebhookView[]; events: readonly string[] }) {
   const [secret, setSecret] = useState<string | null>(null);
   const create = useApiMutation((body: { url: string; events: string[] }) => api<{ secret: string }>("/api/webhooks", { body }), (r) => setSecret(r.secret));
   const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }));
@@ -23,7 +23,7 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
         <Field label="Endpoint URL" hint="Public addresses only; intranet receivers need WARDEN_WEBHOOK_ALLOWED_HOSTS"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
         <fieldset className="flex flex-wrap gap-3 text-sm">
           <legend className="mb-1 font-medium">Events</legend>
-          {EVENTS.map((e) => (
+          {events.map((e) => (
             <label key={e} className="flex items-center gap-1.5"><input type="checkbox" name="events" value={e} defaultChecked={e.startsWith("approval")} /> {e}</label>
           ))}
         </fieldset>

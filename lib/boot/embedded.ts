@@ -80,6 +80,8 @@ export async function startEmbeddedPostgres(opts: {
   database?: string;
   log?: (line: string) => void;
   persistent?: boolean;
+  /** A fixed port (to start a stopped server again where its clients expect it); default a free one. */
+  port?: number;
 }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(opts.dataDir);
   const user = "warden";
@@ -93,7 +95,7 @@ export async function startEmbeddedPostgres(opts: {
     };
   }
   await ensureNativeSymlinks();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const log = opts.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

@@ -1,5 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parsePrivateKey, parsePublicKeyList } from "../signing/index.ts";
 import { parsePhoneRegions } from "../redaction/index.ts";
 
 const boolish = z
@@ -14,6 +15,16 @@ const hostList = z.string().superRefine((v, ctx) => {
     if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not a host name, an address or a CIDR range` });
   }
 });
+
+// A key is checked where it is read (lib/signing); here only so a bad one stops start-up with its name.
+const keyText = (parse: (text: string, name: string) => unknown, name: string) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      parse(v, name);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  });
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -34,6 +45,16 @@ const schema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "editor", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  // Signed audit checkpoints (lib/audit, lib/signing): the key (else generated into the data
+  // directory), earlier public keys still trusted, the file sink and the schedule.
+  WARDEN_CHECKPOINT_KEY: keyText(parsePrivateKey, "WARDEN_CHECKPOINT_KEY").optional(),
+  WARDEN_CHECKPOINT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_CHECKPOINT_PUBLIC_KEYS").optional(),
+  WARDEN_CHECKPOINT_FILE: z.string().min(1).optional(),
+  WARDEN_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // Failing fast when the database is gone (lib/db, lib/decisions): connect / pool-wait /
+  // statement timeout, and the time a decision may take to become durable before a 503.
+  WARDEN_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  WARDEN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   // Phone number regions for PII detection: the home region first (lib/redaction/phone-regions.ts).
   WARDEN_PHONE_REGION: z
     .string()

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { WardenError } from "../errors/index.ts";
 import { toErrorBody } from "../http/index.ts";
 
-export function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>, serialized?: string): void {
+export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, serialized?: string): void {
   const payload = serialized ?? JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -29,8 +29,8 @@ export function sendVersioned(req: IncomingMessage, res: ServerResponse, read: {
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {
-  const { status, body } = toErrorBody(err);
-  send(res, status, body);
+  const { status, body, headers } = toErrorBody(err);
+  send(res, status, body, headers); // Retry-After on 503 and 429, as on the control plane
 }
 
 /** Reads a JSON body with a hard size cap; malformed or oversize input is a 4xx. */

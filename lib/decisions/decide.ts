@@ -24,9 +24,13 @@ export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "inpu
 /**
  * The decision pipeline: policies (compiled, cached) on the raw request → PII redacted →
  * durable record with its audit event (halts and key re-checked inside that transaction) →
- * answer; then, if asked to and still pending, wait for a human.
+ * answer; then, if asked to and still pending, wait for a human. Throws `unavailable` (503)
+ * when the database is known down or the decision can't be made durable in time (batcher.ts).
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
+  // The database is known down: refuse before spending any work (503 + Retry-After).
+  const refusal = decisionBatcher().circuit.refusal();
+  if (refusal) throw refusal;
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   const input = request.input ?? {};
   const context = request.context ?? {};

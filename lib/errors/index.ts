@@ -7,6 +7,8 @@
  * Error bodies on the wire: `{"error": {"code", "message", "details"?}}` (API.md).
  */
 
+import { isDatabaseUnavailable } from "./database-unavailable.ts";
+
 /** What sort of failure an error code is; `lib/http` maps each to one status. */
 export type ErrorKind =
   | "invalid" // the request is malformed or breaks a rule about its content
@@ -115,4 +117,28 @@ export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
 export function isWardenError(err: unknown, codeOrKind?: ErrorCode | ErrorKind): err is WardenError {
   if (!(err instanceof WardenError)) return false;
   return codeOrKind === undefined || err.code === codeOrKind || err.kind === codeOrKind;
+}
+
+/**
+ * Retry-After of a `503 unavailable`, in whole seconds (at least 1), carried in the error's
+ * details so the body says it too; `lib/http` sends it as the `Retry-After` header.
+ */
+export type UnavailableDetails = { retryAfterSeconds: number };
+
+/** `unavailable` (503 + Retry-After): the database can't serve this in time; ask again later. */
+export function unavailable(message: string, retryAfterSeconds = 1): WardenError {
+  const details: UnavailableDetails = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) };
+  return new WardenError("unavailable", message, details);
+}
+
+export { isDatabaseUnavailable };
+
+/**
+ * `err` as the error to answer with when it means the database is unavailable (see
+ * isDatabaseUnavailable): an `unavailable` WardenError (503, Retry-After 1 s); null otherwise.
+ * An `unavailable` WardenError passes unchanged.
+ */
+export function unavailableFrom(err: unknown): WardenError | null {
+  if (err instanceof WardenError) return err.kind === "unavailable" ? err : null;
+  return isDatabaseUnavailable(err) ? unavailable("The database can't be reached right now; retry shortly (with the same idempotency key)") : null;
 }

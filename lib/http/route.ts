@@ -13,8 +13,8 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
 }
 
 export function errorResponse(err: unknown): Response {
-  const { status, body } = toErrorBody(err);
-  return json(body, status, status === 429 ? { "retry-after": "60" } : undefined);
+  const { status, body, headers } = toErrorBody(err);
+  return json(body, status, headers);
 }
 
 export function clientIp(req: Request): string | null {

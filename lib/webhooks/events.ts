@@ -1,11 +1,12 @@
 import type { ActionStatus, Reason } from "../actions/index.ts";
+import type { SignedCheckpoint } from "../audit/index.ts";
 
 /**
  * The catalogue of webhook events and the one payload shape of each (the `data` of a
  * delivery's `{event, at, data}` body). Writers are typed by it, so an event can't be sent
  * with a payload of another shape.
  */
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "knowledge.proposed", "knowledge.published"] as const;
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted", "knowledge.proposed", "knowledge.published", "audit.checkpoint"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A pending action waiting for people. */
@@ -70,6 +71,12 @@ export type KnowledgePublishedPayload = {
   records: number;
   summary: Omit<KnowledgeDiffSummary, "unchanged">;
 };
+/**
+ * A signed checkpoint of the audit chains' heads (lib/audit/checkpoints.ts), exactly as stored:
+ * keep it outside Warden's database; `npm run audit:verify -- --checkpoint FILE` or
+ * `POST /api/audit/checkpoints/check` proves the log still contains what it signed.
+ */
+export type AuditCheckpointPayload = SignedCheckpoint;
 
 export type WebhookPayloads = {
   "approval.requested": ApprovalRequestedPayload;
@@ -79,4 +86,5 @@ export type WebhookPayloads = {
   "global.halted": HaltedPayload;
   "knowledge.proposed": KnowledgeProposedPayload;
   "knowledge.published": KnowledgePublishedPayload;
+  "audit.checkpoint": AuditCheckpointPayload;
 };

@@ -17,7 +17,8 @@ import type {
 
 const USER_AGENT = "warden-sdk/0.1";
 const MAX_WAIT_SECONDS = 60; // the API's cap on long-polls
-const ASK_RETRIES = 2;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRY_BUDGET_MS = 10_000;
 const REPORT_ATTEMPTS = 4;
 const MAX_ERROR_CHARS = 4000; // the API's cap on a reported error
 const MAX_OUTPUT_BYTES = 64 * 1024; // the API's cap on a reported output
@@ -44,6 +45,8 @@ export class Warden {
   readonly #timeoutMs: number;
   readonly #waitSeconds: number;
   readonly #maxWaitMs: number | undefined;
+  readonly #maxRetries: number;
+  readonly #retryBudgetMs: number;
   readonly #onResultReportError: NonNullable<WardenOptions["onResultReportError"]>;
   readonly #knowledge = new Map<string, KnowledgeReader>();
 
@@ -63,13 +66,17 @@ export class Warden {
     this.#timeoutMs = positive(options.timeoutMs, "timeoutMs") ?? 5000;
     this.#waitSeconds = clampWait(options.waitSeconds ?? MAX_WAIT_SECONDS);
     this.#maxWaitMs = options.maxWaitMs === undefined ? undefined : Math.max(0, positive(options.maxWaitMs, "maxWaitMs", true) ?? 0);
+    this.#maxRetries = Math.floor(positive(options.maxRetries, "maxRetries", true) ?? DEFAULT_RETRIES);
+    this.#retryBudgetMs = positive(options.retryBudgetMs, "retryBudgetMs", true) ?? DEFAULT_RETRY_BUDGET_MS;
     this.#onResultReportError = options.onResultReportError ?? warnReportFailure;
   }
 
   /**
    * Asks once whether the action may happen (`POST /v1/actions`). With `wait` > 0 the server
-   * holds the request while a human decides. Network errors and 5xx are retried twice with the
-   * same idempotency key (generated when absent), so the action is recorded once.
+   * holds the request while a human decides. Network errors, 5xx (`503 unavailable` when Warden
+   * can't reach its database) and 429 are retried — `maxRetries` times within `retryBudgetMs`,
+   * after the server's Retry-After — with the same idempotency key (generated when absent), so
+   * the action is recorded once; past that, `WardenUnavailable` (the action must not run).
    */
   async ask(request: AskRequest, options: { signal?: AbortSignal } = {}): Promise<ActionAnswer> {
     const wait = clampWait(request.wait ?? 0);
@@ -135,7 +142,7 @@ export class Warden {
         throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
       }
       if (res.status === 404 && path.split("?")[0]!.split("/").length > 4) return { status: 404, etag: null, body };
-      if (!res.ok) throw errorFromResponse(res.status, body);
+      if (!res.ok) throw errorFromResponse(res.status, body, retryAfterMs(res.headers.get("retry-after")));
       return { status: res.status, etag: res.headers.get("etag"), body };
     } finally {
       clearTimeout(timer);
@@ -227,13 +234,22 @@ export class Warden {
     return [];
   }
 
+  /**
+   * Retries a retriable failure with the same call (so the same idempotency key): up to
+   * `maxRetries` times, each after the server's Retry-After or a backoff, whichever is longer,
+   * and never past `retryBudgetMs` from the first attempt — a wait that would end past it is
+   * not started: the last error is thrown at once.
+   */
   async #withRetries<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const deadline = Date.now() + this.#retryBudgetMs;
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        if (attempt >= ASK_RETRIES || !isRetriable(err) || signal?.aborted) throw err;
-        await sleep(backoff(attempt), signal);
+        if (attempt >= this.#maxRetries || !isRetriable(err) || signal?.aborted) throw err;
+        const pause = Math.max(backoff(attempt), err instanceof WardenError ? (err.retryAfterMs ?? 0) : 0);
+        if (Date.now() + pause > deadline) throw err;
+        await sleep(pause, signal);
       }
     }
   }
@@ -282,7 +298,7 @@ export class Warden {
       } catch {
         isJson = false;
       }
-      if (!res.ok) throw errorFromResponse(res.status, isJson ? body : undefined);
+      if (!res.ok) throw errorFromResponse(res.status, isJson ? body : undefined, retryAfterMs(res.headers.get("retry-after")));
       if (!isJson) throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
       return call.parse(body, res.status);
     } finally {
@@ -292,13 +308,21 @@ export class Warden {
   }
 }
 
-function errorFromResponse(status: number, body: unknown): WardenError {
+function errorFromResponse(status: number, body: unknown, retryAfter: number | undefined): WardenError {
   const e = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
   const err = typeof e === "object" && e !== null ? (e as { code?: unknown; message?: unknown; details?: unknown }) : {};
   const code = typeof err.code === "string" ? err.code : `http_${status}`;
   const message = typeof err.message === "string" ? err.message : `Warden answered HTTP ${status}`;
-  if (status >= 500) return new WardenUnavailable(message, { code, status, details: err.details });
-  return new WardenError(code, status, message, { details: err.details });
+  if (status >= 500) return new WardenUnavailable(message, { code, status, details: err.details, retryAfterMs: retryAfter });
+  return new WardenError(code, status, message, { details: err.details, retryAfterMs: retryAfter });
+}
+
+/** `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; undefined when absent or unreadable. Capped at an hour. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const t = header.trim();
+  const ms = /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t) - Date.now();
+  return Number.isFinite(ms) ? Math.min(3600_000, Math.max(0, ms)) : undefined;
 }
 
 /** Worth asking again: no answer, a 5xx, or rate-limited. Not: a 4xx, or an answer we can't read. */

@@ -92,6 +92,17 @@ export type WardenOptions = {
    * Default: until the pending action's `expiresAt` (plus a minute's grace), 24 h at most.
    */
   maxWaitMs?: number;
+  /**
+   * How many times a request that got no answer, a 5xx (e.g. `503 unavailable`) or a 429 is
+   * sent again, always with the same idempotency key. Default 2.
+   */
+  maxRetries?: number;
+  /**
+   * The time retries of one request may take in all, from its first attempt. A retry waits
+   * for the server's `Retry-After` (or a backoff, 200 ms × 3ⁿ); when that wait would end past
+   * the budget, the SDK gives up at once (fail closed) instead. Default 10000.
+   */
+  retryBudgetMs?: number;
   /** A fetch implementation (tests, proxies). Default: the global `fetch`. */
   fetch?: typeof fetch;
   /**

@@ -5,7 +5,7 @@ import { WebhooksPanel } from "@/components/webhooks-panel.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { redactionSettings } from "@/lib/redaction/index.ts";
 import { listApiTokens } from "@/lib/tokens/index.ts";
-import { listWebhooks } from "@/lib/webhooks/index.ts";
+import { listWebhooks, WEBHOOK_EVENTS } from "@/lib/webhooks/index.ts";
 import { requirePrincipal } from "../../session.ts";
 
 export const metadata = { title: "Settings" };
@@ -35,7 +35,7 @@ export default async function SettingsPage() {
         </Panel>
         {webhooks && (
           <Panel title="Webhooks" description="Tell chat or paging tools when something needs a human or was halted.">
-            <WebhooksPanel webhooks={webhooks} />
+            <WebhooksPanel webhooks={webhooks} events={WEBHOOK_EVENTS} />
           </Panel>
         )}
       </div>

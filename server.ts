@@ -7,11 +7,13 @@ import { readEnv } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
+import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
 import { startJobs } from "./lib/jobs/index.ts";
 
 async function main() {
   const env = readEnv();
   const port = env.PORT;
+  const trust = parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES);
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
   const prepared = await prepare(env);
 
@@ -22,6 +24,8 @@ async function main() {
   const stopJobs = startJobs();
 
   const server = http.createServer((req, res) => {
+    // Who the client is (WARDEN_TRUSTED_PROXIES), undecodable targets, JSON 405s: lib/http ingress.
+    if (ingress(req, res, trust)) return;
     if (req.url?.startsWith("/v1/")) {
       void handleDataPlane(req, res);
       return;

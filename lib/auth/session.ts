@@ -12,12 +12,24 @@ export function authSecret(): string {
   return s;
 }
 
+/**
+ * The session cookie's value from a Cookie header. Each cookie is decoded on its own, and one
+ * whose %-encoding is broken is skipped: an unrelated bad cookie (another app on the same
+ * host, a hand-edited one) must not break authentication.
+ */
 function cookieValue(cookieHeader: string | null, names: string[]): string | null {
   if (!cookieHeader) return null;
   const jar = new Map<string, string>();
   for (const part of cookieHeader.split(";")) {
     const i = part.indexOf("=");
-    if (i > 0) jar.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    if (!names.includes(name) || jar.has(name)) continue;
+    try {
+      jar.set(name, decodeURIComponent(part.slice(i + 1).trim()));
+    } catch {
+      // not ours to judge: skip it
+    }
   }
   for (const n of names) {
     const v = jar.get(n);

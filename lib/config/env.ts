@@ -14,6 +14,15 @@ const hostList = z.string().superRefine((v, ctx) => {
   }
 });
 
+// Addresses or CIDR ranges, comma-separated (lib/http/forwarded.ts reads it).
+const addressList = z.string().superRefine((v, ctx) => {
+  for (const entry of v.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [addr = "", bits] = entry.replace(/^\[|\](?=\/|$)/g, "").split("/");
+    const ok = (ipaddr.IPv4.isValidFourPartDecimal(addr) || ipaddr.IPv6.isValid(addr)) && (bits === undefined || ipaddr.isValidCIDR(`${addr}/${bits}`));
+    if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not an address or a CIDR range` });
+  }
+});
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -33,6 +42,8 @@ const schema = z.object({
   OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  // Reverse proxies whose X-Forwarded-For/-Host/-Proto Warden believes (nobody's by default).
+  WARDEN_TRUSTED_PROXIES: addressList.optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

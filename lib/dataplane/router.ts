@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
+import { assertDecodableTarget } from "../validation/index.ts";
 import { bearer, readBody, send, sendError } from "./respond.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
@@ -60,6 +61,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
  */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    assertDecodableTarget(req.url ?? "/");
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const matching = routes.filter((r) => r.pattern.test(path));

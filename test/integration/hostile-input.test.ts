@@ -12,6 +12,7 @@ import * as auditRoute from "../../app/api/audit/route.ts";
 import * as meRoute from "../../app/api/me/route.ts";
 import * as policiesRoute from "../../app/api/policies/route.ts";
 import * as tokensRoute from "../../app/api/tokens/route.ts";
+import { startSession } from "../../lib/auth/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { ingress, parseTrustedProxies } from "../../lib/http/index.ts";
 import { MAX_JSON_DEPTH } from "../../lib/validation/index.ts";
@@ -145,7 +146,8 @@ describe("the control plane (/api) refuses the same, in every field the issue na
 
   it("a Cookie header with one badly %-encoded unrelated cookie still authenticates the session", async () => {
     const u = await userWithToken("viewer");
-    const jwt = await encode({ token: { sub: u.user.id }, secret: process.env.NEXTAUTH_SECRET! });
+    const sid = await startSession(u.user.id);
+    const jwt = await encode({ token: { sub: u.user.id, sid }, secret: process.env.NEXTAUTH_SECRET! });
     const cookie = `theme=%E0%A4%A; other=%zz; next-auth.session-token=${jwt}; last=%`;
     const res = await call(meRoute.GET, { headers: { cookie } });
     expect(res.status).toBe(200);

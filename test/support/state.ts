@@ -12,7 +12,7 @@ export async function stateSnapshot(): Promise<string> {
         (SELECT count(*) FROM cohorts), (SELECT count(*) FROM policies), (SELECT count(*) FROM policy_versions),
         (SELECT count(*) FROM users), (SELECT count(*) FROM api_tokens), (SELECT count(*) FROM approvals),
         (SELECT count(*) FROM webhooks), (SELECT count(*) FROM webhook_deliveries), (SELECT count(*) FROM settings),
-        (SELECT count(*) FROM audit_verifications),
+        (SELECT count(*) FROM audit_verifications), (SELECT count(*) FROM user_sessions),
         (SELECT string_agg(chain || ':' || chain_seq, ',' ORDER BY chain) FROM audit_chain_heads),
         (SELECT string_agg(id || coalesce(halt_reason, '-'), ',' ORDER BY id) FROM agents WHERE halted_at IS NOT NULL),
         (SELECT string_agg(id || coalesce(halt_reason, '-'), ',' ORDER BY id) FROM cohorts WHERE halted_at IS NOT NULL),

@@ -13,6 +13,11 @@ export type ValueProblem = { path: string; message: string };
 
 // A lone surrogate is a code point of category Cs under the `u` flag; a proper pair is not.
 const LONE_SURROGATE = /\p{Cs}/u;
+// String.prototype.isWellFormed (ES2024, V8 11.3+: Node 20) says the same natively and fast.
+const isWellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function"
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
 
 /**
  * Why a text can't be stored, or null when it can: PostgreSQL's text and jsonb refuse the NUL
@@ -21,7 +26,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  */
 export function unsafeTextReason(text: string): string | null {
   if (text.includes("\u0000")) return "contains a NUL character (U+0000)";
-  if (LONE_SURROGATE.test(text)) return "contains an unpaired UTF-16 surrogate (U+D800–U+DFFF)";
+  if (!isWellFormed(text)) return "contains an unpaired UTF-16 surrogate (U+D800–U+DFFF)";
   return null;
 }
 
@@ -45,37 +50,57 @@ function join(path: string, key: string): string {
  * the value in the path ("" for a whole body: paths then start at its fields, as zod's do).
  */
 export function findUnsafeValue(value: unknown, { maxDepth = MAX_JSON_DEPTH, root = "" }: { maxDepth?: number; root?: string } = {}): ValueProblem | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  // Paths are built only for the one problem reported: each entry points at its parent.
+  type Entry = { value: unknown; parent: Entry | null; key: string; depth: number };
+  const pathOf = (e: Entry): string => {
+    const keys: string[] = [];
+    for (let at: Entry | null = e; at && at.parent; at = at.parent) keys.push(showKey(at.key));
+    return keys.reverse().reduce(join, root) || "(body)";
+  };
+  const top: Entry = { value, parent: null, key: root, depth: 0 };
+  const topWhy = leafProblem(value);
+  if (topWhy) return { path: pathOf(top), message: topWhy };
+  if (value === null || typeof value !== "object") return null;
+  const stack: Entry[] = [top];
   while (stack.length > 0) {
     const item = stack.pop()!;
-    const v = item.value;
-    const here = item.path || "(body)";
-    if (v === null || typeof v === "boolean") continue;
-    if (typeof v === "string") {
-      const why = unsafeTextReason(v);
-      if (why) return { path: here, message: why };
-      continue;
-    }
-    if (typeof v === "number") {
-      if (!Number.isFinite(v)) return { path: here, message: "must be a finite number (JSON has no Infinity or NaN; 1e309 is out of range)" };
-      continue;
-    }
-    if (typeof v !== "object") return { path: here, message: `a ${typeof v} is not JSON` };
+    const v = item.value as object;
     const depth = item.depth + 1;
-    if (depth > maxDepth) return { path: here, message: `nested deeper than ${maxDepth} levels` };
+    if (depth > maxDepth) return { path: pathOf(item), message: `nested deeper than ${maxDepth} levels` };
+    // Children that are objects go on the stack; scalars are checked here, without an entry.
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: join(item.path, String(i)), depth });
+      for (let i = v.length - 1; i >= 0; i--) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === "object") stack.push({ value: c, parent: item, key: String(i), depth });
+        else {
+          const why = leafProblem(c);
+          if (why) return { path: pathOf({ value: c, parent: item, key: String(i), depth }), message: why };
+        }
+      }
       continue;
     }
     const keys = Object.keys(v);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      const why = unsafeTextReason(key);
-      if (why) return { path: join(item.path, showKey(key)), message: `the key ${why}` };
-      stack.push({ value: (v as Record<string, unknown>)[key], path: join(item.path, showKey(key)), depth });
+      const c = (v as Record<string, unknown>)[key];
+      const keyWhy = unsafeTextReason(key);
+      if (keyWhy) return { path: pathOf({ value: c, parent: item, key, depth }), message: `the key ${keyWhy}` };
+      if (c !== null && typeof c === "object") stack.push({ value: c, parent: item, key, depth });
+      else {
+        const why = leafProblem(c);
+        if (why) return { path: pathOf({ value: c, parent: item, key, depth }), message: why };
+      }
     }
   }
   return null;
+}
+
+/** What is wrong with a value that is not an object or array, or null. */
+function leafProblem(v: unknown): string | null {
+  if (typeof v === "string") return unsafeTextReason(v);
+  if (typeof v === "number") return Number.isFinite(v) ? null : "must be a finite number (JSON has no Infinity or NaN; 1e309 is out of range)";
+  if (v === null || typeof v === "boolean" || typeof v === "object") return null;
+  return `a ${typeof v} is not JSON`;
 }
 
 /** `400 validation_failed` for a problem, with the path in the message and in `details`. */
@@ -98,6 +123,13 @@ export function assertSafeValue(value: unknown, opts: { maxDepth?: number; root?
  * building the structure.
  */
 export function jsonTextTooDeep(text: string, maxDepth = MAX_JSON_DEPTH): boolean {
+  // Nesting can't exceed the number of opening brackets; counting them is native and quick,
+  // so the character scan below only runs for bodies with more than maxDepth of them.
+  let openers = 0;
+  for (const ch of ["{", "["]) {
+    for (let at = text.indexOf(ch); at !== -1 && openers <= maxDepth; at = text.indexOf(ch, at + 1)) openers++;
+  }
+  if (openers <= maxDepth) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

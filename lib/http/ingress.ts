@@ -10,24 +10,62 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(payload);
 }
 
+type Fn = (...args: unknown[]) => unknown;
+
 /**
  * Next.js answers a method a route file doesn't export with `405` and no body
- * (auto-implement-methods.ts: `new Response(null, {status: 405})`, sent with a bare
- * `res.end()`). On `/api` every error has the JSON error shape, so that one answer gets it.
+ * (auto-implement-methods.ts: `new Response(null, {status: 405})`, sent as `writeHead(405)`
+ * then `end()`). On `/api` every error has the JSON error shape, so that answer gets it: a
+ * 405's `writeHead` is held back until we know whether a body follows; if `end` comes with
+ * none, the JSON error body is sent instead.
  */
 function jsonBodyForBare405(req: IncomingMessage, res: ServerResponse, path: string): void {
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  (res as { end: (...args: unknown[]) => ServerResponse }).end = (...args: unknown[]) => {
-    const bare = args.length === 0 || args[0] === undefined || args[0] === null || typeof args[0] === "function";
-    if (bare && res.statusCode === 405 && !res.headersSent) {
-      const { body } = toErrorBody(new WardenError("method_not_allowed", `${req.method} is not supported on ${path}`));
-      const payload = JSON.stringify(body);
-      res.setHeader("content-type", "application/json; charset=utf-8");
-      res.setHeader("content-length", Buffer.byteLength(payload));
-      res.setHeader("cache-control", "no-store");
-      return typeof args[0] === "function" ? end(payload, args[0]) : end(payload);
+  const r = res as unknown as Record<"writeHead" | "write" | "end", Fn>;
+  const writeHead = r.writeHead.bind(res);
+  const write = r.write.bind(res);
+  const end = r.end.bind(res);
+  let held: unknown[] | null = null;
+  // Once the answer is decided the originals come back (Node's own end() calls writeHead).
+  const restore = () => {
+    r.writeHead = writeHead;
+    r.write = write;
+    r.end = end;
+  };
+  const release = () => {
+    restore();
+    if (!held) return;
+    const args = held;
+    held = null;
+    writeHead(...args);
+  };
+  r.writeHead = (...args: unknown[]) => {
+    if (args[0] !== 405 || res.headersSent) return writeHead(...args);
+    held = args;
+    res.statusCode = 405;
+    return res;
+  };
+  r.write = (...args: unknown[]) => {
+    release();
+    return write(...args);
+  };
+  r.end = (...args: unknown[]) => {
+    const bare = args[0] === undefined || args[0] === null || typeof args[0] === "function";
+    if (!bare || res.statusCode !== 405 || res.headersSent) {
+      release();
+      return end(...args);
     }
-    return end(...args);
+    restore();
+    // Headers the held writeHead carried (`writeHead(405, headers)` or `(405, message, headers)`).
+    const headers = held?.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, string | number | string[]> | undefined;
+    held = null;
+    for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+    const { body } = toErrorBody(new WardenError("method_not_allowed", `${req.method} is not supported on ${path}`));
+    const payload = JSON.stringify(body);
+    res.setHeader("content-type", "application/json; charset=utf-8");
+    res.setHeader("content-length", Buffer.byteLength(payload));
+    res.setHeader("cache-control", "no-store");
+    const callback = args.find((a) => typeof a === "function");
+    return callback ? end(payload, callback) : end(payload);
   };
 }
 

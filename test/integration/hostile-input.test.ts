@@ -166,7 +166,8 @@ describe("the control plane (/api) refuses the same, in every field the issue na
 
 describe("the ingress (server.ts's first step)", () => {
   // As server.ts mounts it, with a stand-in for Next.js that answers a method it doesn't
-  // serve exactly as Next does (auto-implement-methods: `new Response(null, {status: 405})`).
+  // serve as Next 16 does (auto-implement-methods' `new Response(null, {status: 405})`, sent
+  // as writeHead(405) then end(undefined, undefined); e2e/security.spec.ts checks the real one).
   async function server() {
     const s = http.createServer((req, res) => {
       if (ingress(req, res, parseTrustedProxies(undefined))) return;
@@ -175,8 +176,19 @@ describe("the ingress (server.ts's first step)", () => {
         res.end(JSON.stringify({ seen: req.url }));
         return;
       }
-      res.statusCode = 405;
-      res.end();
+      if (req.method === "PUT") {
+        // A 405 with a body of its own keeps it.
+        res.writeHead(405, { "content-type": "text/plain" });
+        res.end("mine");
+        return;
+      }
+      if (req.method === "PATCH") {
+        res.statusCode = 405;
+        res.end();
+        return;
+      }
+      res.writeHead(405);
+      res.end(undefined, undefined);
     });
     await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
     return { base: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => s.close(() => r())) };
@@ -207,6 +219,11 @@ describe("the ingress (server.ts's first step)", () => {
       expect(res.status).toBe(405);
       expect(res.headers.get("content-type")).toContain("application/json");
       expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: "DELETE is not supported on /api/overview" } });
+      const patch = await fetch(`${s.base}/api/overview`, { method: "PATCH" });
+      expect(patch.status).toBe(405);
+      expect(((await patch.json()) as any).error.code).toBe("method_not_allowed");
+      const own = await fetch(`${s.base}/api/overview`, { method: "PUT" });
+      expect(await own.text()).toBe("mine");
       const page = await fetch(`${s.base}/agents`, { method: "DELETE" });
       expect(page.status).toBe(405);
       expect(await page.text()).toBe("");

@@ -25,21 +25,19 @@ function jsonBodyForBare405(req: IncomingMessage, res: ServerResponse, path: str
   const write = r.write.bind(res);
   const end = r.end.bind(res);
   let held: unknown[] | null = null;
-  // Once the answer is decided the originals come back (Node's own end() calls writeHead).
-  const restore = () => {
-    r.writeHead = writeHead;
-    r.write = write;
-    r.end = end;
-  };
+  // Once the answer is decided the wrappers only pass calls on. They stay in place: Node's own
+  // end() calls writeHead, and Next's compression wraps these same methods after us, so
+  // putting the originals back would cut compression out mid-response.
+  let decided = false;
   const release = () => {
-    restore();
+    decided = true;
     if (!held) return;
     const args = held;
     held = null;
     writeHead(...args);
   };
   r.writeHead = (...args: unknown[]) => {
-    if (args[0] !== 405 || res.headersSent) return writeHead(...args);
+    if (decided || args[0] !== 405 || res.headersSent) return writeHead(...args);
     held = args;
     res.statusCode = 405;
     return res;
@@ -50,11 +48,11 @@ function jsonBodyForBare405(req: IncomingMessage, res: ServerResponse, path: str
   };
   r.end = (...args: unknown[]) => {
     const bare = args[0] === undefined || args[0] === null || typeof args[0] === "function";
-    if (!bare || res.statusCode !== 405 || res.headersSent) {
+    if (decided || !bare || res.statusCode !== 405 || res.headersSent) {
       release();
       return end(...args);
     }
-    restore();
+    decided = true;
     // Headers the held writeHead carried (`writeHead(405, headers)` or `(405, message, headers)`).
     const headers = held?.find((a, i) => i > 0 && a !== null && typeof a === "object") as Record<string, string | number | string[]> | undefined;
     held = null;

@@ -171,6 +171,18 @@ describe("the ingress (server.ts's first step)", () => {
   async function server() {
     const s = http.createServer((req, res) => {
       if (ingress(req, res, parseTrustedProxies(undefined))) return;
+      if (req.url === "/api/streamed") {
+        // Like Next's compression, a later layer wraps write/end: the ingress must not unwrap it.
+        const write = res.write.bind(res) as (chunk: string) => boolean;
+        const end = res.end.bind(res) as (chunk?: string) => http.ServerResponse;
+        (res as { write: unknown }).write = (chunk: string) => write(chunk.toUpperCase());
+        (res as { end: unknown }).end = (chunk?: string) => end(chunk?.toUpperCase());
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("a");
+        res.write("b");
+        res.end("c");
+        return;
+      }
       if (req.method === "GET") {
         res.setHeader("content-type", "application/json");
         res.end(JSON.stringify({ seen: req.url }));
@@ -224,6 +236,7 @@ describe("the ingress (server.ts's first step)", () => {
       expect(((await patch.json()) as any).error.code).toBe("method_not_allowed");
       const own = await fetch(`${s.base}/api/overview`, { method: "PUT" });
       expect(await own.text()).toBe("mine");
+      expect(await (await fetch(`${s.base}/api/streamed`)).text()).toBe("ABC");
       const page = await fetch(`${s.base}/agents`, { method: "DELETE" });
       expect(page.status).toBe(405);
       expect(await page.text()).toBe("");

@@ -32,7 +32,7 @@ const fromResult = (r: Verify, actor: string): LastVerification => ({
 export function VerifyChain({ last: initial }: { last: LastVerification | null }) {
   const [last, setLast] = useState(initial);
   const m = useMutation({
-    mutationFn: () => api<Verify>("/api/audit/verify?scope=incremental"),
+    mutationFn: () => api<Verify>("/api/audit/verify", { method: "POST", body: { scope: "incremental" } }),
     onSuccess: (r) => setLast(fromResult(r, "you")),
   });
   return (

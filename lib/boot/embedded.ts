@@ -124,13 +124,19 @@ export async function startEmbeddedPostgres(opts: {
     await pg.initialise();
   }
   await pg.start();
-  const client = pg.getPgClient("postgres", "127.0.0.1");
-  await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
+    const client = pg.getPgClient("postgres", "127.0.0.1");
+    await client.connect();
+    try {
+      const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+      if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    } finally {
+      await client.end();
+    }
+  } catch (err) {
+    // Not left running for nobody: a failed start stops what it started.
+    await pg.stop().catch(() => undefined);
+    throw err;
   }
   const url = `postgresql://${user}:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
   return {

@@ -25,6 +25,14 @@ const keyText = (parse: (text: string, name: string) => unknown, name: string) =
       ctx.addIssue({ code: "custom", message: (err as Error).message });
     }
   });
+// Addresses or CIDR ranges, comma-separated (lib/http/forwarded.ts reads it).
+const addressList = z.string().superRefine((v, ctx) => {
+  for (const entry of v.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [addr = "", bits] = entry.replace(/^\[|\](?=\/|$)/g, "").split("/");
+    const ok = (ipaddr.IPv4.isValidFourPartDecimal(addr) || ipaddr.IPv6.isValid(addr)) && (bits === undefined || ipaddr.isValidCIDR(`${addr}/${bits}`));
+    if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not an address or a CIDR range` });
+  }
+});
 
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -66,6 +74,8 @@ const schema = z.object({
       }
     })
     .optional(),
+  // Reverse proxies whose X-Forwarded-For/-Host/-Proto Warden believes (nobody's by default).
+  WARDEN_TRUSTED_PROXIES: addressList.optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

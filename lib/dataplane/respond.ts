@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { WardenError } from "../errors/index.ts";
 import { toErrorBody } from "../http/index.ts";
+import { parseJsonBody } from "../validation/index.ts";
 
 export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, serialized?: string): void {
   const payload = serialized ?? JSON.stringify(body);
@@ -33,7 +34,12 @@ export function sendError(res: ServerResponse, err: unknown): void {
   send(res, status, body, headers); // Retry-After on 503 and 429, as on the control plane
 }
 
-/** Reads a JSON body with a hard size cap; malformed or oversize input is a 4xx. */
+/**
+ * Reads a JSON body with a hard size cap, through the boundary validation both planes share
+ * (lib/validation parseJsonBody: depth ≤ 64, clean text in values and keys, finite numbers).
+ *
+ * @throws WardenError `body_too_large` (413), `invalid_json` or `validation_failed` (400)
+ */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
@@ -44,13 +50,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     if (size > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new WardenError("invalid_json", "The body is not valid JSON");
-  }
+  return parseJsonBody(Buffer.concat(chunks).toString("utf8"));
 }
 
 export function bearer(req: IncomingMessage): string | null {

@@ -3,6 +3,7 @@ import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { readRecordForAgent, readSinceForAgent, sinceQuerySchema } from "../knowledge/index.ts";
+import { assertDecodableTarget } from "../validation/index.ts";
 import { bearer, readBody, send, sendError, sendVersioned } from "./respond.ts";
 
 function decodeSegment(s: string): string {
@@ -84,6 +85,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
  */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    assertDecodableTarget(req.url ?? "/");
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const matching = routes.filter((r) => r.pattern.test(path));

@@ -28,10 +28,11 @@ type PrismaLike = { code?: unknown; name?: unknown; meta?: unknown };
 
 /** Seconds a client should wait before retrying an error of this kind, sent as `Retry-After`. */
 function retryAfter(err: WardenError): string | null {
-  if (err.kind === "rate_limited") return "60";
-  if (err.kind !== "unavailable") return null;
+  if (err.kind !== "rate_limited" && err.kind !== "unavailable") return null;
   const d = err.details as { retryAfterSeconds?: unknown } | undefined;
-  return String(typeof d?.retryAfterSeconds === "number" ? d.retryAfterSeconds : 1);
+  const s = d?.retryAfterSeconds;
+  if (typeof s === "number" && Number.isFinite(s) && s > 0) return String(Math.ceil(s));
+  return err.kind === "rate_limited" ? "60" : "1";
 }
 
 /**

@@ -18,17 +18,40 @@ export type ActionRow = {
   reasons: unknown;
   shadow: unknown;
   expires_at: Date | null;
+  /**
+   * Whether the approval had timed out, by the database's clock, when the row was read under
+   * a share lock (`OVERDUE_SQL`, as readAction reads it). Absent: not known, answered as stored.
+   */
+  overdue?: boolean;
 };
 
 /**
- * The answer for a stored action, as of `now`. A pending action whose approval timed out is
- * answered `expired` (with the timeout's reason) even before the expiry job has written it:
- * reads never write, and the job writes exactly this outcome.
+ * SQL (a select-list item) that says whether a pending action's approval has timed out, by
+ * the database's clock — the one clock every transition out of `pending` uses.
  */
-export function answerOf(r: ActionRow, now: number = Date.now()): ActionAnswer {
+export const OVERDUE_SQL = `(expires_at IS NOT NULL AND expires_at <= clock_timestamp()) AS overdue`;
+
+/**
+ * SQL that is true for an action still waiting for people: pending and within its time (an
+ * overdue one is answered expired and can only expire). For queues and counts; `a` is the
+ * actions alias in the query ("" for none).
+ */
+export function awaitingDecisionSql(a = ""): string {
+  const p = a ? `${a}.` : "";
+  return `(${p}status = 'PENDING' AND (${p}expires_at IS NULL OR ${p}expires_at > clock_timestamp()))`;
+}
+
+/**
+ * The answer for a stored action. A pending action read as `overdue` (its timeout passed, by
+ * the database's clock, with no settlement in flight: see readAction) is answered `expired`
+ * with the timeout's reason even before the expiry job has written it — reads never write,
+ * the job writes exactly this outcome, and no other settlement can happen any more
+ * (settlePending refuses every outcome but `expired` once the timeout has passed).
+ */
+export function answerOf(r: ActionRow): ActionAnswer {
   let status = fromDbStatus(r.status);
   let reasons = r.reasons as Reason[];
-  if (status === "pending" && r.expires_at && r.expires_at.getTime() <= now) {
+  if (status === "pending" && r.overdue === true) {
     status = "expired";
     reasons = [...reasons, EXPIRED_REASON];
   }

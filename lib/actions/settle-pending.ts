@@ -36,7 +36,7 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
   if ("cohort" in t) return `AND cohort = ${add(t.cohort)}`;
   if ("overdue" in t) {
     // Many instances run the expiry job: each claims a disjoint set (SKIP LOCKED).
-    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND expires_at <= now() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
+    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
   }
   return "";
 }
@@ -47,14 +47,18 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * transaction — writes one `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
  * wakes whoever long-polls them on any instance. Actions no longer pending are left alone,
- * so racing settlements can't both win. Returns what it settled.
+ * so racing settlements can't both win; once an action's approval has timed out (by the
+ * database's clock) only `expired` can settle it. Returns what it settled.
  *
  * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a halt
  * (lib/killswitch), and later breakers, escalations and rollbacks.
  */
 export async function settlePending(run: SqlRunner, s: Settlement): Promise<SettledAction[]> {
   const params: unknown[] = [toDbStatus(s.outcome), JSON.stringify([s.reason])];
-  const where = targetSql(s.target, params);
+  // Once the approval's time is up only the timeout settles it: an agent may already have
+  // been answered `expired` (answerOf), and that answer must stay true.
+  const inTime = s.outcome === "expired" ? "" : "AND (expires_at IS NULL OR expires_at > clock_timestamp())";
+  const where = `${targetSql(s.target, params)} ${inTime}`;
   // clock_timestamp(): as close to the commit as SQL gets (the approvals benchmark measures
   // decision-commit-to-agent latency from it).
   const rows = await run<Row>(

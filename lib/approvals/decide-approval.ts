@@ -16,14 +16,18 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
 export type ApprovalOutcome = { actionId: string; status: "pending" | "approved" | "rejected"; approvals: number; quorum: number };
 
-type Locked = { id: string; status: string; quorum: number | null; expires_at: Date | null; agent_id: string; cohort: string; action: string; owner: string };
+type Locked = { id: string; status: string; quorum: number | null; overdue: boolean; agent_id: string; cohort: string; action: string; owner: string };
+
+/** Thrown inside the vote's transaction to roll it back when the time ran out meanwhile. */
+class TimedOut extends Error {}
 
 /**
  * One approver's vote. The action row is locked, so concurrent votes are applied one after
  * the other: the vote that completes the quorum settles the action (through the lifecycle's
  * `settlePending`), a later one finds it decided. A rejection by anyone rejects. An agent's
- * owner can't be the only approver of its action. A vote on an overdue action expires it
- * (the timeout transition, called explicitly) and is refused.
+ * owner can't be the only approver of its action. A vote on an overdue action (by the
+ * database's clock, as at every transition) expires it (the timeout transition, called
+ * explicitly) and is refused; so is one whose settlement came too late (rolled back whole).
  *
  * Throws not_found, action_decided / already_voted / action_expired (conflicts) and
  * owner_cannot_approve_alone (forbidden).
@@ -33,13 +37,14 @@ export async function decideApproval({ actionId, principal, input }: { actionId:
   const outcome = await prisma().$transaction(async (tx) => {
     const a = (
       await tx.$queryRawUnsafe<Locked[]>(
-        `SELECT a.id, a.status, a.quorum, a.expires_at, a.agent_id, a.cohort, a.action, g.owner
+        `SELECT a.id, a.status, a.quorum, (a.expires_at IS NOT NULL AND a.expires_at <= clock_timestamp()) AS overdue, a.agent_id, a.cohort, a.action, g.owner
            FROM actions a JOIN agents g ON g.id = a.agent_id WHERE a.id = $1 FOR UPDATE OF a`,
         actionId,
       )
     )[0];
     if (!a) throw notFound("Action");
-    if (a.status === "PENDING" && a.expires_at && a.expires_at.getTime() <= Date.now()) {
+    // The database's clock, like every transition: an agent may already have been told "expired".
+    if (a.status === "PENDING" && a.overdue) {
       expired = true;
       return null;
     }
@@ -71,7 +76,7 @@ export async function decideApproval({ actionId, principal, input }: { actionId:
     }
     const status = input.decision === "reject" ? ("rejected" as const) : ("approved" as const);
     const message = voteOutcomeMessage(status, { byEmail: principal.email, comment: input.comment, approverEmails: [...approvals.map((v) => v.email), principal.email] });
-    await settlePending(txRunner(tx), {
+    const settled = await settlePending(txRunner(tx), {
       target: { ids: [actionId] },
       outcome: status,
       cause: "vote",
@@ -81,7 +86,12 @@ export async function decideApproval({ actionId, principal, input }: { actionId:
       comment: input.comment ?? null,
       approvals: count,
     });
+    // The time ran out while this vote was being written: nothing of it may stand.
+    if (settled.length === 0) throw new TimedOut();
     return { actionId, status, approvals: count, quorum };
+  }, { maxWait: 5_000, timeout: 15_000 }).catch((err: unknown) => {
+    if (err instanceof TimedOut) return null;
+    throw err;
   });
   if (expired || !outcome) {
     await expireDueActions([actionId]);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
-import type { Reason } from "../actions/index.ts";
+import { awaitingDecisionSql, type Reason } from "../actions/index.ts";
 
 export const listApprovalsSchema = z.object({
   status: z.enum(["pending", "decided"]).default("pending"),
@@ -39,7 +39,7 @@ type Row = {
  * newest first), each with the agent, its owner, the policies that asked, and the votes.
  */
 export async function listApprovals(q: ListApprovalsInput): Promise<ApprovalItem[]> {
-  const where: string[] = [q.status === "pending" ? `a.status = 'PENDING'` : `a.quorum IS NOT NULL AND a.status IN ('APPROVED', 'REJECTED', 'EXPIRED')`];
+  const where: string[] = [q.status === "pending" ? awaitingDecisionSql("a") : `a.quorum IS NOT NULL AND a.status IN ('APPROVED', 'REJECTED', 'EXPIRED')`];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
     params.push(v);
@@ -81,6 +81,6 @@ export async function listApprovals(q: ListApprovalsInput): Promise<ApprovalItem
 }
 
 export async function pendingCount(): Promise<{ pending: number; oldestAt: string | null }> {
-  const { rows } = await pool().query<{ n: number; oldest: Date | null }>(`SELECT count(*)::int AS n, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`);
+  const { rows } = await pool().query<{ n: number; oldest: Date | null }>(`SELECT count(*)::int AS n, min(created_at) AS oldest FROM actions WHERE ${awaitingDecisionSql()}`);
   return { pending: rows[0]?.n ?? 0, oldestAt: rows[0]?.oldest?.toISOString() ?? null };
 }

@@ -1,11 +1,19 @@
-import { answerOf, type ActionAnswer, type ActionRow } from "../actions/index.ts";
+import { answerOf, OVERDUE_SQL, type ActionAnswer, type ActionRow } from "../actions/index.ts";
 import { pool } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { watchAction } from "./waiters.ts";
 
+/**
+ * The action as stored. When it is pending past its timeout (by the database's clock) it is
+ * read again under a share lock: that waits for a settlement already in flight (a vote or a
+ * halt holds the row), so "overdue" is only answered when nothing can settle it any more but
+ * the timeout (settlePending refuses the rest once the time is up).
+ */
 async function readRow(agentId: string, id: string): Promise<ActionRow | null> {
-  const { rows } = await pool().query<ActionRow>(`SELECT id, status, reasons, shadow, expires_at FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
-  return rows[0] ?? null;
+  const sql = `SELECT id, status, reasons, shadow, expires_at, ${OVERDUE_SQL} FROM actions WHERE id = $1 AND agent_id = $2`;
+  const row = (await pool().query<ActionRow>(sql, [id, agentId])).rows[0];
+  if (!row || row.status !== "PENDING" || !row.overdue) return row ?? null;
+  return (await pool().query<ActionRow>(`${sql} FOR SHARE`, [id, agentId])).rows[0] ?? null;
 }
 
 /**

@@ -14,3 +14,4 @@ export { ensureFirstAdmin } from "./ensure-first-admin.ts";
 export { createUserSchema, updateUserSchema, emailSchema, passwordSchema, type CreateUserInput, type UpdateUserInput } from "./schemas.ts";
 export { presentUser, type UserView } from "./present.ts";
 export { signInWithOidc } from "./sign-in-with-oidc.ts";
+export { actorName } from "./actor-name.ts";

@@ -35,7 +35,7 @@ export type ApprovalDecidedPayload = {
   status: Extract<ActionStatus, "approved" | "rejected" | "expired">;
   cause: SettleCause;
   reason: string;
-  /** Who decided: an approver's e-mail, the halting actor, or "system" for a timeout. */
+  /** Who decided, for people: an approver's or the halting person's e-mail, or "system" (a timeout). */
   by: string;
   comment: string | null;
   approvals: number;
@@ -44,7 +44,7 @@ export type ApprovalDecidedPayload = {
 };
 
 /** A kill switch was thrown. */
-export type HaltedPayload = { target: string; reason: string; by: string; rejectedPending: number };
+export type HaltedPayload = { target: string; reason: string; /** the halting person's e-mail (or "system") */ by: string; rejectedPending: number };
 
 /** How a draft changes its set against the published version (counts of records). */
 export type KnowledgeDiffSummary = { added: number; changed: number; removed: number; refreshed: number; unchanged: number };

@@ -17,6 +17,8 @@ export const CHANNEL = {
   actions: "warden_actions",
   /** An admin setting changed (payload: its key): reload it. */
   settings: "warden_settings",
+  /** An approver team, its members or its default cohorts changed (payload: team id): reload routing. */
+  teams: "warden_teams",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

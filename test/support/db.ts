@@ -8,7 +8,7 @@ import { closeBus } from "../../lib/events/index.ts";
 async function resetProcessState() {
   await closeBus();
   await closeDb();
-  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules"]) {
+  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.teamDirectory"]) {
     delete (globalThis as Record<symbol, unknown>)[Symbol.for(k)];
   }
 }

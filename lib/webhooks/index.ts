@@ -4,7 +4,7 @@
  * `<timestamp>.<body>`, retried with exponential backoff (deliver.ts).
  */
 export { enqueueWebhook, enqueueSql } from "./enqueue.ts";
-export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookPayloads, type ApprovalDecidedPayload, type ApprovalRequestedPayload, type HaltedPayload, type SettleCause } from "./events.ts";
+export { WEBHOOK_EVENTS, WEBHOOK_FORMATS, type WebhookEvent, type WebhookFormat, type WebhookPayloads, type ApprovalDecidedPayload, type ApprovalRequestedPayload, type ApprovalEscalatedPayload, type HaltedPayload, type HandoffFacts, type SettleCause } from "./events.ts";
 export { createWebhook, deleteWebhook, listWebhooks, createWebhookSchema, type WebhookView, type DeliveryView } from "./manage.ts";
 export { deliverDueWebhooks, sign, backoffSeconds, MAX_ATTEMPTS } from "./deliver.ts";
 export { checkWebhookUrl } from "./check-url.ts";

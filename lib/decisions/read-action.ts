@@ -1,10 +1,10 @@
-import { answerOf, type ActionAnswer, type ActionRow } from "../actions/index.ts";
+import { ANSWER_COLUMNS, answerOf, type ActionAnswer, type ActionRow } from "../actions/index.ts";
 import { pool } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { watchAction } from "./waiters.ts";
 
 async function readRow(agentId: string, id: string): Promise<ActionRow | null> {
-  const { rows } = await pool().query<ActionRow>(`SELECT id, status, reasons, shadow, expires_at FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
+  const { rows } = await pool().query<ActionRow>(`SELECT ${ANSWER_COLUMNS} FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
   return rows[0] ?? null;
 }
 
@@ -25,8 +25,10 @@ export async function readAction({ agentId, id, waitSeconds }: { agentId: string
       if (answer.status !== "pending") return answer;
       const left = deadline - Date.now();
       if (!watch || left <= 0) return answer;
-      // Wake at the expiry too, to answer `expired` on time.
-      const untilExpiry = row.expires_at ? row.expires_at.getTime() - Date.now() + 5 : Infinity;
+      // Wake at a single-stage expiry too, to answer `expired` on time. A staged action's
+      // stage moves are written by the stage job, whose NOTIFY wakes this.
+      const staged = row.stage_index !== null && row.stage_index !== undefined;
+      const untilExpiry = row.expires_at && !staged ? row.expires_at.getTime() - Date.now() + 5 : Infinity;
       await watch.wait(Math.min(left, untilExpiry));
     }
   } finally {

@@ -12,6 +12,13 @@ export const actionRequestSchema = z.strictObject({
   context: jsonObject(16 * 1024, "context").optional(),
   idempotencyKey: z.string().min(1).max(255).optional(),
   wait: z.number().min(0).max(60).optional(),
+  // The agent asks for a human itself (README "Escalation paths"): always pending unless denied.
+  handoff: z
+    .strictObject({
+      reason: z.string().trim().min(1).max(500),
+      confidence: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 

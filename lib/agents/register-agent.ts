@@ -5,6 +5,7 @@ import { conflict } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
+import { recordOwnership } from "./ownership.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { RegisterAgentInput } from "./schemas.ts";
 
@@ -32,6 +33,7 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
         },
         include: agentInclude,
       });
+      await recordOwnership(tx, { agentId, owner: agent.owner, actor });
       await auditTx(
         tx,
         {

@@ -28,8 +28,12 @@ export const resultSchema = z.strictObject({
   status: z.enum(["succeeded", "failed"]),
   output: z.unknown().optional(),
   error: z.string().max(4000).optional(),
+  // The input the agent acted on: an approval with changes is checked against it.
+  input: jsonObject(64 * 1024, "input").optional(),
 }).refine((v) => v.output === undefined || Buffer.byteLength(JSON.stringify(v.output)) <= 64 * 1024, { message: "output must be at most 64 KiB serialized", path: ["output"] });
 export type ResultReport = z.infer<typeof resultSchema>;
 
 /** Body cap for /v1 requests: the 64 KiB input, 16 KiB context and the rest. */
 export const MAX_ACTION_BODY_BYTES = 96 * 1024;
+/** Body cap for result reports: a 64 KiB output and the 64 KiB input acted on. */
+export const MAX_RESULT_BODY_BYTES = 160 * 1024;

@@ -6,7 +6,9 @@ import type { WebhookEvent, WebhookPayloads } from "./events.ts";
  * actions with URL buttons, divider). `text` is the notification fallback. Approval messages
  * say who wants what, why, the amounts, the stage, and carry Approve / Reject / Open buttons
  * that open the dashboard's approval page (`link`, `?decide=approve|reject`). Slack's limits
- * are kept: header 150 characters, section text 3000, at most 10 fields of 2000.
+ * are kept: header 150 characters, section text 3000, at most 10 fields of 2000. Everything
+ * that comes from agents or people is escaped (`&`, `<`, `>`), the fallback text included, so
+ * an agent's input can't mention @channel or forge a link.
  */
 export type SlackMessage = { text: string; blocks: SlackBlock[] };
 type Text = { type: "mrkdwn" | "plain_text"; text: string; emoji?: boolean };
@@ -76,7 +78,7 @@ export function slackMessage(body: { event: string; at: string; data: unknown })
       const why = [...(d.handoff ? [`Hand-off: ${d.handoff.reason}${d.handoff.confidence !== null ? ` (confidence ${d.handoff.confidence})` : ""}`] : []), ...d.reasons.filter((r) => r.code !== "handoff").map((r) => r.message)];
       const title = d.handoff ? `${d.agent} asks for a human` : `Approval needed: ${d.action}`;
       return {
-        text: `${title} — ${d.agent} wants ${d.action} ${d.resource}: ${why.join("; ")}`,
+        text: slackEscape(`${title} — ${d.agent} wants ${d.action} ${d.resource}: ${why.join("; ")}`),
         blocks: [
           { type: "header", text: plain(title) },
           { type: "section", text: md(`${who} wants *${slackEscape(d.action)}*${d.resource ? ` on \`${slackEscape(d.resource)}\`` : ""}`) },
@@ -93,7 +95,7 @@ export function slackMessage(body: { event: string; at: string; data: unknown })
       const to = d.stage.team ?? "any approver";
       const title = d.onTimeout === "approve" ? `Next stage: ${d.action}` : `Escalated to ${to}: ${d.action}`;
       return {
-        text: `${title} — no decision from ${from} in time; ${d.agent} wants ${d.action} ${d.resource}`,
+        text: slackEscape(`${title} — no decision from ${from} in time; ${d.agent} wants ${d.action} ${d.resource}`),
         blocks: [
           { type: "header", text: plain(title) },
           {
@@ -114,7 +116,7 @@ export function slackMessage(body: { event: string; at: string; data: unknown })
       const verdict = { approved: "Approved", rejected: "Rejected", expired: "Expired" }[d.status];
       const changes = d.modifiedInput?.changes.map((c) => `${c.path.replace(/^input\./, "")}: ${show(c.path.split(".").pop() ?? "", c.from, d.input.currency)} → ${show(c.path.split(".").pop() ?? "", c.to, d.input.currency)}`) ?? [];
       return {
-        text: `${verdict}: ${d.agent} ${d.action} ${d.resource} — ${d.reason}`,
+        text: slackEscape(`${verdict}: ${d.agent} ${d.action} ${d.resource} — ${d.reason}`),
         blocks: [
           { type: "header", text: plain(`${verdict}: ${d.action}`) },
           {
@@ -133,7 +135,7 @@ export function slackMessage(body: { event: string; at: string; data: unknown })
       const d = (body as Body<"cohort.halted">).data;
       const what = body.event === "global.halted" ? "Everything" : `${body.event === "cohort.halted" ? "Cohort" : "Agent"} ${d.target}`;
       return {
-        text: `${what} halted by ${d.by}: ${d.reason}`,
+        text: slackEscape(`${what} halted by ${d.by}: ${d.reason}`),
         blocks: [
           { type: "header", text: plain(`${what} halted`) },
           { type: "section", text: md(`*Why:* ${slackEscape(d.reason)}\n*By:* ${slackEscape(d.by)} · ${d.rejectedPending} pending action(s) rejected`) },
@@ -141,6 +143,6 @@ export function slackMessage(body: { event: string; at: string; data: unknown })
       };
     }
     default:
-      return { text: `Warden: ${body.event}`, blocks: [{ type: "section", text: md(`\`${slackEscape(body.event)}\``) }] };
+      return { text: slackEscape(`Warden: ${body.event}`), blocks: [{ type: "section", text: md(`\`${slackEscape(body.event)}\``) }] };
   }
 }

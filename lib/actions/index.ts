@@ -26,5 +26,5 @@ export { expireDueActions } from "./expire-due.ts";
 export { escalatePending, type EscalatedAction, type StageMove } from "./escalate-pending.ts";
 export { escalateDueActions } from "./escalate-due.ts";
 export { ON_TIMEOUT, routingOf, stageView, stageLabel, secondsLeftFrom, timeoutPlan, type ApprovalRouting, type OnTimeout, type RoutedStage, type StageView, type TimeoutPlan } from "./stages.ts";
-export { inputChanges, inputSummary, valueAt, withValueAt, type InputChange } from "./input-changes.ts";
+export { inputChanges, inputHash, inputSummary, valueAt, withValueAt, type InputChange } from "./input-changes.ts";
 export { decidedEvent, settledEvent, settledPayload, requestedPayload, stageMovedEvent, escalatedPayload, type SettlementFacts, type SettledFacts, type PendingFacts, type StageMoveFacts } from "./events.ts";

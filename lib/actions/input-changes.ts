@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 
 /** One difference between two inputs: `path` like `input.price` (lists are compared whole). */
@@ -73,4 +74,13 @@ export function inputSummary(input: unknown): Record<string, unknown> {
     if (Object.keys(out).length >= 30) break;
   }
   return out;
+}
+
+/**
+ * The hash an approval with changes is bound to: SHA-256 (hex) over the RFC 8785 canonical
+ * JSON of the approved input as stored (redacted). A result report's input is redacted the
+ * same way and hashed to compare.
+ */
+export function inputHash(doc: unknown): string {
+  return createHash("sha256").update(canonicalize(doc) ?? "").digest("hex");
 }

@@ -18,6 +18,8 @@ export const listApprovalsSchema = z.object({
   cohort: z.string().max(48).optional(),
   agent: z.string().max(64).optional(),
   policy: z.string().max(80).optional(),
+  /** One action (the approval page). */
+  id: z.string().max(64).optional(),
   /** A team id or name: pending actions whose current stage is that team's. */
   team: z.string().max(64).optional(),
   cursor: z.string().max(200).optional(),
@@ -98,6 +100,7 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
   const params: unknown[] = [];
   const add = (v: unknown) => `$${params.push(v)}`;
   const me = await reach(principal);
+  if (q.id) where.push(`a.id = ${add(q.id)}`);
   if (q.cohort) where.push(`a.cohort = ${add(q.cohort)}`);
   if (q.agent) {
     const p = add(q.agent);

@@ -6,7 +6,7 @@
  * check a policy's routing must pass (check-routing.ts).
  */
 export { createTeam, updateTeam } from "./write-team.ts";
-export { listTeams, getTeam, teamsOf, isTeamMember, memberEmailsOf } from "./read-teams.ts";
+export { listTeams, getTeam, teamsOf, isTeamMember, memberEmailsOf, pendingPerTeam } from "./read-teams.ts";
 export { teamDirectory, type TeamDirectory, type TeamRef } from "./directory.ts";
 export { assertTeamsCanApprove, type TeamNeed } from "./check-routing.ts";
 export { teamInputSchema, teamUpdateSchema, teamNameSchema, type TeamInput } from "./schemas.ts";

@@ -34,3 +34,11 @@ export async function memberEmailsOf(run: SqlRunner, teamNames: string[]): Promi
   );
   return rows.map((r) => r.email);
 }
+
+/** How many pending actions wait at a stage of each team (team id → count). */
+export async function pendingPerTeam(): Promise<Map<string, number>> {
+  const { rows } = await pool().query<{ team_id: string; n: number }>(
+    `SELECT stage_team_id AS team_id, count(*)::int AS n FROM actions WHERE status = 'PENDING' AND stage_team_id IS NOT NULL GROUP BY stage_team_id`,
+  );
+  return new Map(rows.map((r) => [r.team_id, r.n]));
+}

@@ -2,6 +2,7 @@ import { registerAgent } from "../agents/index.ts";
 import { prisma } from "../db/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { createUser } from "../users/index.ts";
+import { seedDemoEscalation } from "./demo-escalation.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
 
@@ -39,13 +40,13 @@ export const DEMO_POLICIES = [
   },
   {
     name: "deep-discount-approval",
-    description: "A price cut of more than 30 % against the current price needs a pricing manager.",
+    description: "A price cut of 30 to 40 % against the current price needs a pricing manager (deeper ones climb the deep-markdown escalation path).",
     effect: "require_approval",
     target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
-    condition: "input.price < input.currentPrice * 0.7",
+    condition: "input.price < input.currentPrice * 0.7 && input.price >= input.currentPrice * 0.6",
     priority: 150,
     message: "Discounts over 30 % need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.price"] },
   },
   {
     name: "large-reorder-approval",
@@ -55,7 +56,7 @@ export const DEMO_POLICIES = [
     condition: "input.units > 1000",
     priority: 150,
     message: "Reorders over 1,000 units need approval",
-    approval: { quorum: 1, timeoutSeconds: 7200 },
+    approval: { quorum: 1, timeoutSeconds: 7200, editable: ["input.units"] },
   },
   {
     name: "large-refund-approval",
@@ -65,7 +66,7 @@ export const DEMO_POLICIES = [
     condition: "input.amount > 500.0",
     priority: 150,
     message: "Refunds over 500 need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.amount"] },
   },
   {
     name: "price-applied-as-requested",
@@ -90,8 +91,9 @@ export const DEMO_POLICIES = [
 ] as const;
 
 /**
- * Fills an empty estate (no agents) with a realistic retail setup. Returns the demo users'
- * shared password (for the start banner), or null when the estate already had agents.
+ * Fills an empty estate (no agents) with a realistic retail setup, escalation paths included
+ * (demo-escalation.ts: teams, staged policies). Returns the demo users' shared password (for
+ * the start banner), or null when the estate already had agents.
  */
 export async function seedDemo(password: string): Promise<{ users: string[]; password: string } | null> {
   if ((await prisma().agent.count()) > 0) return null;
@@ -104,5 +106,6 @@ export async function seedDemo(password: string): Promise<{ users: string[]; pas
     await createUser({ input: { ...u, password }, actor });
     users.push(`${u.email} (${u.role})`);
   }
+  users.push(...(await seedDemoEscalation(password)));
   return { users, password };
 }

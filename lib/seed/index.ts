@@ -1,2 +1,3 @@
-/** The demo estate `npm start` seeds into an empty database: agents, users and policies (demo.ts). */
+/** The demo estate `npm start` seeds into an empty database: agents, users and policies (demo.ts), teams and escalation paths (demo-escalation.ts). */
 export { seedDemo, DEMO_AGENTS, DEMO_USERS, DEMO_POLICIES } from "./demo.ts";
+export { DEMO_TEAMS, DEMO_TEAM_USERS, DEMO_ESCALATION_POLICIES, seedDemoEscalation } from "./demo-escalation.ts";

@@ -3,7 +3,6 @@ import { inputChanges, routingOf, stageView, type InputChange, type Reason, type
 import { can, type Principal } from "../auth/index.ts";
 import { pool } from "../db/index.ts";
 import { badRequest } from "../errors/index.ts";
-import { teamsOf } from "../teams/index.ts";
 import { timeParam } from "../validation/index.ts";
 import type { HandoffFacts } from "../webhooks/index.ts";
 import { approvalPolicyIds } from "./locked-action.ts";
@@ -72,19 +71,22 @@ export type ApprovalCounts = {
 };
 
 type Row = {
+  in_team: boolean | null; voted: boolean | null;
   id: string; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>; status: string; reasons: Reason[];
   quorum: number | null; expires_at: Date | null; created_at: Date; decided_at: Date | null; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
   approval: unknown; stage_index: number | null; stage_team_id: string | null; stage_expires_at: Date | null; handoff: HandoffFacts | null; approved_input: Record<string, unknown> | null;
   votes: { userId: string; email: string; name: string; vote: string; comment: string; at: string; stage: number | null; override: boolean }[] | null;
 };
 
-/** What the caller may act on: their team ids and whether they can approve at all. */
-async function reach(principal: Principal | undefined) {
+/** Who is asking: whether they can approve at all (their teams are read in SQL, beside the rows). */
+function reach(principal: Principal | undefined) {
   if (!principal) return null;
-  const decider = can(principal.role, "approvals:decide");
-  const teams = decider ? await teamsOf(principal.userId) : [];
-  return { userId: principal.userId, decider, admin: principal.role === "admin", teamIds: teams.map((t) => t.id) };
+  return { userId: principal.userId, decider: can(principal.role, "approvals:decide"), admin: principal.role === "admin" };
 }
+type Reach = ReturnType<typeof reach>;
+
+// The caller's teams, as SQL (parameter `me` is their user id).
+const IN_MY_TEAMS = (me: string) => `(a.stage_team_id IS NULL OR a.stage_team_id IN (SELECT team_id FROM team_members WHERE user_id = ${me}))`;
 
 /**
  * The approval queue (pending, oldest first) or its history (decided by a human or by time,
@@ -99,7 +101,8 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
   const where: string[] = [pending ? `a.status = 'PENDING'` : `a.quorum IS NOT NULL AND a.status IN ('APPROVED', 'REJECTED', 'EXPIRED')`];
   const params: unknown[] = [];
   const add = (v: unknown) => `$${params.push(v)}`;
-  const me = await reach(principal);
+  const me = reach(principal);
+  const meParam = add(me?.userId ?? "");
   if (q.id) where.push(`a.id = ${add(q.id)}`);
   if (q.cohort) where.push(`a.cohort = ${add(q.cohort)}`);
   if (q.agent) {
@@ -113,7 +116,7 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
   }
   if (q.mine) {
     if (!me?.decider || !pending) where.push("false");
-    else where.push(`(a.stage_team_id IS NULL OR a.stage_team_id = ANY(${add(me.teamIds)}::text[])) AND NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${add(me.userId)})`);
+    else where.push(`${IN_MY_TEAMS(meParam)} AND NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam})`);
   }
   const order = pending ? "a.created_at ASC, a.id ASC" : "a.decided_at DESC, a.id DESC";
   if (q.cursor) {
@@ -123,8 +126,9 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
     where.push(pending ? `(a.created_at, a.id) > (${add(t.data)}, ${add(id)})` : `(a.decided_at, a.id) < (${add(t.data)}, ${add(id)})`);
   }
   const limit = add(q.limit + 1);
-  const { rows } = await pool().query<Row>(
-    `SELECT a.id, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.quorum, a.expires_at, a.created_at, a.decided_at,
+  const listed = pool().query<Row>(
+    `SELECT ${IN_MY_TEAMS(meParam)} AS in_team, EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam}) AS voted,
+            a.id, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.quorum, a.expires_at, a.created_at, a.decided_at,
             a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.handoff, a.approved_input,
             (SELECT jsonb_agg(jsonb_build_object('userId', v.user_id, 'email', u.email, 'name', u.name, 'vote', lower(v.vote::text), 'comment', v.comment, 'at', v.created_at,
                                                  'stage', v.stage, 'override', v.override) ORDER BY v.created_at)
@@ -134,14 +138,16 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
       ORDER BY ${order} LIMIT ${limit}`,
     params,
   );
+  // The page and the counts are independent: two connections at once.
+  const [{ rows }, counts] = await Promise.all([listed, pending ? countApprovals(me) : null]);
   const page = rows.slice(0, q.limit).map((r) => item(r, me));
   const last = page[page.length - 1];
   const lastKey = last ? (pending ? last.createdAt : last.decidedAt) : null;
   const nextCursor = rows.length > q.limit && last && lastKey ? `${lastKey}|${last.actionId}` : null;
-  return { approvals: page, nextCursor, ...(pending ? { counts: await countApprovals(me) } : {}) };
+  return { approvals: page, nextCursor, ...(counts ? { counts } : {}) };
 }
 
-function item(r: Row, me: Awaited<ReturnType<typeof reach>>): ApprovalItem {
+function item(r: Row, me: Reach): ApprovalItem {
   const routing = routingOf(r.approval);
   const votes = (r.votes ?? []).map((v) => ({ ...v, vote: v.vote as "approve" | "reject", stage: v.stage ?? null, override: v.override ?? false }));
   const out: ApprovalItem = {
@@ -168,35 +174,32 @@ function item(r: Row, me: Awaited<ReturnType<typeof reach>>): ApprovalItem {
     policyIds: approvalPolicyIds(r),
   };
   if (me && r.status === "PENDING") {
-    const voted = votes.some((v) => v.userId === me.userId);
-    const inTeam = r.stage_team_id === null || me.teamIds.includes(r.stage_team_id);
+    const voted = r.voted === true;
+    const inTeam = r.in_team === true;
     out.you = { canAct: me.decider && !voted && (inTeam || me.admin), override: me.decider && !inTeam && me.admin, voted };
   }
   return out;
 }
 
-/** Pending per current-stage team, and how many the caller can act on now. */
-async function countApprovals(me: Awaited<ReturnType<typeof reach>>): Promise<ApprovalCounts> {
-  const { rows } = await pool().query<{ team_id: string | null; name: string | null; n: number; open: number }>(
+/** Pending per current-stage team, and how many the caller can act on now (one query; the caller's own teams show even when nothing waits for them). */
+async function countApprovals(me: Reach): Promise<ApprovalCounts> {
+  const { rows } = await pool().query<{ team_id: string | null; name: string | null; n: number; open: number; in_team: boolean }>(
     `SELECT a.stage_team_id AS team_id, t.name, count(*)::int AS n,
-            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = $1))::int AS open
+            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = $1))::int AS open,
+            (a.stage_team_id IS NULL OR a.stage_team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)) AS in_team
        FROM actions a LEFT JOIN teams t ON t.id = a.stage_team_id
-      WHERE a.status = 'PENDING' GROUP BY a.stage_team_id, t.name`,
+      WHERE a.status = 'PENDING' GROUP BY a.stage_team_id, t.name
+     UNION ALL
+     SELECT t.id, t.name, 0, 0, true FROM team_members m JOIN teams t ON t.id = m.team_id
+      WHERE m.user_id = $1 AND NOT EXISTS (SELECT 1 FROM actions a WHERE a.status = 'PENDING' AND a.stage_team_id = t.id)`,
     [me?.userId ?? ""],
   );
-  const member = (id: string | null) => Boolean(me?.decider) && (id === null || (me?.teamIds.includes(id) ?? false));
-  const teams = rows.map((r) => ({ id: r.team_id, name: r.team_id === null ? "any approver" : (r.name ?? r.team_id.replace(/^missing:/, "")), pending: r.n, member: member(r.team_id) }));
-  // The caller's own teams show even when nothing waits for them.
-  for (const id of me?.teamIds ?? []) if (!teams.some((t) => t.id === id)) teams.push({ id, name: "", pending: 0, member: true });
-  const unnamed = teams.filter((t) => t.name === "" && t.id);
-  if (unnamed.length) {
-    const { rows: names } = await pool().query<{ id: string; name: string }>(`SELECT id, name FROM teams WHERE id = ANY($1::text[])`, [unnamed.map((t) => t.id)]);
-    for (const t of unnamed) t.name = names.find((n) => n.id === t.id)?.name ?? t.id!;
-  }
+  const member = (r: { in_team: boolean }) => Boolean(me?.decider) && r.in_team;
+  const teams = rows.map((r) => ({ id: r.team_id, name: r.team_id === null ? "any approver" : (r.name ?? r.team_id.replace(/^missing:/, "")), pending: r.n, member: member(r) }));
   teams.sort((a, b) => Number(b.member) - Number(a.member) || (a.id === null ? 1 : b.id === null ? -1 : a.name.localeCompare(b.name)));
   return {
     all: rows.reduce((s, r) => s + r.n, 0),
-    mine: rows.filter((r) => member(r.team_id)).reduce((s, r) => s + r.open, 0),
+    mine: rows.filter(member).reduce((s, r) => s + r.open, 0),
     teams,
   };
 }
@@ -206,5 +209,5 @@ export async function pendingCount(principal?: Principal): Promise<{ pending: nu
   const { rows } = await pool().query<{ n: number; oldest: Date | null }>(`SELECT count(*)::int AS n, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`);
   const base = { pending: rows[0]?.n ?? 0, oldestAt: rows[0]?.oldest?.toISOString() ?? null };
   if (!principal) return base;
-  return { ...base, mine: (await countApprovals(await reach(principal))).mine };
+  return { ...base, mine: (await countApprovals(reach(principal))).mine };
 }

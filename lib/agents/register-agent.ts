@@ -5,7 +5,6 @@ import { conflict } from "../errors/index.ts";
 import { newId } from "../ids.ts";
 import { issueSecret } from "../secrets/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
-import { recordOwnership } from "./ownership.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { RegisterAgentInput } from "./schemas.ts";
 
@@ -30,10 +29,11 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
           riskTier: (input.riskTier ?? "medium").toUpperCase() as "LOW" | "MEDIUM" | "HIGH",
           createdById,
           keys: { create: { id: keyId, prefix: key.prefix, keyHash: key.hash, createdById } },
+          // The first tenure of its ownership history (segregation of duties).
+          owners: { create: { id: newId("own"), owner: input.owner, since: new Date(), until: null, actor } },
         },
         include: agentInclude,
       });
-      await recordOwnership(tx, { agentId, owner: agent.owner, actor });
       await auditTx(
         tx,
         {

@@ -5,7 +5,10 @@
 // approved knowledge first (price floors, return windows) and cite the version they used; now
 // and then a pricing agent goes below its floor, customer service quotes the wrong return
 // window, and a stylist recommends a competitor (spelt in full-width letters, too): the
-// knowledge policies deny or flag them.
+// knowledge policies deny or flag them. Markdowns over 40 % climb the escalation path
+// (merchandising, then finance); client-care agents hand unsure cases to a person (`handoff`);
+// an approver who lowers a price or a refund is obeyed: the guarded function acts on the
+// approved input.
 //
 //   WARDEN_URL             default http://localhost:3000
 //   WARDEN_TOKEN           an API token (operator or above), or
@@ -44,7 +47,8 @@ const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sof
 
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
 type Driven = { agent: Agent; warden: Warden };
-type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
+/** `effect` gets the input to act on: the request's, or the one an approver changed it to. */
+type Planned = { request: ActionRequest; effect: (input: Record<string, unknown>) => Promise<unknown> };
 type Plan = (agent: Agent, warden: Warden) => Promise<Planned>;
 
 class Fatal extends Error {} // retrying can't fix it: stop with a message
@@ -208,10 +212,12 @@ const TRAFFIC: Record<string, Plan> = {
         input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut },
         context: { source: pick(["competitor-feed", "sell-through", "season-plan"]), ...(floor ? { knowledge: [floor.cite] } : {}) },
       },
-      effect: async () => {
+      effect: async (input) => {
         await latency();
+        // The price to set is the approved one (an approver may have lowered it).
+        const approved = typeof input.price === "number" ? input.price : price;
         // 1 in 20: the store system applies another price than asked (the post-check flags it).
-        const appliedPrice = chance(0.05) ? money(price * pick([0.9, 1.02, 1.1])) : price;
+        const appliedPrice = chance(0.05) ? money(approved * pick([0.9, 1.02, 1.1])) : approved;
         return { sku: s, appliedPrice, currency };
       },
     };
@@ -223,10 +229,10 @@ const TRAFFIC: Record<string, Plan> = {
     const input = { sku: s, store: pick(stores), units, unitCost: money(rnd(35, 900)) };
     return {
       request: { action: "inventory.reorder", resource: `sku:${s}`, input },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
         if (chance(0.02)) throw new SideEffectFailed("supplier EDI timed out");
-        return { purchaseOrder: `PO-${int(100000, 999999)}`, units };
+        return { purchaseOrder: `PO-${int(100000, 999999)}`, units: approved.units ?? units };
       },
     };
   },
@@ -254,17 +260,22 @@ const TRAFFIC: Record<string, Plan> = {
     const message = chance(0.05)
       ? `Sorry for the trouble — next time ${pick(COMPETITOR_MENTIONS)} might suit you better. You can return items within ${quotedReturnDays} days.`
       : `Your refund is on its way. You can return items within ${quotedReturnDays} days, ${policy?.value.conditions ? String(policy.value.conditions).toLowerCase() : "unworn"}.`;
+    // How sure the agent is of its reading of the ticket; unsure cases go to a person.
+    const confidence = Math.round((chance(0.1) ? rnd(0.25, 0.55) : rnd(0.7, 0.99)) * 100) / 100;
+    const reason = pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]);
     return {
       request: {
         action: "orders.refund",
         resource: `order:${orderId}`,
-        input: { orderId, amount, currency, country, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
+        input: { orderId, amount, currency, country, reason },
         // Real support tickets carry the shopper's contact details: Warden stores them redacted.
         context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` }, ...(policy ? { knowledge: [policy.cite] } : {}) },
+        ...(confidence < 0.6 ? { handoff: { reason: pick([`unsure the ${reason} claim is covered`, "the customer's story and the order don't match", "first refund on a new account"]), confidence } } : {}),
       },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
-        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency, quotedReturnDays, message };
+        // The amount to refund is the approved one (a client care lead may have lowered it).
+        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount: approved.amount ?? amount, currency, quotedReturnDays, message };
       },
     };
   },
@@ -283,7 +294,7 @@ const TRAFFIC: Record<string, Plan> = {
 };
 
 // ── counting and printing ────────────────────────────────────────────────────────────────────
-const OUTCOMES = ["asked", "allowed", "approved", "denied", "pending", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
+const OUTCOMES = ["asked", "allowed", "approved", "changed", "denied", "pending", "staged", "handedOff", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
 type Outcome = (typeof OUTCOMES)[number];
 const zero = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 const total = zero();
@@ -302,7 +313,7 @@ function line(d: Driven, req: ActionRequest, decision: string, detail = "", shad
   console.log(`${time()} ${d.agent.name.padEnd(21)} ${req.action.padEnd(18)} ${(req.resource ?? "").padEnd(18)} ${decision.padEnd(9)} ${detail}${trial}`);
 }
 function summary(label: string, c: Record<Outcome, number>) {
-  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending → ${c.approved} approved, ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
+  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending (${c.staged} staged, ${c.handedOff} hand-offs) → ${c.approved} approved (${c.changed} with changes), ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
 }
 
 // ── one action ───────────────────────────────────────────────────────────────────────────────
@@ -329,6 +340,8 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
       signal: stop.signal,
       onPending: (a) => {
         count("pending");
+        if (req.handoff) count("handedOff");
+        if (a.stage && a.stage.of > 1) count("staged");
         inFlight--;
         pendingId = a.id;
         answered();
@@ -339,13 +352,16 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
           return;
         }
         awaiting.set(a.id, stop);
-        line(d, req, "pending", `awaiting approval: ${why(a.reasons)}`, a.shadow);
+        const stage = a.stage ? ` (${a.stage.of > 1 ? `stage ${a.stage.index + 1} of ${a.stage.of}, ` : ""}${a.stage.team ?? "any approver"})` : "";
+        line(d, req, req.handoff ? "handoff" : "pending", `awaiting approval${stage}: ${why(a.reasons)}`, a.shadow);
       },
     });
     count(out.action.status === "approved" ? "approved" : "allowed");
+    if (out.action.approvedChanges?.length) count("changed");
     if (out.flags.length) count("flagged");
+    const changed = out.action.approvedChanges?.length ? `approved with changes: ${out.action.approvedChanges.map((c) => `${c.path.replace(/^input\./, "")} ${String(c.from)} → ${String(c.to)}`).join(", ")} — acted on it ` : "";
     const flagged = out.flags.length ? `⚑ ${out.flags.map((f) => f.message).join("; ")}` : "";
-    line(d, req, out.action.status, flagged, out.action.shadow);
+    line(d, req, out.action.status, `${changed}${flagged}`, out.action.shadow);
   } catch (err) {
     if (err instanceof ActionDenied) {
       count(err.status === "rejected" || err.status === "expired" ? err.status : "denied");

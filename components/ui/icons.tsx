@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "settings" | "signout";
+export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "teams" | "settings" | "signout";
 
 // 20×20 outline glyphs drawn for the navigation; stroke follows the text colour.
 const paths: Record<IconName, ReactNode> = {
@@ -26,6 +26,14 @@ const paths: Record<IconName, ReactNode> = {
     <>
       <circle cx="10" cy="7" r="3" />
       <path d="M4 17c.7-3 3-4.5 6-4.5s5.3 1.5 6 4.5" />
+    </>
+  ),
+  teams: (
+    <>
+      <circle cx="6.5" cy="7" r="2" />
+      <circle cx="13.5" cy="7" r="2" />
+      <circle cx="10" cy="11.5" r="2" />
+      <path d="M2.5 14.5c.4-2 1.8-3 4-3M17.5 14.5c-.4-2-1.8-3-4-3M6 17.5c.5-2 2-3 4-3s3.5 1 4 3" />
     </>
   ),
   settings: (

@@ -2,7 +2,7 @@
  * Why an action was decided the way it was: the `reasons` of an answer (API.md). Codes are
  * part of the contract; add, never rename.
  */
-export const REASON_CODES = ["policy", "agent_halted", "cohort_halted", "global_halt", "circuit_open", "default"] as const;
+export const REASON_CODES = ["policy", "agent_halted", "cohort_halted", "global_halt", "circuit_open", "default", "handoff"] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
 export type Reason = {

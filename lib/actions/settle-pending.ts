@@ -3,6 +3,7 @@ import type { SqlRunner } from "../db/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { settledEvent, settledPayload, type SettlementFacts } from "./events.ts";
+import { stageView, type StageView } from "./stages.ts";
 import { toDbStatus, type SettledStatus } from "./status.ts";
 
 /** Which pending actions a settlement covers. */
@@ -11,7 +12,7 @@ export type SettleTarget =
   | { agentId: string } // everything pending of one agent (a halt, a breaker)
   | { cohort: string } // of one cohort
   | { all: true } // of everyone (the global halt)
-  | { overdue: true; limit: number }; // whose approval timed out (the expiry job)
+  | { overdue: true; limit: number }; // whose single-stage approval timed out (the expiry job; staged ones: escalateDueActions)
 
 export type Settlement = SettlementFacts & { target: SettleTarget };
 
@@ -25,9 +26,17 @@ export type SettledAction = {
   quorum: number | null;
   status: SettledStatus;
   decidedAt: Date;
+  /** The stage it was pending at. */
+  stage: StageView | null;
+  input: unknown;
+  approvedInput: unknown;
+  approvedInputHash: string | null;
 };
 
-type Row = { id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date };
+type Row = {
+  id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date;
+  expires_at: Date | null; approval: unknown; stage_index: number | null; stage_expires_at: Date | null; input: unknown; approved_input: unknown; approved_input_hash: string | null;
+};
 
 function targetSql(t: SettleTarget, params: unknown[]): string {
   const add = (v: unknown) => `$${params.push(v)}`;
@@ -36,7 +45,8 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
   if ("cohort" in t) return `AND cohort = ${add(t.cohort)}`;
   if ("overdue" in t) {
     // Many instances run the expiry job: each claims a disjoint set (SKIP LOCKED).
-    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
+    // Staged actions are left to their stages' timeouts (escalateDueActions).
+    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND stage_index IS NULL AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
   }
   return "";
 }
@@ -50,14 +60,16 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * so racing settlements can't both win; once an action's approval has timed out (by the
  * database's clock) only `expired` can settle it. Returns what it settled.
  *
- * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a halt
- * (lib/killswitch), and later breakers, escalations and rollbacks.
+ * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a stage's timeout
+ * (escalateDueActions: reject, approve or expire), a halt (lib/killswitch), and later
+ * breakers and rollbacks.
  */
 export async function settlePending(run: SqlRunner, s: Settlement): Promise<SettledAction[]> {
   const params: unknown[] = [toDbStatus(s.outcome), JSON.stringify([s.reason])];
   // Once the approval's time is up only the timeout settles it: an agent may already have
   // been answered `expired` (answerOf), and that answer must stay true.
-  const inTime = s.outcome === "expired" ? "" : "AND (expires_at IS NULL OR expires_at > clock_timestamp())";
+  // (A staged action's timeouts are its stage job's: it settles them, whatever the clock says.)
+  const inTime = s.outcome === "expired" ? "" : "AND (stage_index IS NOT NULL OR expires_at IS NULL OR expires_at > clock_timestamp())";
   const where = `${targetSql(s.target, params)} ${inTime}`;
   // clock_timestamp(): as close to the commit as SQL gets (the approvals benchmark measures
   // decision-commit-to-agent latency from it).
@@ -65,7 +77,7 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
     `WITH settled AS (
        UPDATE actions SET status = $1::"ActionStatus", decided_at = clock_timestamp(), reasons = reasons || $2::jsonb
         WHERE status = 'PENDING' ${where}
-        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at)
+        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at, expires_at, approval, stage_index, stage_expires_at, input, approved_input, approved_input_hash)
      SELECT s.*, g.name AS agent_name FROM settled s JOIN agents g ON g.id = s.agent_id ORDER BY s.id`,
     params,
   );
@@ -80,6 +92,11 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
     quorum: r.quorum,
     status: s.outcome,
     decidedAt: r.decided_at,
+    // As it stood: the stage it was waiting at when it settled.
+    stage: stageView({ status: "PENDING", approval: r.approval, stage_index: r.stage_index, stage_expires_at: r.stage_expires_at, expires_at: r.expires_at }),
+    input: r.input,
+    approvedInput: r.approved_input,
+    approvedInputHash: r.approved_input_hash,
   }));
   // Audit events carry the commit's time (`at` default), not decided_at.
   await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));

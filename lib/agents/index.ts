@@ -5,6 +5,7 @@
  */
 export { registerAgent } from "./register-agent.ts";
 export { updateAgent } from "./update-agent.ts";
+export { ownersSince, recordOwnership } from "./ownership.ts";
 export { rotateAgentKey, revokeAgentKey, type AgentKeyView } from "./agent-keys.ts";
 export { listAgents, getAgent } from "./list-agents.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";

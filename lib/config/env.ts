@@ -46,6 +46,8 @@ const schema = z.object({
   // Key of PII redaction markers; defaults to one derived from NEXTAUTH_SECRET.
   WARDEN_REDACTION_KEY: z.string().min(32, "WARDEN_REDACTION_KEY must be at least 32 characters").optional(),
   NEXTAUTH_URL: z.string().url().optional(),
+  // Where people open the dashboard (links in webhook messages); defaults to NEXTAUTH_URL.
+  WARDEN_PUBLIC_URL: z.string().url().optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
-import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
+import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, MAX_RESULT_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { readRecordForAgent, readSinceForAgent, sinceQuerySchema } from "../knowledge/index.ts";
 import { assertDecodableTarget } from "../validation/index.ts";
@@ -40,7 +40,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     method: "POST",
     pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})\/result$/,
     handler: async (req, res, agent, [id]) => {
-      const report = resultSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
+      const report = resultSchema.parse(await readBody(req, MAX_RESULT_BODY_BYTES));
       send(res, 200, await reportResult({ agent, actionId: id!, report }));
     },
   },

@@ -1,11 +1,12 @@
 import pg from "pg";
-import { answerOf, briefReason, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
+import { ANSWER_COLUMNS, answerOf, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
 import { openChainSql, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
 import { clientRunner } from "../db/index.ts";
 import { CHANNEL } from "../events/index.ts";
 import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
+import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
 export type Draft = {
@@ -31,6 +32,8 @@ export type Draft = {
   flags: { kind: string; message: string }[];
   quorum: number | null;
   timeoutSeconds: number | null;
+  /** Pending drafts: how people are asked (stages, hand-off); see pending-approval.ts. */
+  approval: DraftApproval | null;
 };
 
 /** A draft's fate, by name: answered, or refused for a reason the caller maps to an error code. */
@@ -114,7 +117,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
       const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string }>(
-        `SELECT id, agent_id, idempotency_key, request_hash, status, reasons, shadow, expires_at FROM actions
+        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash FROM actions
           WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],
       );
@@ -132,31 +135,20 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     // Round trip 3: the audit events, the chain head, the notifications and webhooks, and the
     // commit — before any answer.
     const finish = writeEventsSql(slot, events);
-    const pending = fresh.filter((r) => r.status === "pending");
+    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: stageColumns(r.d.approval, Date.now()) }));
     if (pending.length) {
+      const stages = stageColumnsSql(pending.map((r) => ({ id: r.d.id, c: r.c })));
+      if (stages) finish.push(stages);
       finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
-      finish.push(
-        enqueueSql(
-          "approval.requested",
-          pending.map((r) => ({
-            actionId: r.d.id,
-            agentId: r.d.agentId,
-            cohort: r.cohort,
-            action: r.d.action,
-            resource: r.d.resource,
-            quorum: r.d.quorum,
-            expiresAt: r.expiresAt?.toISOString() ?? null,
-            reasons: r.reasons.map(briefReason),
-          })),
-        ),
-      );
+      finish.push(enqueueSql("approval.requested", pending.map((r) => requestedPayloadOf({ ...r.d, cohort: r.cohort, reasons: r.reasons, quorum: r.d.quorum, expiresAt: r.expiresAt, approval: r.d.approval, c: r.c }))));
     }
+    const stageOf = new Map(pending.map((r) => [r.d.id, r.c]));
     await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {
         ok: true,
         replayed: false,
-        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt }),
+        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt, ...stageOf.get(r.d.id) }),
       };
     }
     // Every draft was refused, inserted or replayed above; after COMMIT nothing may throw

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
-import { initialStatus, type ActionAnswer } from "../actions/index.ts";
+import type { ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
@@ -10,22 +10,25 @@ import { activePolicies, evaluatePolicies, knowledgeSetsFor } from "../policies/
 import { citedKnowledgeFlags } from "./knowledge-citations.ts";
 import { decisionBatcher } from "./batcher.ts";
 import { readAction } from "./read-action.ts";
+import { routeApproval } from "./route-approval.ts";
 import type { ActionRequest } from "./schemas.ts";
 
 /**
  * Identifies a request for idempotency. Keyed (HMAC, the redaction key): a plain hash of the
  * raw request would let anyone holding the database test guesses of the PII it contained.
  */
-export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context">): string {
-  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {} }) ?? "";
+export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context" | "handoff">): string {
+  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {}, ...(r.handoff ? { handoff: r.handoff } : {}) }) ?? "";
   return createHmac("sha256", redactionKey()).update(doc).digest("hex");
 }
 
 /**
- * The decision pipeline: policies (compiled, cached) on the raw request → PII redacted →
- * durable record with its audit event (halts and key re-checked inside that transaction) →
- * answer; then, if asked to and still pending, wait for a human. Throws `unavailable` (503)
- * when the database is known down or the decision can't be made durable in time (batcher.ts).
+ * The decision pipeline: policies (compiled, cached) on the raw request → who is asked when it
+ * is pending (stages, hand-off: route-approval.ts) → PII redacted → durable record with its
+ * audit event (halts and key re-checked inside that transaction) → answer; then, if asked to
+ * and still pending, wait for a human. A hand-off's confidence is `context.confidence` to CEL
+ * (unless the context already has one). Throws `unavailable` (503) when the database is known
+ * down or the decision can't be made durable in time (batcher.ts).
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
   // The database is known down: refuse before spending any work (503 + Retry-After).
@@ -33,7 +36,8 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   if (refusal) throw refusal;
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   const input = request.input ?? {};
-  const context = request.context ?? {};
+  const handoff = request.handoff ? { reason: request.handoff.reason, confidence: request.handoff.confidence ?? null } : null;
+  const context = handoff && handoff.confidence !== null && request.context?.confidence === undefined ? { ...request.context, confidence: handoff.confidence } : (request.context ?? {});
   const evalAgent = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier };
   // Only the knowledge sets the targeted policies read are loaded (cached per instance) and recorded.
   const [knowledge, citationFlags] = await Promise.all([
@@ -49,6 +53,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     now: new Date(),
     knowledge,
   });
+  const routed = await routeApproval({ evaluation, handoff, cohort: agent.cohort });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
   const outcome = await decisionBatcher().submit({
@@ -63,15 +68,19 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     markers: redactor.markers,
     idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
     requestHash: requestHash(request),
-    status: initialStatus(evaluation.decision),
-    // A condition's error can quote the value it choked on.
-    reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
+    status: routed.status,
+    // A condition's error (or a hand-off's reason) can quote the value it choked on.
+    reasons: routed.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
     policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
     knowledge: evaluation.knowledge,
     flags: citationFlags,
-    quorum: evaluation.approval?.quorum ?? null,
-    timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
+    quorum: routed.quorum,
+    timeoutSeconds: routed.timeoutSeconds,
+    approval:
+      routed.status === "pending"
+        ? { routing: routed.routing, handoff: handoff && { reason: redactor.detect(handoff.reason, "handoff.reason"), confidence: handoff.confidence }, agentName: agent.name, owner: agent.owner }
+        : null,
   });
   if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);
   const wait = request.wait ?? 0;

@@ -1,3 +1,4 @@
+import { inputHash } from "../actions/index.ts";
 import { auditTx } from "../audit/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { prisma, type Prisma } from "../db/index.ts";
@@ -7,9 +8,28 @@ import { activePolicies, evaluatePostChecks, knowledgeSetsFor } from "../policie
 import { storageRedactor } from "../redaction/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
-export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; message: string }[] };
+export type ResultAnswer = { id: string; flags: { policyId?: string; policyName?: string; code?: string; message: string }[] };
 
-/** Records what happened after an allowed action, once, and runs the post-stage checks on it. */
+/**
+ * An approval with changes is bound to the hash of the approved input: the report must say
+ * which input the agent acted on (`input`, redacted as it would be stored, then hashed), and a
+ * different one — or none — is flagged.
+ */
+async function bindingFlag(approvedHash: string | null, reported: Record<string, unknown> | undefined): Promise<ResultAnswer["flags"][number] | null> {
+  if (!approvedHash) return null;
+  if (!reported) {
+    return { code: "approved_input_unconfirmed", policyName: "approved-input", message: "Approved with changes, but the result does not say which input was acted on" };
+  }
+  // A redactor of its own: what it finds is only hashed, never stored.
+  const acted = inputHash((await storageRedactor()).document("input", reported));
+  if (acted === approvedHash) return null;
+  return { code: "approved_input_mismatch", policyName: "approved-input", message: `Acted on an input other than the one approved (input hash ${acted.slice(0, 12)}…, approved ${approvedHash.slice(0, 12)}…)` };
+}
+
+/**
+ * Records what happened after an allowed action, once, and runs the post-stage checks on it
+ * (on the approved input when approvers changed it), plus the approved-input binding check.
+ */
 export async function reportResult({ agent, actionId, report }: { agent: AgentIdentity; actionId: string; report: ResultReport }): Promise<ResultAnswer> {
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   // Post-checks see the raw result; only the redacted one is stored.
@@ -32,19 +52,24 @@ export async function reportResult({ agent, actionId, report }: { agent: AgentId
       knowledge,
       action: a.action,
       resource: a.resource,
-      input: a.input as Record<string, unknown>,
+      // What was approved is what the agent had to do.
+      input: (a.approvedInput ?? a.input) as Record<string, unknown>,
       context: a.context as Record<string, unknown>,
       now: new Date(),
       result,
     });
     // A post-check's error message can quote the raw value it choked on.
-    const flags = checks.flags.map((f) => ({
-      policyId: f.policyId,
-      policyName: f.policyName,
-      policyVersion: f.policyVersion,
-      message: redactor.detect(f.message, "flags"),
-      ...(checks.knowledge.length ? { knowledge: checks.knowledge } : {}),
-    }));
+    const binding = a.status === "APPROVED" ? await bindingFlag(a.approvedInputHash, report.input) : null;
+    const flags: (ResultAnswer["flags"][number] & { policyVersion?: number })[] = [
+      ...checks.flags.map((f) => ({
+        policyId: f.policyId,
+        policyName: f.policyName,
+        policyVersion: f.policyVersion,
+        message: redactor.detect(f.message, "flags"),
+        ...(checks.knowledge.length ? { knowledge: checks.knowledge } : {}),
+      })),
+      ...(binding ? [binding] : []),
+    ];
     const shadowFlags = checks.shadow.map((f) => ({ ...f, message: redactor.detect(f.message, "flags"), shadow: true }));
     await tx.action.update({
       where: { id: actionId },

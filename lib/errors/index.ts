@@ -45,6 +45,15 @@ export const ERROR_CODES = {
   since_in_future: "invalid",
   empty_draft: "invalid",
   too_many_records: "invalid",
+  // escalation paths (teams, stages, approve-with-changes, bulk decisions)
+  unknown_team: "invalid",
+  unknown_user: "invalid",
+  unknown_cohort: "invalid",
+  member_cannot_approve: "invalid",
+  quorum_exceeds_team: "invalid",
+  input_not_editable: "invalid",
+  modified_input_denied: "invalid",
+  bulk_mixed: "invalid",
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
@@ -52,6 +61,7 @@ export const ERROR_CODES = {
   owner_cannot_approve_alone: "forbidden",
   author_cannot_approve: "forbidden",
   knowledge_not_granted: "forbidden",
+  not_in_stage: "forbidden",
   // lookups and routing
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
@@ -71,6 +81,13 @@ export const ERROR_CODES = {
   knowledge_set_exists: "conflict",
   draft_decided: "conflict",
   draft_conflict: "conflict",
+  team_exists: "conflict",
+  team_in_use: "conflict",
+  team_too_small: "conflict",
+  cohort_has_team: "conflict",
+  stage_timed_out: "conflict",
+  changes_after_votes: "conflict",
+  modified_input_needs_other_approval: "conflict",
   // transport
   body_too_large: "too_large",
   unsupported_media_type: "unsupported_media_type",

@@ -19,6 +19,8 @@ export const CHANNEL = {
   settings: "warden_settings",
   /** A knowledge set was published or its definition changed (payload: `{"set", "version"}` JSON): refresh that set. */
   knowledge: "warden_knowledge",
+  /** An approver team, its members or its default cohorts changed (payload: team id): reload routing. */
+  teams: "warden_teams",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

@@ -1,6 +1,7 @@
 import { KnowledgeBinding, PublishedSet, type KnowledgeRef } from "../knowledge/index.ts";
 import { compileCondition, dataChars, runCondition, type CelProgram } from "./cel.ts";
 import type { Decision } from "../actions/index.ts";
+import { combineApprovals, type ApprovalPlan } from "./combine-approvals.ts";
 import type { EvalInput, PolicySpec, Reason } from "./types.ts";
 
 /** One enabled policy version, compiled once and reused for every decision. */
@@ -57,27 +58,30 @@ export type Evaluation = {
   evaluated: { policyId: string; version: number; matched: boolean; error?: string }[];
   /** The knowledge-set versions those policies read (`data`), for the record. */
   knowledge: KnowledgeRef[];
-  approval: { quorum: number; timeoutSeconds: number } | null;
+  /** What the matched require_approval policies ask of people (combine-approvals.ts). */
+  approval: ApprovalPlan | null;
+  /** The enforced require_approval policies that matched, in priority order. */
+  approvalPolicyIds: string[];
 };
 
 type Match = { policy: CompiledPolicy; reason: Reason };
 
-function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "approval"> {
+function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "approval" | "approvalPolicyIds"> {
   const denies = matches.filter((m) => m.policy.spec.effect === "deny");
-  if (denies.length) return { decision: "deny", reasons: denies.map((m) => m.reason), approval: null };
+  if (denies.length) return { decision: "deny", reasons: denies.map((m) => m.reason), approval: null, approvalPolicyIds: [] };
   const approvals = matches.filter((m) => m.policy.spec.effect === "require_approval");
   if (approvals.length) {
-    const quorum = Math.max(...approvals.map((m) => m.policy.spec.approval?.quorum ?? 1));
-    const timeoutSeconds = Math.min(...approvals.map((m) => m.policy.spec.approval?.timeoutSeconds ?? 3600));
-    return { decision: "pending", reasons: approvals.map((m) => m.reason), approval: { quorum, timeoutSeconds } };
+    // Priority order (as the policies were evaluated): the order stages are combined in.
+    return { decision: "pending", reasons: approvals.map((m) => m.reason), approval: combineApprovals(approvals.map((m) => m.policy.spec.approval)), approvalPolicyIds: approvals.map((m) => m.policy.policyId) };
   }
   const allows = matches.filter((m) => m.policy.spec.effect === "allow");
-  return { decision: "allow", reasons: allows.length ? allows.map((m) => m.reason) : [{ code: "default", message: "No policy objected" }], approval: null };
+  return { decision: "allow", reasons: allows.length ? allows.map((m) => m.reason) : [{ code: "default", message: "No policy objected" }], approval: null, approvalPolicyIds: [] };
 }
 
 /**
  * The combining rules of API.md: any enforced deny → deny; else any enforced
- * require_approval → pending (largest quorum, shortest timeout); else allow. A condition
+ * require_approval → pending (largest quorum, shortest timeout; with stages, the union of
+ * stages of combine-approvals.ts); else allow. A condition
  * that fails at run time counts as matched for deny/require_approval (fail closed) and as not
  * matched for allow — so does one whose cost budget the data is too long for. Shadow policies are evaluated the same way and only reported.
  */

@@ -12,5 +12,6 @@ export { compileCondition, overBudget, dataChars, runCondition } from "./cel.ts"
 export { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
 export { evaluatePolicies, evaluatePostChecks, compilePolicy, knowledgeSetsFor, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
 export { normalizeText, containsAnyPhrase } from "./text-functions.ts";
-export { policySpecSchema, policyUpdateSchema, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
+export { combineApprovals, type ApprovalPlan, type StagePlan } from "./combine-approvals.ts";
+export { policySpecSchema, policyUpdateSchema, approvalStageSchema, editablePath, MAX_STAGES, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
 export type { PolicyView, PolicyVersionView } from "./present.ts";

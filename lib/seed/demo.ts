@@ -3,6 +3,7 @@ import { prisma } from "../db/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { createUser } from "../users/index.ts";
 import { DEMO_KNOWLEDGE_POLICIES, seedDemoKnowledge } from "./demo-knowledge.ts";
+import { seedDemoEscalation } from "./demo-escalation.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
 
@@ -41,13 +42,13 @@ export const DEMO_POLICIES = [
   },
   {
     name: "deep-discount-approval",
-    description: "A price cut of more than 30 % against the current price needs a pricing manager.",
+    description: "A price cut of 30 to 40 % against the current price needs a pricing manager (deeper ones climb the deep-markdown escalation path).",
     effect: "require_approval",
     target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
-    condition: "input.price < input.currentPrice * 0.7",
+    condition: "input.price < input.currentPrice * 0.7 && input.price >= input.currentPrice * 0.6",
     priority: 150,
     message: "Discounts over 30 % need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.price"] },
   },
   {
     name: "large-reorder-approval",
@@ -57,7 +58,7 @@ export const DEMO_POLICIES = [
     condition: "input.units > 1000",
     priority: 150,
     message: "Reorders over 1,000 units need approval",
-    approval: { quorum: 1, timeoutSeconds: 7200 },
+    approval: { quorum: 1, timeoutSeconds: 7200, editable: ["input.units"] },
   },
   {
     name: "large-refund-approval",
@@ -67,7 +68,7 @@ export const DEMO_POLICIES = [
     condition: "input.amount > 500.0",
     priority: 150,
     message: "Refunds over 500 need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.amount"] },
   },
   {
     name: "price-applied-as-requested",
@@ -92,8 +93,9 @@ export const DEMO_POLICIES = [
 ] as const;
 
 /**
- * Fills an empty estate (no agents) with a realistic retail setup. Returns the demo users'
- * shared password (for the start banner), or null when the estate already had agents.
+ * Fills an empty estate (no agents) with a realistic retail setup, escalation paths included
+ * (demo-escalation.ts: teams, staged policies). Returns the demo users' shared password (for
+ * the start banner), or null when the estate already had agents.
  */
 export async function seedDemo(password: string): Promise<{ users: string[]; password: string } | null> {
   if ((await prisma().agent.count()) > 0) return null;
@@ -117,5 +119,6 @@ export async function seedDemo(password: string): Promise<{ users: string[]; pas
     await seedDemoKnowledge(person("editor"), person("approver"));
     for (const p of DEMO_KNOWLEDGE_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
   }
+  users.push(...(await seedDemoEscalation(password)));
   return { users, password };
 }

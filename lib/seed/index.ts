@@ -1,3 +1,4 @@
-/** The demo estate `npm start` seeds into an empty database: agents, users and policies (demo.ts). */
+/** The demo estate `npm start` seeds into an empty database: agents, users and policies (demo.ts), teams and escalation paths (demo-escalation.ts). */
 export { seedDemo, DEMO_AGENTS, DEMO_USERS, DEMO_POLICIES } from "./demo.ts";
 export { DEMO_KNOWLEDGE, DEMO_KNOWLEDGE_POLICIES, DEMO_COMPETITORS, DEMO_RETURN_DAYS, demoFloor } from "./demo-knowledge.ts";
+export { DEMO_TEAMS, DEMO_TEAM_USERS, DEMO_ESCALATION_POLICIES, seedDemoEscalation } from "./demo-escalation.ts";

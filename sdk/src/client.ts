@@ -156,18 +156,21 @@ export class Warden {
 
   /**
    * Asks, waits for a human when needed, runs `fn` only when allowed, reports its outcome and
-   * returns its value with the post-check flags. Throws `ActionDenied`, `ApprovalTimeout`,
+   * returns its value with the post-check flags. `fn` gets the input to act on: the request's,
+   * or — when an approver approved it with changes (a lower price, fewer units) — the request's
+   * with those changes applied; act on that one. The report then says which input was acted on,
+   * so Warden can check it against the approval. Throws `ActionDenied`, `ApprovalTimeout`,
    * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
    * reporting it as failed.
    */
-  async guard<T>(request: ActionRequest, fn: () => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
+  async guard<T>(request: ActionRequest, fn: (input: Record<string, unknown>, answer: ActionAnswer) => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
     const started = Date.now();
     const capSeconds = this.#maxWaitMs === undefined ? MAX_WAIT_SECONDS : Math.ceil(this.#maxWaitMs / 1000);
     const wait = Math.min(clampWait(options.wait ?? this.#waitSeconds), capSeconds);
     let answer = await this.ask({ ...request, idempotencyKey: request.idempotencyKey ?? newKey(), wait }, { signal: options.signal });
     if (answer.decision === "pending") answer = await this.#awaitDecision(answer, started, options);
     if (answer.decision !== "allow") throw new ActionDenied(answer, request.action);
-    return this.#run(answer, fn);
+    return this.#run(answer, inputToActOn(request.input ?? {}, answer), fn);
   }
 
   async #awaitDecision(first: ActionAnswer, started: number, { onPending, signal }: GuardOptions): Promise<ActionAnswer> {
@@ -197,17 +200,19 @@ export class Warden {
     return answer;
   }
 
-  async #run<T>(answer: ActionAnswer, fn: () => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+  async #run<T>(answer: ActionAnswer, input: Record<string, unknown>, fn: (input: Record<string, unknown>, answer: ActionAnswer) => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+    // Only an approval with changes is checked against the input acted on.
+    const actedOn = answer.approvedInput ? { input } : {};
     let value: Awaited<T>;
     try {
-      value = await fn();
+      value = await fn(input, answer);
     } catch (err) {
-      await this.#reportSafely(answer.id, { status: "failed", error: errorText(err) });
+      await this.#reportSafely(answer.id, { status: "failed", error: errorText(err), ...actedOn });
       throw err;
     }
     const output = toOutput(value);
-    const flags = await this.#reportSafely(answer.id, output === undefined ? { status: "succeeded" } : { status: "succeeded", output });
-    return { value, action: answer, flags };
+    const flags = await this.#reportSafely(answer.id, output === undefined ? { status: "succeeded", ...actedOn } : { status: "succeeded", output, ...actedOn });
+    return { value, input, action: answer, flags };
   }
 
   /** The action already ran: a lost report must not lose its outcome, nor throw it away. */
@@ -331,12 +336,40 @@ function isRetriable(err: unknown): boolean {
   return err instanceof WardenError && err.status === 429;
 }
 
+/**
+ * The input an allowed action runs with. Approved with changes: the request's own input with
+ * the approvers' changes applied path by path — not `approvedInput` itself, where Warden keeps
+ * personal data redacted (`[redacted:email:…]`); without the list of changes, `approvedInput`.
+ */
+export function inputToActOn(requested: Record<string, unknown>, answer: ActionAnswer): Record<string, unknown> {
+  if (!answer.approvedInput) return requested;
+  if (!answer.approvedChanges) return answer.approvedInput;
+  let out: Record<string, unknown> = structuredClone(requested);
+  for (const c of answer.approvedChanges) out = setPath(out, c.path.split(".").slice(1), c.to, "to" in c);
+  return out;
+}
+
+function setPath(doc: Record<string, unknown>, keys: string[], value: unknown, present: boolean): Record<string, unknown> {
+  const [k, ...rest] = keys;
+  if (k === undefined) return doc;
+  const copy = { ...doc };
+  if (rest.length === 0) {
+    if (present) copy[k] = value;
+    else delete copy[k];
+    return copy;
+  }
+  const child = copy[k];
+  copy[k] = setPath(typeof child === "object" && child !== null && !Array.isArray(child) ? (child as Record<string, unknown>) : {}, rest, value, present);
+  return copy;
+}
+
 function actionBody(request: AskRequest, idempotencyKey: string, wait: number): Record<string, unknown> {
   // Only the contract's fields: the server refuses unknown ones.
   const body: Record<string, unknown> = { action: request.action };
   if (request.resource !== undefined) body.resource = request.resource;
   if (request.input !== undefined) body.input = request.input;
   if (request.context !== undefined) body.context = request.context;
+  if (request.handoff !== undefined) body.handoff = request.handoff;
   body.idempotencyKey = idempotencyKey;
   body.wait = wait;
   return body;

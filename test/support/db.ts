@@ -11,7 +11,7 @@ async function resetProcessState() {
   await closeBus();
   await closeDb();
   (globalThis as Record<symbol, { stop?: () => void } | undefined>)[Symbol.for("warden.knowledgeReads")]?.stop?.();
-  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.knowledgeCache", "warden.knowledgeReads"]) {
+  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.knowledgeCache", "warden.knowledgeReads", "warden.teamDirectory"]) {
     delete (globalThis as Record<symbol, unknown>)[Symbol.for(k)];
   }
 }

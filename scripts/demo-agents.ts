@@ -1,7 +1,14 @@
 // `npm run demo:agents`: realistic retail traffic from the demo estate's agents, through the SDK's
 // guard, against a running Warden — price changes, reorders, refunds, reships, styling — so the
 // dashboard has life and the policies fire (floors deny, deep cuts and big refunds wait for a
-// human, a mis-applied price gets flagged, the stylist trial shows in shadow).
+// human, a mis-applied price gets flagged, the stylist trial shows in shadow). Agents read the
+// approved knowledge first (price floors, return windows) and cite the version they used; now
+// and then a pricing agent goes below its floor, customer service quotes the wrong return
+// window, and a stylist recommends a competitor (spelt in full-width letters, too): the
+// knowledge policies deny or flag them. Markdowns over 40 % climb the escalation path
+// (merchandising, then finance); client-care agents hand unsure cases to a person (`handoff`);
+// an approver who lowers a price or a refund is obeyed: the guarded function acts on the
+// approved input.
 //
 //   WARDEN_URL             default http://localhost:3000
 //   WARDEN_TOKEN           an API token (operator or above), or
@@ -44,7 +51,9 @@ const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sof
 
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
 type Driven = { agent: Agent; warden: Warden };
-type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
+/** `effect` gets the input to act on: the request's, or the one an approver changed it to. */
+type Planned = { request: ActionRequest; effect: (input: Record<string, unknown>) => Promise<unknown> };
+type Plan = (agent: Agent, warden: Warden) => Promise<Planned>;
 
 class Fatal extends Error {} // retrying can't fix it: stop with a message
 class SideEffectFailed extends Error {} // the simulated business system said no
@@ -170,8 +179,20 @@ const chance = (p: number) => Math.random() < p;
 const latency = () => new Promise((r) => setTimeout(r, int(20, 120)));
 const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
 
-const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
-  pricing(agent) {
+/** The approved record an agent works from, and its citation for `context.knowledge`; null when it can't be read. */
+async function fact(warden: Warden, set: string, key: string): Promise<{ value: Record<string, unknown>; cite: { set: string; version: number } } | null> {
+  try {
+    const r = await warden.knowledge(set).get(key);
+    return r ? { value: r.value as Record<string, unknown>, cite: { set, version: r.version } } : null;
+  } catch {
+    return null; // not granted, or Warden unreachable: the agent acts without it (policies still check)
+  }
+}
+
+const COMPETITOR_MENTIONS = ["a Zara blazer", "a Ｚａｒａ blazer", "an H&M knit", "Uniqlo basics", "a Massimo Dutti coat", "Hermes-style loafers from Mango"];
+
+const TRAFFIC: Record<string, Plan> = {
+  async pricing(agent, warden) {
     const s = sku();
     const tag = pick(["flagship", "core", "core", "outlet"] as const);
     const currency = agent.name.endsWith("-us") ? "USD" : "EUR";
@@ -182,32 +203,46 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
       price = int(59, 99); // the feed glitch a price floor exists for
       cut = Math.round((1 - price / currentPrice) * 100);
     }
+    // The approved floor for this SKU: respected, except now and then (the knowledge policy denies it).
+    const floor = await fact(warden, "price-floors", s);
+    const min = typeof floor?.value.floor === "number" ? floor.value.floor : 0;
+    if (price < min && !chance(0.3)) price = money(min * (1 + rnd(0, 0.1)));
+    else if (chance(0.05) && min > 0) price = money(min * 0.9);
+    cut = Math.round((1 - price / currentPrice) * 100);
     return {
-      request: { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut }, context: { source: pick(["competitor-feed", "sell-through", "season-plan"]) } },
-      effect: async () => {
+      request: {
+        action: "pricing.set_price",
+        resource: `sku:${s}`,
+        input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut },
+        context: { source: pick(["competitor-feed", "sell-through", "season-plan"]), ...(floor ? { knowledge: [floor.cite] } : {}) },
+      },
+      effect: async (input) => {
         await latency();
+        // The price to set is the approved one (an approver may have lowered it).
+        const approved = typeof input.price === "number" ? input.price : price;
         // 1 in 20: the store system applies another price than asked (the post-check flags it).
-        const appliedPrice = chance(0.05) ? money(price * pick([0.9, 1.02, 1.1])) : price;
+        const appliedPrice = chance(0.05) ? money(approved * pick([0.9, 1.02, 1.1])) : approved;
         return { sku: s, appliedPrice, currency };
       },
     };
   },
-  inventory(agent) {
+  async inventory(agent) {
     const s = sku();
     const stores = agent.name.includes("paris") ? ["paris-flagship", "paris-saint-honore", "paris-marais"] : agent.name.includes("milan") ? ["milan-montenapoleone", "milan-brera", "turin-roma"] : ["london-bond-street", "new-york-madison", "tokyo-ginza", "paris-flagship"];
     const units = chance(0.07) ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
     const input = { sku: s, store: pick(stores), units, unitCost: money(rnd(35, 900)) };
     return {
       request: { action: "inventory.reorder", resource: `sku:${s}`, input },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
         if (chance(0.02)) throw new SideEffectFailed("supplier EDI timed out");
-        return { purchaseOrder: `PO-${int(100000, 999999)}`, units };
+        return { purchaseOrder: `PO-${int(100000, 999999)}`, units: approved.units ?? units };
       },
     };
   },
-  "customer-service"(agent) {
+  async "customer-service"(agent, warden) {
     const orderId = `MSN-${int(1_000_000, 9_999_999)}`;
+    const country = pick(["FR", "FR", "DE", "IT", "GB", "US", "JP"]);
     const currency = pick(["EUR", "EUR", "USD", "GBP"]);
     if (chance(agent.name === "order-tracker" ? 0.7 : 0.2)) {
       const carrier = pick(["DHL", "UPS", "FedEx", "Colissimo"]);
@@ -222,34 +257,48 @@ const TRAFFIC: Record<string, (agent: Agent) => Planned> = {
     }
     const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
     const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
+    // The published return window for the customer's country; 1 in 12 replies quotes another (flagged).
+    const policy = await fact(warden, "return-policy", country);
+    const days = typeof policy?.value.days === "number" ? policy.value.days : 30;
+    const quotedReturnDays = chance(1 / 12) ? pick([14, 45, 60, 90].filter((d) => d !== days)) : days;
+    const message = chance(0.05)
+      ? `Sorry for the trouble — next time ${pick(COMPETITOR_MENTIONS)} might suit you better. You can return items within ${quotedReturnDays} days.`
+      : `Your refund is on its way. You can return items within ${quotedReturnDays} days, ${policy?.value.conditions ? String(policy.value.conditions).toLowerCase() : "unworn"}.`;
+    // How sure the agent is of its reading of the ticket; unsure cases go to a person.
+    const confidence = Math.round((chance(0.1) ? rnd(0.25, 0.55) : rnd(0.7, 0.99)) * 100) / 100;
+    const reason = pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]);
     return {
       request: {
         action: "orders.refund",
         resource: `order:${orderId}`,
-        input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
+        input: { orderId, amount, currency, country, reason },
         // Real support tickets carry the shopper's contact details: Warden stores them redacted.
-        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` } },
+        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` }, ...(policy ? { knowledge: [policy.cite] } : {}) },
+        ...(confidence < 0.6 ? { handoff: { reason: pick([`unsure the ${reason} claim is covered`, "the customer's story and the order don't match", "first refund on a new account"]), confidence } } : {}),
       },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
-        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency };
+        // The amount to refund is the approved one (a client care lead may have lowered it).
+        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount: approved.amount ?? amount, currency, quotedReturnDays, message };
       },
     };
   },
-  stylist() {
+  async stylist() {
     const items = Array.from({ length: chance(0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
+    // Mostly our own pieces; 1 in 8 looks recommends a competitor (the post-check flags it).
+    const message = chance(1 / 8) ? `This look pairs beautifully with ${pick(COMPETITOR_MENTIONS)}.` : `A look built around ${items[0]}: ${pick(["silk scarf", "cashmere coat", "leather loafers", "tailored trousers"])} and our new season pieces.`;
     return {
       request: { action: "stylist.recommend", resource: `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
       effect: async () => {
         await latency();
-        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length };
+        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length, message };
       },
     };
   },
 };
 
 // ── counting and printing ────────────────────────────────────────────────────────────────────
-const OUTCOMES = ["asked", "allowed", "approved", "denied", "pending", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
+const OUTCOMES = ["asked", "allowed", "approved", "changed", "denied", "pending", "staged", "handedOff", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
 type Outcome = (typeof OUTCOMES)[number];
 const zero = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 const total = zero();
@@ -268,13 +317,21 @@ function line(d: Driven, req: ActionRequest, decision: string, detail = "", shad
   console.log(`${time()} ${d.agent.name.padEnd(21)} ${req.action.padEnd(18)} ${(req.resource ?? "").padEnd(18)} ${decision.padEnd(9)} ${detail}${trial}`);
 }
 function summary(label: string, c: Record<Outcome, number>) {
-  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending → ${c.approved} approved, ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
+  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending (${c.staged} staged, ${c.handedOff} hand-offs) → ${c.approved} approved (${c.changed} with changes), ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
 }
 
 // ── one action ───────────────────────────────────────────────────────────────────────────────
 /** Runs one action through guard; `answered` fires at the first decision (pending included). */
 async function act(d: Driven, answered: () => void = () => undefined): Promise<void> {
-  const plan = TRAFFIC[d.agent.cohort]!(d.agent);
+  let plan: Planned;
+  try {
+    plan = await TRAFFIC[d.agent.cohort]!(d.agent, d.warden);
+  } catch (err) {
+    count("errors");
+    console.log(`${time()} ${d.agent.name} could not plan an action: ${String(err)}`);
+    answered();
+    return;
+  }
   const req = plan.request;
   const stop = new AbortController();
   let pendingId: string | undefined;
@@ -287,6 +344,8 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
       signal: stop.signal,
       onPending: (a) => {
         count("pending");
+        if (req.handoff) count("handedOff");
+        if (a.stage && a.stage.of > 1) count("staged");
         inFlight--;
         pendingId = a.id;
         answered();
@@ -297,13 +356,16 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
           return;
         }
         awaiting.set(a.id, stop);
-        line(d, req, "pending", `awaiting approval: ${why(a.reasons)}`, a.shadow);
+        const stage = a.stage ? ` (${a.stage.of > 1 ? `stage ${a.stage.index + 1} of ${a.stage.of}, ` : ""}${a.stage.team ?? "any approver"})` : "";
+        line(d, req, req.handoff ? "handoff" : "pending", `awaiting approval${stage}: ${why(a.reasons)}`, a.shadow);
       },
     });
     count(out.action.status === "approved" ? "approved" : "allowed");
+    if (out.action.approvedChanges?.length) count("changed");
     if (out.flags.length) count("flagged");
+    const changed = out.action.approvedChanges?.length ? `approved with changes: ${out.action.approvedChanges.map((c) => `${c.path.replace(/^input\./, "")} ${String(c.from)} → ${String(c.to)}`).join(", ")} — acted on it ` : "";
     const flagged = out.flags.length ? `⚑ ${out.flags.map((f) => f.message).join("; ")}` : "";
-    line(d, req, out.action.status, flagged, out.action.shadow);
+    line(d, req, out.action.status, `${changed}${flagged}`, out.action.shadow);
   } catch (err) {
     if (err instanceof ActionDenied) {
       count(err.status === "rejected" || err.status === "expired" ? err.status : "denied");

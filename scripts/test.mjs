@@ -1,6 +1,7 @@
 // `npm test`: every check CI runs, in order — type-check, lint, unit + integration tests
-// (against a real embedded PostgreSQL), production build, Playwright journeys in Chromium.
-// `npm test -- --skip-e2e` leaves out the build and browser journeys.
+// (against a real embedded PostgreSQL), production build, the Python SDK's tests (against a
+// Warden started from that build), Playwright journeys in Chromium.
+// `npm test -- --skip-e2e` leaves out the build, the Python SDK step and the browser journeys.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -19,12 +20,13 @@ const steps = [
 ];
 if (!skipE2e) {
   steps.push(["build", bin("next"), ["build"]]);
+  steps.push(["python SDK", process.execPath, [path.join(root, "scripts", "test-python.mjs")]]);
   steps.push(["browser journeys", bin("playwright"), ["test"]]);
 }
 
 const results = [];
 for (const [name, cmd, args] of steps) {
-  if (name === "browser journeys" && results.some((r) => r.name === "build" && !r.ok)) {
+  if ((name === "browser journeys" || name === "python SDK") && results.some((r) => r.name === "build" && !r.ok)) {
     results.push({ name, ok: false, seconds: 0, note: "skipped: build failed" });
     continue;
   }

@@ -15,8 +15,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/cohorts", label: "Cohorts", icon: "cohorts" },
     { href: "/containment", label: "Containment", icon: "containment" },
     { href: "/policies", label: "Policies", icon: "policies" },
+    { href: "/knowledge", label: "Knowledge", icon: "knowledge" },
     { href: "/audit", label: "Audit", icon: "audit" },
-    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const] : []),
+    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const, { href: "/teams", label: "Teams", icon: "teams" } as const] : []),
     { href: "/settings", label: "Settings", icon: "settings" },
   ];
   return (

@@ -30,6 +30,8 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
           riskTier: (input.riskTier ?? "medium").toUpperCase() as "LOW" | "MEDIUM" | "HIGH",
           createdById,
           keys: { create: { id: keyId, prefix: key.prefix, keyHash: key.hash, createdById } },
+          // The first tenure of its ownership history (segregation of duties).
+          owners: { create: { id: newId("own"), owner: input.owner, since: new Date(), until: null, actor } },
         },
         include: agentInclude,
       });

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { answerOf, briefReason, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
+import { ANSWER_COLUMNS, answerOf, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
 import { openChainSql, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
 import { breakerEvaluator, resourceTracker } from "../breakers/index.ts";
 import { budgetIdsIn, type DraftBudget } from "../budgets/index.ts";
@@ -9,6 +9,7 @@ import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
+import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
 export type Draft = {
@@ -32,10 +33,15 @@ export type Draft = {
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: { policyId: string; version: number; matched: boolean; error?: string }[];
+  /** Knowledge-set versions the policies read (actions.knowledge), and flags raised at decision time (actions.flags). */
+  knowledge: { set: string; version: number }[];
+  flags: { kind: string; message: string }[];
   quorum: number | null;
   timeoutSeconds: number | null;
   /** The budgets it counts against and its amount in each (lib/budgets budgetsFor). */
   budgets: DraftBudget[];
+  /** Pending drafts: how people are asked (stages, hand-off); see pending-approval.ts. */
+  approval: DraftApproval | null;
 };
 
 /** A draft's fate, by name: answered, or refused for a reason the caller maps to an error code. */
@@ -49,13 +55,15 @@ type Gate = {
   agent_id: string;
   agent_halted_at: Date | null;
   agent_halt_reason: string | null;
+  agent_name: string;
+  agent_owner: string;
   capabilities: unknown;
   cohort: string;
   cohort_halted_at: Date | null;
   cohort_halt_reason: string | null;
 };
 
-const COLS = 18;
+const COLS = 20;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -80,7 +88,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const opened = (await client.query(
       `BEGIN;
        SELECT pg_advisory_xact_lock_shared(${HALT_LOCK});
-       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.capabilities,
+       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.name AS agent_name, a.owner AS agent_owner, a.capabilities,
               c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
          FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
         WHERE k.id IN (${keyIds});
@@ -114,7 +122,9 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         return;
       }
       const c = containment.decide(d, g);
-      const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds };
+      // A budget that escalates an allowed draft asks people the plain way (one stage, any approver).
+      const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
+      const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };
       rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained) });
     });
 
@@ -127,13 +137,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         params.push(
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(), d.markers,
+          expiresAt, decided ? new Date() : null, new Date(), d.markers, JSON.stringify(d.knowledge), JSON.stringify(d.flags),
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[])`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb)`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );
@@ -144,7 +154,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
       const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string }>(
-        `SELECT id, agent_id, idempotency_key, request_hash, status, reasons, shadow, expires_at FROM actions
+        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash FROM actions
           WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],
       );
@@ -168,32 +178,21 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     // the notifications and webhooks, the signal counters, and the commit — before any answer.
     const finish = [...contained.before, ...writeEventsSql(slot, audit)];
     if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
-    const pending = fresh.filter((r) => r.status === "pending");
+    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: stageColumns(r.d.approval, Date.now()) }));
     if (pending.length) {
+      const stages = stageColumnsSql(pending.map((r) => ({ id: r.d.id, c: r.c })));
+      if (stages) finish.push(stages);
       finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
-      finish.push(
-        enqueueSql(
-          "approval.requested",
-          pending.map((r) => ({
-            actionId: r.d.id,
-            agentId: r.d.agentId,
-            cohort: r.cohort,
-            action: r.d.action,
-            resource: r.d.resource,
-            quorum: r.d.quorum,
-            expiresAt: r.expiresAt?.toISOString() ?? null,
-            reasons: r.reasons.map(briefReason),
-          })),
-        ),
-      );
+      finish.push(enqueueSql("approval.requested", pending.map((r) => requestedPayloadOf({ ...r.d, cohort: r.cohort, reasons: r.reasons, quorum: r.d.quorum, expiresAt: r.expiresAt, approval: r.d.approval, c: r.c }))));
     }
     finish.push(...contained.after);
+    const stageOf = new Map(pending.map((r) => [r.d.id, r.c]));
     await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {
         ok: true,
         replayed: false,
-        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt }),
+        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt, ...stageOf.get(r.d.id) }),
       };
     }
     // Breakers watching what this batch touched are evaluated soon (never throws).

@@ -21,6 +21,10 @@ export const CHANNEL = {
   budgets: "warden_budgets",
   /** A breaker was created, changed, opened, half-opened or closed: reload breakers and refresh displays. */
   breakers: "warden_breakers",
+  /** A knowledge set was published or its definition changed (payload: `{"set", "version"}` JSON): refresh that set. */
+  knowledge: "warden_knowledge",
+  /** An approver team, its members or its default cohorts changed (payload: team id): reload routing. */
+  teams: "warden_teams",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

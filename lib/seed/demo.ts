@@ -5,6 +5,8 @@ import { prisma } from "../db/index.ts";
 import { grantCapabilities, type Capability } from "../grants/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { createUser } from "../users/index.ts";
+import { DEMO_KNOWLEDGE_POLICIES, seedDemoKnowledge } from "./demo-knowledge.ts";
+import { seedDemoEscalation } from "./demo-escalation.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
 
@@ -25,6 +27,7 @@ export const DEMO_AGENTS: DemoAgent[] = [
 
 export const DEMO_USERS = [
   { email: "olivia.operator@maison.example", name: "Olivia Martin", role: "operator" as const },
+  { email: "eva.editor@maison.example", name: "Eva Moreau", role: "editor" as const },
   { email: "arthur.approver@maison.example", name: "Arthur Bernard", role: "approver" as const },
   { email: "victor.viewer@maison.example", name: "Victor Petit", role: "viewer" as const },
 ];
@@ -42,13 +45,13 @@ export const DEMO_POLICIES = [
   },
   {
     name: "deep-discount-approval",
-    description: "A price cut of more than 30 % against the current price needs a pricing manager.",
+    description: "A price cut of 30 to 40 % against the current price needs a pricing manager (deeper ones climb the deep-markdown escalation path).",
     effect: "require_approval",
     target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
-    condition: "input.price < input.currentPrice * 0.7",
+    condition: "input.price < input.currentPrice * 0.7 && input.price >= input.currentPrice * 0.6",
     priority: 150,
     message: "Discounts over 30 % need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.price"] },
   },
   {
     name: "large-reorder-approval",
@@ -58,7 +61,7 @@ export const DEMO_POLICIES = [
     condition: "input.units > 1000",
     priority: 150,
     message: "Reorders over 1,000 units need approval",
-    approval: { quorum: 1, timeoutSeconds: 7200 },
+    approval: { quorum: 1, timeoutSeconds: 7200, editable: ["input.units"] },
   },
   {
     name: "large-refund-approval",
@@ -68,7 +71,7 @@ export const DEMO_POLICIES = [
     condition: "input.amount > 500.0",
     priority: 150,
     message: "Refunds over 500 need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.amount"] },
   },
   {
     name: "price-applied-as-requested",
@@ -197,8 +200,9 @@ export const DEMO_BREAKERS = [
 ] as const;
 
 /**
- * Fills an empty estate (no agents) with a realistic retail setup. Returns the demo users'
- * shared password (for the start banner), or null when the estate already had agents.
+ * Fills an empty estate (no agents) with a realistic retail setup, escalation paths included
+ * (demo-escalation.ts: teams, staged policies). Returns the demo users' shared password (for
+ * the start banner), or null when the estate already had agents.
  */
 export async function seedDemo(password: string): Promise<{ users: string[]; password: string } | null> {
   if ((await prisma().agent.count()) > 0) return null;
@@ -216,10 +220,22 @@ export async function seedDemo(password: string): Promise<{ users: string[]; pas
     await createBreaker({ spec: breakerSpecSchema.parse({ ...b, scope }), actor, userId: null });
   }
   const users: string[] = [];
+  const userIds: Record<string, string> = {};
   for (const u of DEMO_USERS) {
-    if (await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } })) continue;
-    await createUser({ input: { ...u, password }, actor });
+    const existing = await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } });
+    if (existing) {
+      userIds[u.role] = existing.id;
+      continue;
+    }
+    userIds[u.role] = (await createUser({ input: { ...u, password }, actor })).user.id;
     users.push(`${u.email} (${u.role})`);
   }
+  // Knowledge: proposed by the editor, published by the approver; then the policies that read it.
+  const person = (role: "editor" | "approver") => ({ userId: userIds[role]!, email: DEMO_USERS.find((u) => u.role === role)!.email });
+  if ((await prisma().knowledgeSet.count()) === 0) {
+    await seedDemoKnowledge(person("editor"), person("approver"));
+    for (const p of DEMO_KNOWLEDGE_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
+  }
+  users.push(...(await seedDemoEscalation(password)));
   return { users, password };
 }

@@ -171,9 +171,9 @@ describe("webhooks can't reach inside the network", () => {
       // Names are checked after resolution: every address a name has must be allowed.
       const resolve = resolverOf({ "intranet.test": ["10.1.2.3"], "mixed.test": ["93.184.215.14", "192.168.0.9"], "v6.test": ["::1"] });
       for (const host of ["intranet.test", "mixed.test", "v6.test"]) {
-        await expect(createWebhook({ input: { url: `https://${host}/hook`, events: ["cohort.halted"] }, actor: "user:test", userId: admin.user.id, resolve })).rejects.toMatchObject({ status: 400, code: "webhook_url_forbidden" });
+        await expect(createWebhook({ input: { url: `https://${host}/hook`, events: ["cohort.halted"] }, actor: "user:test", userId: admin.user.id, resolve })).rejects.toMatchObject({ kind: "invalid", code: "webhook_url_forbidden" });
       }
-      await expect(createWebhook({ input: { url: "https://nowhere.test/hook", events: ["cohort.halted"] }, actor: "user:test", userId: admin.user.id, resolve })).rejects.toMatchObject({ status: 400, code: "webhook_url_unresolvable" });
+      await expect(createWebhook({ input: { url: "https://nowhere.test/hook", events: ["cohort.halted"] }, actor: "user:test", userId: admin.user.id, resolve })).rejects.toMatchObject({ kind: "invalid", code: "webhook_url_unresolvable" });
       // A public receiver is fine, and stored as WHATWG URL parsing normalised it.
       const ok = await createWebhook({ input: { url: "HTTPS://Hooks.Example.test/warden", events: ["cohort.halted"] }, actor: "user:test", userId: admin.user.id, resolve: resolverOf({ "hooks.example.test": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"] }) });
       expect(ok.webhook.url).toBe("https://hooks.example.test/warden");

@@ -7,7 +7,7 @@ import { anomalySettings } from "@/lib/anomalies/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { redactionSettings } from "@/lib/redaction/index.ts";
 import { listApiTokens } from "@/lib/tokens/index.ts";
-import { listWebhooks } from "@/lib/webhooks/index.ts";
+import { listWebhooks, WEBHOOK_EVENTS } from "@/lib/webhooks/index.ts";
 import { requirePrincipal } from "../../session.ts";
 
 export const metadata = { title: "Settings" };
@@ -40,7 +40,7 @@ export default async function SettingsPage() {
         </Panel>
         {webhooks && (
           <Panel title="Webhooks" description="Tell chat or paging tools when something needs a human or was halted.">
-            <WebhooksPanel webhooks={webhooks} />
+            <WebhooksPanel webhooks={webhooks} events={WEBHOOK_EVENTS} />
           </Panel>
         )}
       </div>

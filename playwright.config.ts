@@ -33,6 +33,8 @@ export default defineConfig({
     timeout: 240_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(PORT), WARDEN_DATA_DIR: DATA_DIR, WARDEN_ADMIN_EMAIL: ADMIN.email, WARDEN_ADMIN_PASSWORD: ADMIN.password, WARDEN_SEED_DEMO: "true" },
+    // The test runner on loopback acts as a trusted proxy: journeys that provoke sign-in throttling
+    // send their own X-Forwarded-For, so the other journeys' sign-ins aren't slowed down.
+    env: { PORT: String(PORT), WARDEN_DATA_DIR: DATA_DIR, WARDEN_ADMIN_EMAIL: ADMIN.email, WARDEN_ADMIN_PASSWORD: ADMIN.password, WARDEN_SEED_DEMO: "true", WARDEN_TRUSTED_PROXIES: "127.0.0.1, ::1" },
   },
 });

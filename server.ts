@@ -2,34 +2,49 @@
 // Next.js (dashboard and control-plane API). See README "Architecture".
 import http from "node:http";
 import next from "next";
-import { prepare } from "./lib/boot/index.ts";
+import { listenOn, prepare } from "./lib/boot/index.ts";
 import { readEnv } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
+import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
 import { startJobs } from "./lib/jobs/index.ts";
 
 async function main() {
   const env = readEnv();
   const port = env.PORT;
+  const trust = parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES);
   process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-  const prepared = await prepare(env);
+  // Checks the port before anything starts; stops its embedded database if a later step fails.
+  const prepared = await prepare(env, console.log, { listen: { port, host: env.HOST } });
 
-  const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port });
-  const handle = app.getRequestHandler();
-  await app.prepare();
+  let stopJobs: () => Promise<void> = async () => {};
+  const server = http.createServer();
+  try {
+    const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port });
+    const handle = app.getRequestHandler();
+    await app.prepare();
 
-  const stopJobs = startJobs();
-
-  const server = http.createServer((req, res) => {
-    if (req.url?.startsWith("/v1/")) {
-      void handleDataPlane(req, res);
-      return;
-    }
-    void handle(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(port, env.HOST, resolve));
+    server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      // Who the client is (WARDEN_TRUSTED_PROXIES), undecodable targets, JSON 405s: lib/http ingress.
+      if (ingress(req, res, trust)) return;
+      if (req.url?.startsWith("/v1/")) {
+        void handleDataPlane(req, res);
+        return;
+      }
+      void handle(req, res);
+    });
+    server.keepAliveTimeout = 65_000;
+    stopJobs = startJobs();
+    await listenOn(server, port, env.HOST);
+  } catch (err) {
+    // Every failed start stops what it started, the embedded PostgreSQL included.
+    await stopJobs().catch(() => undefined);
+    await closeBus().catch(() => undefined);
+    await closeDb().catch(() => undefined);
+    await prepared.stopDatabase().catch(() => undefined);
+    throw err;
+  }
 
   const lines = [
     "",

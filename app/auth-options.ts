@@ -1,10 +1,10 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { z } from "zod";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/index.ts";
+import { SESSION_MAX_AGE_SECONDS, startSession } from "@/lib/auth/index.ts";
 import { oidcConfigured, readEnv } from "@/lib/config/index.ts";
-import { WardenError } from "@/lib/http/index.ts";
-import { signInWithOidc, verifyCredentials } from "@/lib/users/index.ts";
+import { clientIpFromHeaders, WardenError } from "@/lib/http/index.ts";
+import { signInWithOidc, signOutSession, verifyCredentials } from "@/lib/users/index.ts";
 
 const credentials = z.object({ email: z.string().max(254), password: z.string().max(256) });
 
@@ -37,13 +37,16 @@ export const authOptions: NextAuthOptions = {
       async authorize(raw, req) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) return null;
-        const fwd = req?.headers?.["x-forwarded-for"];
-        const ip = typeof fwd === "string" ? fwd.split(",")[0]!.trim() : null;
+        // The address the ingress (server.ts) resolved: X-Forwarded-For only via a trusted proxy.
+        const ip = clientIpFromHeaders(req?.headers as Record<string, unknown> | undefined);
         try {
           const p = await verifyCredentials({ ...parsed.data, ip, via: "web" });
           return p ? { id: p.userId, email: p.email, name: p.name } : null;
         } catch (err) {
-          if (err instanceof WardenError && err.code === "rate_limited") throw new Error("rate_limited");
+          if (err instanceof WardenError && err.code === "rate_limited") {
+            const wait = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60;
+            throw new Error(`rate_limited:${wait}`);
+          }
           throw err;
         }
       },
@@ -60,8 +63,18 @@ export const authOptions: NextAuthOptions = {
       return true;
     },
     async jwt({ token, user }) {
-      if (user) token.sub = user.id;
+      // At sign-in: a server-side session the cookie names (sid); sign-out, a password change
+      // or disabling the user ends it (lib/auth/session.ts).
+      if (user) {
+        token.sub = user.id;
+        token.sid = await startSession(user.id);
+      }
       return token;
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      if (typeof token?.sid === "string" && typeof token.sub === "string") await signOutSession({ sessionId: token.sid, userId: token.sub });
     },
   },
 };

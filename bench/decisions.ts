@@ -1,7 +1,10 @@
 // `npm run bench:decisions`: throughput and latency of POST /v1/actions (durably audited
 // decisions) at rising concurrency and at a fixed 2,000/s, the same through a Next.js route
-// handler for reference, policy evaluation alone, and a halt under load on two instances.
-// Prints figures; asserts nothing.
+// handler for reference, policy evaluation alone (also with knowledge lookups), the same load
+// without and with containment (10 budgets, 10 breakers, grants on every agent), a halt under
+// load on two instances, a budget's exactness under 400 concurrent requests, and a breaker
+// tripped by load. Prints figures; asserts nothing. `--evaluation-only` stops after the policy
+// evaluation figures (no server, no build).
 import { spawn, type ChildProcess } from "node:child_process";
 import { benchDatabase, startWarden, stop } from "./harness.ts";
 import os from "node:os";
@@ -12,9 +15,12 @@ import { freePort } from "../lib/boot/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { migrate } from "../lib/boot/index.ts";
 import { closeBus } from "../lib/events/index.ts";
-import { createPolicy, evaluatePolicies, compilePolicy, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
+import { PublishedSet, type LoadedRecord } from "../lib/knowledge/index.ts";
+import { createPolicy, evaluatePolicies, compilePolicy, knowledgeSetsFor, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
 import { DEMO_POLICIES } from "../lib/seed/index.ts";
 import { ensureFirstAdmin } from "../lib/users/index.ts";
+import { breakerSpecSchema, createBreaker } from "../lib/breakers/index.ts";
+import { addContainment, budgetExactness } from "./containment.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
@@ -55,6 +61,46 @@ function policySet(): PolicySpec[] {
   return [...DEMO_POLICIES, ...extra.map((p, i) => ({ name: `guard-${i + 1}`, priority: 100, ...p }))].map((p) => policySpecSchema.parse(p));
 }
 
+/**
+ * Policy evaluation with knowledge lookups: 20 policies, 8 of which read two 100,000-record
+ * sets through CEL's `data` (lookups, membership, optional lookups), each decision finding the
+ * sets it uses and binding them at its time, as lib/decisions does with the cached versions.
+ */
+function knowledgeEvaluation(base: ReturnType<typeof compilePolicy>[], agent: { id: string; name: string; cohort: string; owner: string; riskTier: string }) {
+  const N = 100_000;
+  const now = Date.now();
+  const rec = (key: string, value: unknown): [string, LoadedRecord] => [key, { key, value, source: "bench", proposedBy: "e", approvedBy: "a", publishedAt: now - 86_400_000, effectiveFrom: null, expiresAt: null, since: 1 }];
+  const floors = new PublishedSet({ id: "ks1", name: "price-floors", maxAgeDays: 90, readers: ["pricing"] }, 7, now, new Map(Array.from({ length: N }, (_, i) => rec(`LUX-${i}`, { floor: 50 + (i % 900), currency: i % 3 ? "EUR" : "USD" }))));
+  const catalogue = new PublishedSet({ id: "ks2", name: "catalogue", maxAgeDays: 365, readers: ["pricing"] }, 3, now, new Map(Array.from({ length: N }, (_, i) => rec(`LUX-${i}`, { line: i % 7 === 0 ? "flagship" : "core", launched: 2020 + (i % 6), minMargin: 0.2 }))));
+  const knowledge = new Map<string, PublishedSet | string>([["price-floors", floors], ["catalogue", catalogue]]);
+  const withData: Record<string, unknown>[] = [
+    { effect: "deny", condition: `input.sku in data["price-floors"] && input.price < data["price-floors"][input.sku].floor`, message: "Below the approved floor" },
+    { effect: "require_approval", condition: `input.sku in data["price-floors"] && input.price < data["price-floors"][input.sku].floor * 1.1`, message: "Near the floor" },
+    { effect: "deny", condition: `input.sku in data["price-floors"] && data["price-floors"][input.sku].currency != input.currency`, message: "Floor in another currency" },
+    { effect: "deny", condition: `!(input.sku in data.catalogue)`, message: "Not in the catalogue" },
+    { effect: "require_approval", condition: `data.catalogue[?input.sku].orValue({"line": "core"}).line == "flagship" && input.discountPct > 20.0`, message: "Flagship discount" },
+    { effect: "deny", condition: `input.sku in data.catalogue && data.catalogue[input.sku].launched > 2024.0 && input.discountPct > 40.0`, message: "New line, deep discount" },
+    { effect: "require_approval", condition: `input.sku in data.catalogue && input.price < input.currentPrice * (1.0 - data.catalogue[input.sku].minMargin)`, message: "Margin" },
+    { effect: "deny", condition: `input.sku in data["price-floors"] && input.price < data["price-floors"][input.sku].floor * 0.5`, message: "Far below the floor" },
+  ];
+  const dataPolicies = withData.map((p, i) => compilePolicy({ policyId: `k${i}`, versionId: `kv${i}`, version: 1, spec: policySpecSchema.parse({ name: `knowledge-${i + 1}`, target: { actions: ["pricing.set_price"] }, ...p }) }));
+  const policies = [...dataPolicies, ...base.slice(0, 20 - dataPolicies.length)];
+  const times: number[] = [];
+  const runs = quick ? 20_000 : 100_000;
+  // Warm-up (JIT, and the garbage of building 200,000 records collected) before timing.
+  for (let i = -Math.floor(runs / 5); i < runs; i++) {
+    const sku = `LUX-${(i * 7919) % N}`;
+    const e = { agent, action: "pricing.set_price", resource: `sku:${sku}`, input: { sku, currentPrice: 900, price: 60 + (i % 1000), currency: "EUR", tags: ["core"], discountPct: i % 50 }, context: {}, now: new Date() };
+    const t0 = process.hrtime.bigint();
+    const sets = knowledgeSetsFor(policies, e);
+    evaluatePolicies(policies, { ...e, knowledge: sets.length ? knowledge : undefined });
+    if (i >= 0) times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.floor((p / 100) * times.length)]!;
+  console.log(`Policy evaluation with knowledge data (${policies.length} policies, ${dataPolicies.length} reading two ${N.toLocaleString("en")}-record sets, ${runs} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]\n`);
+}
+
 function row(label: string, r: Load) {
   const d = Object.entries(r.decisions).map(([k, v]) => `${k} ${v}`).join(", ");
   console.log(`  ${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   errors ${r.errors}   (${d})`);
@@ -68,10 +114,12 @@ async function main() {
     await ensureFirstAdmin(ADMIN);
     const cohorts = ["pricing", "inventory", "customer-service", "stylist"];
     const keys: Record<string, string[]> = {};
+    const agents: { id: string; cohort: string }[] = [];
     for (let i = 0; i < 40; i++) {
       const cohort = cohorts[i % 4]!;
-      const { apiKey } = await registerAgent({ input: { name: `bench-${cohort}-${i}`, cohort, owner: `${cohort}@maison.example`, riskTier: i % 3 === 0 ? "high" : "medium" }, actor: "system", createdById: null });
+      const { apiKey, agent } = await registerAgent({ input: { name: `bench-${cohort}-${i}`, cohort, owner: `${cohort}@maison.example`, riskTier: i % 3 === 0 ? "high" : "medium" }, actor: "system", createdById: null });
       (keys[cohort] ??= []).push(apiKey);
+      agents.push({ id: agent.id, cohort });
     }
     const allKeys = Object.values(keys).flat();
     const specs = policySet();
@@ -95,7 +143,9 @@ async function main() {
     }
     evalTimes.sort((a, b) => a - b);
     const q = (p: number) => evalTimes[Math.floor((p / 100) * evalTimes.length)]!;
-    console.log(`Policy evaluation alone (${compiled.length} pre-stage policies, ${evalTimes.length} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]\n`);
+    console.log(`Policy evaluation alone (${compiled.length} pre-stage policies, ${evalTimes.length} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]`);
+    knowledgeEvaluation(compiled, agent);
+    if (process.argv.includes("--evaluation-only")) return;
     await closeBus();
     await closeDb();
 
@@ -110,6 +160,26 @@ async function main() {
       for (const c of quick ? [1, 32, 128] : [1, 8, 32, 64, 128, 256]) row(`concurrency ${c}`, await runLoad({ url, keys: allKeys, concurrency: c, seconds: STEP_SECONDS }));
       for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate }));
     }
+
+    // Containment's cost: the same load, alternating without and with it (so drift in the
+    // machine's load affects both alike).
+    console.log("\nContainment: the same load (data plane, concurrency 64) without and with 10 budgets, 10 breakers and grants on every agent:");
+    const without: Load[] = [];
+    const withIt: Load[] = [];
+    for (let round = 0; round < 2; round++) {
+      await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
+      const a = await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 64, seconds: STEP_SECONDS });
+      row(`without containment (run ${round + 1})`, a);
+      without.push(a);
+      const remove = await addContainment(agents);
+      await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 });
+      const b = await runLoad({ url: `${base1}/v1/actions`, keys: allKeys, concurrency: 64, seconds: STEP_SECONDS });
+      row(`with containment (run ${round + 1})`, b);
+      withIt.push(b);
+      await remove();
+    }
+    const mean = (xs: Load[]) => xs.reduce((s, x) => s + x.rps, 0) / xs.length;
+    console.log(`  with / without: ${mean(withIt).toFixed(0)}/s / ${mean(without).toFixed(0)}/s = ${((mean(withIt) / mean(without)) * 100).toFixed(1)} %   [target ≥ 85 %]`);
 
     // Halt under load, two instances on one database.
     const port2 = await freePort();
@@ -133,6 +203,28 @@ async function main() {
     console.log(`  halt call answered ${haltRes.status} in ${returnedAt - t0} ms   [target ≤ 100 ms]`);
     console.log(`  requests sent after it returned: ${after.length}, allowed: ${lateAllows}; allowed actions recorded after it: ${dbLate}   [target 0]`);
     for (const [i, r] of results.entries()) row(`instance ${i + 1} during the halt run`, r);
+
+    console.log(`\nBudget exactness (two instances):`);
+    console.log(await budgetExactness([base1, base2]));
+
+    // A breaker tripped by load: the inventory cohort asking more than 400 times in 10 s opens it
+    // (evaluated by whichever instance gets there first). Nothing it covers may be allowed
+    // after the opening committed.
+    const inv = keys.inventory!;
+    const brk = await createBreaker({ spec: breakerSpecSchema.parse({ name: "bench-inventory-trip", scope: { cohort: "inventory" }, metric: "action_rate", windowSeconds: 10, threshold: 400, minSamples: 1 }), actor: "system", userId: null });
+    const tripLoads = [base1, base2].map((b) => runLoad({ url: `${b}/v1/actions`, keys: inv, concurrency: 48, seconds: 6, record: true }));
+    const tripped = await Promise.all(tripLoads);
+    const c2 = new pg.Client({ connectionString: db.url });
+    await c2.connect();
+    const opened = (await c2.query<{ opened_at: Date | null }>(`SELECT opened_at FROM breakers WHERE id = $1`, [brk.id])).rows[0]!.opened_at;
+    if (!opened) console.log("\nBreaker under load: it did not trip (the load was too light for 400 actions in 10 s)");
+    else {
+      const late = (await c2.query<{ n: number }>(`SELECT count(*)::int AS n FROM actions WHERE cohort = 'inventory' AND status IN ('ALLOWED', 'PENDING') AND created_at > $1`, [opened])).rows[0]!.n;
+      const sentAfter = tripped.flatMap((r) => r.records!.filter(([sentAt]) => sentAt > opened.getTime()));
+      console.log(`\nBreaker tripped by load (two instances, 96 connections, cohort "inventory", more than 400 actions in 10 s):`);
+      console.log(`  opened at ${opened.toISOString()}; requests sent after: ${sentAfter.length}, allowed: ${sentAfter.filter(([, d]) => d === "allow").length}; allowed or pending actions recorded after it: ${late}   [target 0]`);
+    }
+    await c2.end();
   } finally {
     for (const s of servers) await stop(s);
     await closeBus();

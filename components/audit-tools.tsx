@@ -11,7 +11,7 @@ import { Time } from "./ui/time.tsx";
 
 type Verify =
   | { ok: true; scope: "full" | "incremental"; events: number; head: string; verifiedAt: string }
-  | { ok: false; scope: "full" | "incremental"; firstBadSeq: number; why: string; events: number; verifiedAt: string };
+  | { ok: false; scope: "full" | "incremental"; firstBadSeq: number | null; why: string; events: number; verifiedAt: string };
 
 const fromResult = (r: Verify, actor: string): LastVerification => ({
   at: r.verifiedAt,
@@ -32,7 +32,7 @@ const fromResult = (r: Verify, actor: string): LastVerification => ({
 export function VerifyChain({ last: initial }: { last: LastVerification | null }) {
   const [last, setLast] = useState(initial);
   const m = useMutation({
-    mutationFn: () => api<Verify>("/api/audit/verify?scope=incremental"),
+    mutationFn: () => api<Verify>("/api/audit/verify", { method: "POST", body: { scope: "incremental" } }),
     onSuccess: (r) => setLast(fromResult(r, "you")),
   });
   return (
@@ -61,7 +61,7 @@ export function VerifyChain({ last: initial }: { last: LastVerification | null }
             <Badge tone="red" dot>
               broken
             </Badge>
-            Chain broken at seq {last.firstBadSeq}: {last.why}
+            {last.firstBadSeq === null ? "Chain broken" : `Chain broken at seq ${last.firstBadSeq}`}: {last.why}
           </span>
         )}
         {m.error && <span className="text-red-700 dark:text-red-300">{messageOf(m.error)}</span>}

@@ -20,8 +20,76 @@ export type PolicyDraft = {
   condition: string;
   priority: number;
   message: string;
-  approval?: { quorum: number; timeoutSeconds: number };
+  approval?: Approval;
 };
+
+type Stage = { team?: string; quorum: number; timeoutSeconds: number; onTimeout: "escalate" | "reject" | "approve" };
+type Approval = { quorum: number; timeoutSeconds: number; stages?: Stage[]; fallbackTeam?: string; editable?: string[] };
+
+/** The escalation path of a require_approval policy: stages (each a team's quorum within a timeout), a fallback team, and what approvers may change. */
+function ApprovalEditor({ value, onChange }: { value: Approval; onChange: (a: Approval) => void }) {
+  const teams = useQuery({ queryKey: ["teams"], queryFn: () => api<{ teams: { id: string; name: string; members: unknown[] }[] }>("/api/teams") });
+  const names = (teams.data?.teams ?? []).map((t) => t.name);
+  const stages = value.stages ?? [];
+  const setStage = (i: number, patch: Partial<Stage>) => onChange({ ...value, stages: stages.map((s, j) => (j === i ? { ...s, ...patch } : s)) });
+  const [editable, setEditable] = useState((value.editable ?? []).join(", "));
+  return (
+    <div className="space-y-3 rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+      {stages.length === 0 ? (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Approvals needed (quorum)"><input type="number" min={1} max={10} className={inputClass} value={value.quorum} onChange={(e) => onChange({ ...value, quorum: Number(e.target.value) })} /></Field>
+          <Field label="Expires after (seconds)"><input type="number" min={10} className={inputClass} value={value.timeoutSeconds} onChange={(e) => onChange({ ...value, timeoutSeconds: Number(e.target.value) })} /></Field>
+        </div>
+      ) : (
+        <fieldset aria-label="Stages" className="space-y-2">
+          <legend className="text-sm font-medium">Escalation path</legend>
+          {stages.map((st, i) => (
+            <div key={i} data-testid="stage-row" className="grid items-end gap-2 sm:grid-cols-5">
+              <Field label={`Stage ${i + 1} team`}>
+                <select className={inputClass} value={st.team ?? ""} onChange={(e) => setStage(i, { team: e.target.value || undefined })}>
+                  <option value="">any approver</option>
+                  {[...new Set([...names, ...(st.team ? [st.team] : [])])].map((n) => <option key={n} value={n}>{n}</option>)}
+                </select>
+              </Field>
+              <Field label="Quorum"><input type="number" min={1} max={10} className={inputClass} value={st.quorum} onChange={(e) => setStage(i, { quorum: Number(e.target.value) })} /></Field>
+              <Field label="Timeout (s)"><input type="number" min={10} className={inputClass} value={st.timeoutSeconds} onChange={(e) => setStage(i, { timeoutSeconds: Number(e.target.value) })} /></Field>
+              <Field label="On timeout">
+                <select className={inputClass} value={st.onTimeout} onChange={(e) => setStage(i, { onTimeout: e.target.value as Stage["onTimeout"] })}>
+                  <option value="escalate">escalate</option>
+                  <option value="reject">reject</option>
+                  <option value="approve">approve</option>
+                </select>
+              </Field>
+              <Button variant="ghost-danger" onClick={() => onChange({ ...value, stages: stages.filter((_, j) => j !== i).length ? stages.filter((_, j) => j !== i) : undefined, ...(stages.length === 1 ? { fallbackTeam: undefined } : {}) })}>
+                Remove
+              </Button>
+            </div>
+          ))}
+          <Field label="Fallback team" hint="Where a last stage that escalates goes (one of its members decides)">
+            <select className={inputClass} value={value.fallbackTeam ?? ""} onChange={(e) => onChange({ ...value, fallbackTeam: e.target.value || undefined })}>
+              <option value="">none (the action expires)</option>
+              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </Field>
+        </fieldset>
+      )}
+      <Button variant="secondary" onClick={() => onChange({ ...value, stages: [...stages, { team: undefined, quorum: 1, timeoutSeconds: stages.length ? 3600 : value.timeoutSeconds, onTimeout: "escalate" }] })}>
+        {stages.length ? "Add stage" : "Route through team stages"}
+      </Button>
+      <Field label="Approvers may change" hint="Input fields, comma-separated, e.g. input.price, input.units; the changed request is checked by every policy again">
+        <input
+          className={inputClass}
+          value={editable}
+          onChange={(e) => {
+            setEditable(e.target.value);
+            const paths = list(e.target.value);
+            onChange({ ...value, editable: paths.length ? paths : undefined });
+          }}
+        />
+      </Field>
+    </div>
+  );
+}
 
 type CelError = { message: string; line: number | null; column: number | null };
 
@@ -135,12 +203,7 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
               <span className="text-emerald-700">Condition compiles</span>
             ) : null}
           </p>
-          {d.effect === "require_approval" && (
-            <div className="grid gap-4 sm:grid-cols-2">
-              <Field label="Approvals needed (quorum)"><input type="number" min={1} max={10} className={inputClass} value={d.approval?.quorum ?? 1} onChange={(e) => set("approval", { quorum: Number(e.target.value), timeoutSeconds: d.approval?.timeoutSeconds ?? 3600 })} /></Field>
-              <Field label="Expires after (seconds)"><input type="number" min={10} className={inputClass} value={d.approval?.timeoutSeconds ?? 3600} onChange={(e) => set("approval", { quorum: d.approval?.quorum ?? 1, timeoutSeconds: Number(e.target.value) })} /></Field>
-            </div>
-          )}
+          {d.effect === "require_approval" && <ApprovalEditor value={d.approval ?? { quorum: 1, timeoutSeconds: 3600 }} onChange={(a) => set("approval", a)} />}
           <ErrorText error={save.errorMessage} />
           {canWrite && (
             <Button type="submit" disabled={save.isPending || Boolean(celError)}>

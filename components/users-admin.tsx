@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { UserView } from "@/lib/users/index.ts";
+import type { UserListItem } from "@/lib/users/index.ts";
 import { api } from "./api.ts";
 import { Badge, StatusBadge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
@@ -12,11 +12,12 @@ import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+const ROLES = ["viewer", "operator", "editor", "approver", "admin"] as const;
 const ROLE_HINTS: Record<(typeof ROLES)[number], string> = {
   viewer: "reads everything",
   operator: "+ registers agents, halts",
-  approver: "+ decides approvals",
+  editor: "+ proposes knowledge changes",
+  approver: "+ decides approvals, publishes knowledge",
   admin: "+ policies, users, tokens",
 };
 
@@ -75,7 +76,21 @@ export function CreateUserForm() {
   );
 }
 
-function UserRow({ user, self }: { user: UserView; self: boolean }) {
+/** Sign-ins of this user are being delayed after failures: an admin can let them in at once. */
+function UnlockSignIn({ user }: { user: UserListItem }) {
+  const m = useApiMutation(() => api(`/api/users/${user.id}/unlock`, { method: "POST", body: {} }));
+  return (
+    <div className="mt-1.5 flex flex-wrap items-center gap-2">
+      <Badge tone="amber">sign-in delayed</Badge>
+      <Button variant="secondary" onClick={() => m.mutate(undefined)} disabled={m.isPending} aria-label={`Unlock sign-in of ${user.email}`}>
+        {m.isPending ? "Unlocking…" : "Unlock sign-in"}
+      </Button>
+      {m.errorMessage && <ErrorText error={m.errorMessage} />}
+    </div>
+  );
+}
+
+function UserRow({ user, self }: { user: UserListItem; self: boolean }) {
   const m = useApiMutation((body: { role?: string; disabled?: boolean }) => api(`/api/users/${user.id}`, { method: "PATCH", body }));
   return (
     <tr data-testid={`user-${user.email}`} className={user.disabled ? "opacity-70" : undefined}>
@@ -102,6 +117,7 @@ function UserRow({ user, self }: { user: UserView; self: boolean }) {
       </Td>
       <Td>
         <StatusBadge status={user.disabled ? "disabled" : "active"} />
+        {user.signInDelayed && <UnlockSignIn user={user} />}
       </Td>
       <Td><Time iso={user.lastLoginAt} /></Td>
       <Td className="text-right">
@@ -120,12 +136,12 @@ function UserRow({ user, self }: { user: UserView; self: boolean }) {
   );
 }
 
-export function UsersTable({ users, selfId }: { users: UserView[]; selfId: string }) {
+export function UsersTable({ users, selfId }: { users: UserListItem[]; selfId: string }) {
   return (
     <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
       {users.map((u) => (
         // Keyed on role and state so a refreshed row starts from the server's values.
-        <UserRow key={`${u.id}-${u.role}-${u.disabled}`} user={u} self={u.id === selfId} />
+        <UserRow key={`${u.id}-${u.role}-${u.disabled}-${u.signInDelayed}`} user={u} self={u.id === selfId} />
       ))}
     </Table>
   );

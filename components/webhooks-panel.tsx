@@ -11,19 +11,25 @@ import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
 
-const EVENTS = ["approval.requested", "approval.decided", "cohort.halted", "agent.halted", "global.halted"];
 
-export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
+/** `events`: the catalogue (lib/webhooks WEBHOOK_EVENTS), handed down by the server page. */
+export function WebhooksPanel({ webhooks, events }: { webhooks: WebhookView[]; events: readonly string[] }) {
   const [secret, setSecret] = useState<string | null>(null);
-  const create = useApiMutation((body: { url: string; events: string[] }) => api<{ secret: string }>("/api/webhooks", { body }), (r) => setSecret(r.secret));
+  const create = useApiMutation((body: { url: string; events: string[]; format: string }) => api<{ secret: string }>("/api/webhooks", { body }), (r) => setSecret(r.secret));
   const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }));
   return (
     <div className="space-y-4">
-      <form aria-label="Add webhook" onSubmit={submitWith((f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String) }))} className="space-y-3">
+      <form aria-label="Add webhook" onSubmit={submitWith((f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String), format: String(f.get("format") ?? "json") }))} className="space-y-3">
         <Field label="Endpoint URL" hint="Public addresses only; intranet receivers need WARDEN_WEBHOOK_ALLOWED_HOSTS"><input name="url" type="url" required placeholder="https://chat.example.com/hooks/warden" className={inputClass} /></Field>
+        <Field label="Format" hint="Slack: a Block Kit message for a Slack-compatible incoming webhook, with Approve / Reject links to the approval page">
+          <select name="format" defaultValue="json" className={inputClass}>
+            <option value="json">Warden JSON (signed)</option>
+            <option value="slack">Slack (Block Kit)</option>
+          </select>
+        </Field>
         <fieldset className="flex flex-wrap gap-3 text-sm">
           <legend className="mb-1 font-medium">Events</legend>
-          {EVENTS.map((e) => (
+          {events.map((e) => (
             <label key={e} className="flex items-center gap-1.5"><input type="checkbox" name="events" value={e} defaultChecked={e.startsWith("approval")} /> {e}</label>
           ))}
         </fieldset>
@@ -38,7 +44,10 @@ export function WebhooksPanel({ webhooks }: { webhooks: WebhookView[] }) {
             <span className="font-mono text-xs">{w.url}</span>
             <Button variant="ghost" onClick={() => remove.mutate(w.id)}>Delete</Button>
           </div>
-          <div className="mt-1 flex flex-wrap gap-1">{w.events.map((e) => <Badge key={e} tone="blue">{e}</Badge>)}</div>
+          <div className="mt-1 flex flex-wrap gap-1">
+            {w.format === "slack" && <Badge tone="green">slack</Badge>}
+            {w.events.map((e) => <Badge key={e} tone="blue">{e}</Badge>)}
+          </div>
           <ul className="mt-2 space-y-0.5 text-xs">
             {(w.lastDeliveries ?? []).map((d) => (
               <li key={d.id} className="flex items-center gap-2">

@@ -70,3 +70,27 @@ export async function filterAudit(page: Page, filters: { kind?: string; agent?: 
   await form.getByRole("button", { name: "Apply filters" }).click();
   if (filters.kind) await expect(page).toHaveURL(new RegExp(`kind=${encodeURIComponent(filters.kind).replace(/[.*]/g, "\\$&")}`));
 }
+
+let fakeClient = 0;
+/**
+ * A client address of its own for each caller (TEST-NET-2), sent as X-Forwarded-For: the e2e
+ * server trusts the loopback test runner as a proxy (playwright.config.ts), so throttles a test
+ * provokes on purpose don't slow down the browser sign-ins of the other journeys.
+ */
+export const fakeClientIp = () => `198.51.100.${(Date.now() % 200) + (fakeClient++ % 50)}`;
+
+/**
+ * Fails sign-ins for `email` from `ip` through `POST /api/login` until one is refused (429)
+ * with a Retry-After of at least `minSeconds`, and returns that wait. Refused guesses push the
+ * next delay up (lib/throttle), so this ends within a few seconds; bounded by a deadline.
+ */
+export async function delayedFor(request: APIRequestContext, email: string, ip: string, minSeconds: number): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (let i = 0; Date.now() < deadline; i++) {
+    const res = await request.post("/api/login", { data: { email, password: `guess-${i}-password` }, headers: { "x-forwarded-for": ip } });
+    expect([401, 429]).toContain(res.status());
+    const wait = Number(res.headers()["retry-after"] ?? 0);
+    if (res.status() === 429 && wait >= minSeconds) return wait;
+  }
+  throw new Error(`no delay of ${minSeconds} s for ${email} within 30 s`);
+}

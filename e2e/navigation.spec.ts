@@ -8,7 +8,7 @@ test("every page in the navigation renders without a browser error, and the over
   });
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const label of ["Overview", "Agents", "Approvals", "Cohorts", "Policies", "Audit", "Users", "Settings"]) {
+  for (const label of ["Overview", "Agents", "Approvals", "Cohorts", "Containment", "Policies", "Knowledge", "Audit", "Users", "Teams", "Settings"]) {
     await nav.getByRole("link", { name: label, exact: true }).click();
     await expect(nav.getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();

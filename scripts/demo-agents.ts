@@ -1,7 +1,14 @@
 // `npm run demo:agents`: realistic retail traffic from the demo estate's agents, through the SDK's
 // guard, against a running Warden — price changes, reorders, refunds, reships, styling — so the
 // dashboard has life and the policies fire (floors deny, deep cuts and big refunds wait for a
-// human, a mis-applied price gets flagged, the stylist trial shows in shadow).
+// human, a mis-applied price gets flagged, the stylist trial shows in shadow). Agents read the
+// approved knowledge first (price floors, return windows) and cite the version they used; now
+// and then a pricing agent goes below its floor, customer service quotes the wrong return
+// window, and a stylist recommends a competitor (spelt in full-width letters, too): the
+// knowledge policies deny or flag them. Markdowns over 40 % climb the escalation path
+// (merchandising, then finance); client-care agents hand unsure cases to a person (`handoff`);
+// an approver who lowers a price or a refund is obeyed: the guarded function acts on the
+// approved input.
 //
 //   WARDEN_URL             default http://localhost:3000
 //   WARDEN_TOKEN           an API token (operator or above), or
@@ -9,6 +16,9 @@
 //   --rate N               actions per second (default 5)
 //   --duration S           stop after S seconds (default: until Ctrl-C)
 //   --once                 one action per agent, then exit
+//   --scenario breaker     a pricing feed glitch: a burst of flagship prices under the floor from
+//                          the pricing agents, until the pricing-deny-spike breaker opens the
+//                          pricing cohort (their next actions are denied circuit_open); then exit
 //   --scenario bad-release  a canary of the pricing agent's new version (pricing-2026.11.3, an
 //                          aggressive clearance heuristic) against the current one: started here
 //                          unless an operator already started it from the dashboard; most traffic
@@ -34,12 +44,12 @@ const args = (() => {
   try {
     return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
   } catch (err) {
-    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario bad-release]`, 2);
+    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]`, 2);
   }
 })();
-if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario bad-release]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
 const scenario = args.scenario;
-if (scenario !== undefined && scenario !== "bad-release") fail(`unknown --scenario ${scenario} (known: bad-release)`, 2);
+if (scenario !== undefined && scenario !== "bad-release" && scenario !== "breaker") fail(`unknown --scenario ${scenario} (known: breaker, bad-release)`, 2);
 const BAD_RELEASE = { agent: "price-optimizer-eu", candidate: "pricing-2026.11.3" } as const;
 const rate = Number(args.rate ?? (scenario === "bad-release" ? 40 : 5));
 const duration = args.duration === undefined ? Infinity : Number(args.duration);
@@ -54,9 +64,11 @@ const SHOPPERS = ["claire.martin@example.com", "jules.bernard@example.org", "sof
 type Agent = { id: string; name: string; cohort: string; owner: string; riskTier: string; status: string };
 /** `versioned`: the agent has registered versions, so each action asks which one to run. */
 type Driven = { agent: Agent; warden: Warden; versioned: boolean };
-type Planned = { request: ActionRequest; effect: () => Promise<unknown> };
+/** `effect` gets the input to act on: the request's, or the one an approver changed it to. */
+type Planned = { request: ActionRequest; effect: (input: Record<string, unknown>) => Promise<unknown> };
 /** The version an action runs under (from `release(key)`) and the routing key it was asked for. */
 type Release = { version: string | null; key: string | null };
+type Plan = (agent: Agent, warden: Warden, release: Release) => Promise<Planned>;
 
 class Fatal extends Error {} // retrying can't fix it: stop with a message
 class SideEffectFailed extends Error {} // the simulated business system said no
@@ -191,8 +203,20 @@ const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
 /** The routing key an action of this cohort is released by (a SKU, a customer), or none. */
 const ROUTING: Record<string, () => string> = { pricing: () => `sku:${sku()}`, stylist: () => `customer:C-${int(10_000, 99_999)}` };
 
-const TRAFFIC: Record<string, (agent: Agent, release: Release) => Planned> = {
-  pricing(agent, release) {
+/** The approved record an agent works from, and its citation for `context.knowledge`; null when it can't be read. */
+async function fact(warden: Warden, set: string, key: string): Promise<{ value: Record<string, unknown>; cite: { set: string; version: number } } | null> {
+  try {
+    const r = await warden.knowledge(set).get(key);
+    return r ? { value: r.value as Record<string, unknown>, cite: { set, version: r.version } } : null;
+  } catch {
+    return null; // not granted, or Warden unreachable: the agent acts without it (policies still check)
+  }
+}
+
+const COMPETITOR_MENTIONS = ["a Zara blazer", "a Ｚａｒａ blazer", "an H&M knit", "Uniqlo basics", "a Massimo Dutti coat", "Hermes-style loafers from Mango"];
+
+const TRAFFIC: Record<string, Plan> = {
+  async pricing(agent, warden, release) {
     const s = release.key?.replace(/^sku:/, "") ?? sku();
     // The candidate's aggressive clearance heuristic cuts deeper and ignores floors more often.
     const aggressive = release.version === BAD_RELEASE.candidate;
@@ -205,32 +229,46 @@ const TRAFFIC: Record<string, (agent: Agent, release: Release) => Planned> = {
       price = int(59, 99); // the feed glitch a price floor exists for
       cut = Math.round((1 - price / currentPrice) * 100);
     }
+    // The approved floor for this SKU: respected, except now and then (the knowledge policy denies it).
+    const floor = await fact(warden, "price-floors", s);
+    const min = typeof floor?.value.floor === "number" ? floor.value.floor : 0;
+    if (price < min && !chance(0.3)) price = money(min * (1 + rnd(0, 0.1)));
+    else if (chance(0.05) && min > 0) price = money(min * 0.9);
+    cut = Math.round((1 - price / currentPrice) * 100);
     return {
-      request: { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut }, context: { source: pick(["competitor-feed", "sell-through", "season-plan"]) } },
-      effect: async () => {
+      request: {
+        action: "pricing.set_price",
+        resource: `sku:${s}`,
+        input: { sku: s, currentPrice, price, currency, tags: [tag], discountPct: cut },
+        context: { source: pick(["competitor-feed", "sell-through", "season-plan"]), ...(floor ? { knowledge: [floor.cite] } : {}) },
+      },
+      effect: async (input) => {
         await latency();
+        // The price to set is the approved one (an approver may have lowered it).
+        const approved = typeof input.price === "number" ? input.price : price;
         // 1 in 20: the store system applies another price than asked (the post-check flags it).
-        const appliedPrice = chance(0.05) ? money(price * pick([0.9, 1.02, 1.1])) : price;
+        const appliedPrice = chance(0.05) ? money(approved * pick([0.9, 1.02, 1.1])) : approved;
         return { sku: s, appliedPrice, currency };
       },
     };
   },
-  inventory(agent) {
+  async inventory(agent) {
     const s = sku();
     const stores = agent.name.includes("paris") ? ["paris-flagship", "paris-saint-honore", "paris-marais"] : agent.name.includes("milan") ? ["milan-montenapoleone", "milan-brera", "turin-roma"] : ["london-bond-street", "new-york-madison", "tokyo-ginza", "paris-flagship"];
     const units = chance(0.07) ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
     const input = { sku: s, store: pick(stores), units, unitCost: money(rnd(35, 900)) };
     return {
       request: { action: "inventory.reorder", resource: `sku:${s}`, input },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
         if (chance(0.02)) throw new SideEffectFailed("supplier EDI timed out");
-        return { purchaseOrder: `PO-${int(100000, 999999)}`, units };
+        return { purchaseOrder: `PO-${int(100000, 999999)}`, units: approved.units ?? units };
       },
     };
   },
-  "customer-service"(agent) {
+  async "customer-service"(agent, warden) {
     const orderId = `MSN-${int(1_000_000, 9_999_999)}`;
+    const country = pick(["FR", "FR", "DE", "IT", "GB", "US", "JP"]);
     const currency = pick(["EUR", "EUR", "USD", "GBP"]);
     if (chance(agent.name === "order-tracker" ? 0.7 : 0.2)) {
       const carrier = pick(["DHL", "UPS", "FedEx", "Colissimo"]);
@@ -245,35 +283,49 @@ const TRAFFIC: Record<string, (agent: Agent, release: Release) => Planned> = {
     }
     const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
     const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
+    // The published return window for the customer's country; 1 in 12 replies quotes another (flagged).
+    const policy = await fact(warden, "return-policy", country);
+    const days = typeof policy?.value.days === "number" ? policy.value.days : 30;
+    const quotedReturnDays = chance(1 / 12) ? pick([14, 45, 60, 90].filter((d) => d !== days)) : days;
+    const message = chance(0.05)
+      ? `Sorry for the trouble — next time ${pick(COMPETITOR_MENTIONS)} might suit you better. You can return items within ${quotedReturnDays} days.`
+      : `Your refund is on its way. You can return items within ${quotedReturnDays} days, ${policy?.value.conditions ? String(policy.value.conditions).toLowerCase() : "unworn"}.`;
+    // How sure the agent is of its reading of the ticket; unsure cases go to a person.
+    const confidence = Math.round((chance(0.1) ? rnd(0.25, 0.55) : rnd(0.7, 0.99)) * 100) / 100;
+    const reason = pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]);
     return {
       request: {
         action: "orders.refund",
         resource: `order:${orderId}`,
-        input: { orderId, amount, currency, reason: pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]) },
+        input: { orderId, amount, currency, country, reason },
         // Real support tickets carry the shopper's contact details: Warden stores them redacted.
-        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` } },
+        context: { channel: pick(["chat", "email", "store"]), customer: { email: pick(SHOPPERS), phone: `+33 6 ${int(10, 99)} ${int(10, 99)} ${int(10, 99)} ${int(10, 99)}` }, ...(policy ? { knowledge: [policy.cite] } : {}) },
+        ...(confidence < 0.6 ? { handoff: { reason: pick([`unsure the ${reason} claim is covered`, "the customer's story and the order don't match", "first refund on a new account"]), confidence } } : {}),
       },
-      effect: async () => {
+      effect: async (approved) => {
         await latency();
-        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount, currency };
+        // The amount to refund is the approved one (a client care lead may have lowered it).
+        return { refundId: `re_${int(10_000_000, 99_999_999)}`, amount: approved.amount ?? amount, currency, quotedReturnDays, message };
       },
     };
   },
-  stylist(_agent, release) {
+  async stylist(_agent, _warden, release) {
     // stylist-v15 (maxItems 10) proposes bigger looks: the shadow trial notices more often.
     const items = Array.from({ length: chance(release.version === "stylist-v15" ? 0.3 : 0.08) ? int(9, 12) : int(3, 6) }, sku); // over 8: the shadow trial notices
+    // Mostly our own pieces; 1 in 8 looks recommends a competitor (the post-check flags it).
+    const message = chance(1 / 8) ? `This look pairs beautifully with ${pick(COMPETITOR_MENTIONS)}.` : `A look built around ${items[0]}: ${pick(["silk scarf", "cashmere coat", "leather loafers", "tailored trousers"])} and our new season pieces.`;
     return {
       request: { action: "stylist.recommend", resource: release.key ?? `customer:C-${int(10_000, 99_999)}`, input: { customerSegment: pick(["vip", "loyal", "new", "gifting"]), items } },
       effect: async () => {
         await latency();
-        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length };
+        return { lookId: `look_${int(100_000, 999_999)}`, recommended: items.length, message };
       },
     };
   },
 };
 
 // ── counting and printing ────────────────────────────────────────────────────────────────────
-const OUTCOMES = ["asked", "allowed", "approved", "denied", "pending", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
+const OUTCOMES = ["asked", "allowed", "approved", "changed", "denied", "pending", "staged", "handedOff", "rejected", "expired", "gaveUp", "failed", "flagged", "errors"] as const;
 type Outcome = (typeof OUTCOMES)[number];
 const zero = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
 const total = zero();
@@ -292,7 +344,7 @@ function line(d: Driven, req: ActionRequest, decision: string, detail = "", shad
   console.log(`${time()} ${d.agent.name.padEnd(21)} ${req.action.padEnd(18)} ${(req.resource ?? "").padEnd(18)} ${decision.padEnd(9)} ${detail}${trial}`);
 }
 function summary(label: string, c: Record<Outcome, number>) {
-  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending → ${c.approved} approved, ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
+  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending (${c.staged} staged, ${c.handedOff} hand-offs) → ${c.approved} approved (${c.changed} with changes), ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
 }
 
 // ── one action ───────────────────────────────────────────────────────────────────────────────
@@ -311,7 +363,15 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
       return;
     }
   }
-  const plan = TRAFFIC[d.agent.cohort]!(d.agent, release);
+  let plan: Planned;
+  try {
+    plan = await TRAFFIC[d.agent.cohort]!(d.agent, d.warden, release);
+  } catch (err) {
+    count("errors");
+    console.log(`${time()} ${d.agent.name} could not plan an action: ${String(err)}`);
+    answered();
+    return;
+  }
   // The SDK attaches the version Warden assigned this key.
   const req: ActionRequest = release.key ? { ...plan.request, releaseKey: release.key } : plan.request;
   const stop = new AbortController();
@@ -325,6 +385,8 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
       signal: stop.signal,
       onPending: (a) => {
         count("pending");
+        if (req.handoff) count("handedOff");
+        if (a.stage && a.stage.of > 1) count("staged");
         inFlight--;
         pendingId = a.id;
         answered();
@@ -335,13 +397,16 @@ async function act(d: Driven, answered: () => void = () => undefined): Promise<v
           return;
         }
         awaiting.set(a.id, stop);
-        line(d, req, "pending", `awaiting approval: ${why(a.reasons)}`, a.shadow);
+        const stage = a.stage ? ` (${a.stage.of > 1 ? `stage ${a.stage.index + 1} of ${a.stage.of}, ` : ""}${a.stage.team ?? "any approver"})` : "";
+        line(d, req, req.handoff ? "handoff" : "pending", `awaiting approval${stage}: ${why(a.reasons)}`, a.shadow);
       },
     });
     count(out.action.status === "approved" ? "approved" : "allowed");
+    if (out.action.approvedChanges?.length) count("changed");
     if (out.flags.length) count("flagged");
+    const changed = out.action.approvedChanges?.length ? `approved with changes: ${out.action.approvedChanges.map((c) => `${c.path.replace(/^input\./, "")} ${String(c.from)} → ${String(c.to)}`).join(", ")} — acted on it ` : "";
     const flagged = out.flags.length ? `⚑ ${out.flags.map((f) => f.message).join("; ")}` : "";
-    line(d, req, out.action.status, flagged, out.action.shadow);
+    line(d, req, out.action.status, `${changed}${flagged}`, out.action.shadow);
   } catch (err) {
     if (err instanceof ActionDenied) {
       count(err.status === "rejected" || err.status === "expired" ? err.status : "denied");
@@ -514,6 +579,44 @@ process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (err) => console.error(`${time()} unexpected: ${String(err)}`)); // keep driving
 
 fleet = await setUp();
+
+// ── scenario: trip a breaker ─────────────────────────────────────────────────────────────────
+/**
+ * A pricing feed glitch: the pricing agents push flagship prices under the 100 floor, a few at
+ * a time. The floor policy denies each; when more than 20 % of the cohort's decisions in 5
+ * minutes are denials (at least 20), the demo's pricing-deny-spike breaker opens the whole
+ * pricing cohort, and the next price change — even a sane one — is denied circuit_open.
+ */
+async function breakerScenario(): Promise<never> {
+  const pricing = fleet.filter((d) => d.agent.cohort === "pricing");
+  if (pricing.length === 0) fail("No pricing agents to drive (is the demo estate seeded?)");
+  console.log(`Scenario breaker: ${pricing.length} pricing agents receive a corrupt feed — flagship prices under the floor`);
+  const sane = (d: Driven) => d.warden.ask({ action: "pricing.set_price", resource: "sku:LUX-0001", input: { sku: "LUX-0001", currentPrice: 240, price: 229, currency: "EUR", tags: ["core"], discountPct: 5 } });
+  const deadline = Date.now() + 60_000;
+  for (let i = 0; Date.now() < deadline; i++) {
+    // Five glitched prices at a time, then a look at whether the breaker holds the cohort.
+    await Promise.all(
+      Array.from({ length: 5 }, async (_, j) => {
+        const d = pricing[(i * 5 + j) % pricing.length]!;
+        const s = `LUX-${String(int(1, 480)).padStart(4, "0")}`;
+        const req: ActionRequest = { action: "pricing.set_price", resource: `sku:${s}`, input: { sku: s, currentPrice: int(450, 4800), price: int(59, 99), currency: "EUR", tags: ["flagship"], discountPct: 90 }, context: { source: "competitor-feed (corrupt)" } };
+        const a = await d.warden.ask(req);
+        line(d, req, a.status, why(a.reasons));
+      }),
+    );
+    const probe = pricing[i % pricing.length]!;
+    const a = await sane(probe);
+    if (a.reasons.some((r) => r.code === "circuit_open")) {
+      console.log(`\n${time()} the breaker tripped: ${probe.agent.name}'s sane price change was denied circuit_open — ${why(a.reasons)}`);
+      console.log("Every pricing agent is held until an operator resets the breaker (Containment, or POST /api/breakers/{id}/reset with a reason).");
+      process.exit(0);
+    }
+    await sleep(300);
+  }
+  fail("The breaker did not trip within a minute: is pricing-deny-spike there and closed (Containment)?");
+}
+if (scenario === "breaker") await breakerScenario();
+
 console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
 const focus = scenario === "bad-release" ? await startBadRelease() : null;
 

@@ -25,6 +25,24 @@ function newestMtime(dir) {
 
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
+// A taken port is said before anything else happens (no build, no database start). The
+// check is lib/boot/port.ts, imported by file: lib/boot's index loads the Prisma client,
+// which may not be generated yet.
+const { register } = await import("tsx/esm/api");
+register();
+{
+  const port = Number(process.env.PORT ?? 3000);
+  if (Number.isInteger(port) && port >= 1 && port <= 65535) {
+    const { assertPortFree } = await import("../lib/boot/port.ts");
+    try {
+      await assertPortFree(port, process.env.HOST ?? "0.0.0.0");
+    } catch (err) {
+      console.error(`[warden] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    }
+  }
+}
+
 if (!existsSync("lib/db/generated/client.ts") || statSync("prisma/schema.prisma").mtimeMs > statSync("lib/db/generated/client.ts").mtimeMs) {
   run(bin("prisma"), ["generate"]);
 }
@@ -38,7 +56,5 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < sources) {
 }
 
 process.env.NODE_ENV = "production";
-const { register } = await import("tsx/esm/api");
-register();
 const { pathToFileURL } = await import("node:url");
 await import(pathToFileURL(path.join(root, "server.ts")).href);

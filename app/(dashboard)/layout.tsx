@@ -13,9 +13,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
     { href: "/agents", label: "Agents", icon: "agents" },
     { href: "/approvals", label: "Approvals", icon: "approvals", badge: "pending" },
     { href: "/cohorts", label: "Cohorts", icon: "cohorts" },
+    { href: "/containment", label: "Containment", icon: "containment" },
     { href: "/policies", label: "Policies", icon: "policies" },
+    { href: "/knowledge", label: "Knowledge", icon: "knowledge" },
     { href: "/audit", label: "Audit", icon: "audit" },
-    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const] : []),
+    ...(can(p.role, "users:write") ? [{ href: "/users", label: "Users", icon: "users" } as const, { href: "/teams", label: "Teams", icon: "teams" } as const] : []),
     { href: "/settings", label: "Settings", icon: "settings" },
   ];
   return (

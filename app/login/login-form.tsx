@@ -7,12 +7,21 @@ import { Button } from "@/components/ui/button.tsx";
 import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
 
 const WRONG = "Wrong e-mail or password.";
-const RATE_LIMITED = "Too many attempts for this account: wait 15 minutes, then try again.";
+/** next-auth carries our `rate_limited:<seconds>` (app/auth-options.ts) as the error code. */
+function rateLimited(code: string | null | undefined): string | null {
+  const m = /^rate_limited(?::(\d+))?$/.exec(code ?? "");
+  if (!m) return null;
+  const s = Number(m[1] ?? 60);
+  const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? "" : "s"}`;
+  return `Too many failed sign-ins: wait ${wait}, then try again.`;
+}
 
 /** What next-auth's ?error= codes mean to the person at the keyboard. */
 function errorFromQuery(code: string | null): string | null {
   if (!code) return null;
   if (code === "CredentialsSignin") return WRONG;
+  const limited = rateLimited(code);
+  if (limited) return limited;
   if (code === "AccessDenied") return "This account may not sign in to Warden. Ask an admin.";
   if (code.startsWith("OAuth") || code === "Callback") return "Single sign-on failed. Try again, or use your e-mail and password.";
   return "Sign-in failed. Try again.";
@@ -49,7 +58,7 @@ export function LoginForm({ sso }: { sso: string | null }) {
       return; // stay "busy" while the dashboard loads
     }
     setBusy(false);
-    setError(res?.error === "rate_limited" ? RATE_LIMITED : WRONG);
+    setError(rateLimited(res?.error) ?? WRONG);
   }
 
   return (

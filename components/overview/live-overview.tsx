@@ -36,6 +36,17 @@ export function LiveOverview({ initial }: { initial: Overview }) {
         <span className={`h-2 w-2 rounded-full ${q.isError ? "bg-red-500" : "animate-pulse bg-emerald-500"}`} aria-hidden />
         {q.isError ? `Not refreshing: ${messageOf(q.error)}` : `Live · updated ${o.generatedAt.slice(11, 19)} UTC`}
       </p>
+      {o.containment.held.length > 0 && (
+        <section aria-label="Open circuit breakers" className="mb-4 space-y-2">
+          {o.containment.held.map((h) => (
+            <p key={h.breakerId} role="alert" data-testid="open-breaker" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+              <strong className="font-semibold">Circuit {h.state === "half_open" ? "half-open" : "open"}: {h.name}</strong> holds {h.holds.kind === "cohort" ? "cohort" : "agent"}{" "}
+              {h.holds.kind === "agent" ? <Link className="underline" href={`/agents/${h.holds.id}`}>{h.holds.name}</Link> : <Link className="underline" href="/cohorts">{h.holds.name}</Link>}: its actions are denied with <code>circuit_open</code>
+              {h.message ? ` — ${h.message}` : ""}. <span className="text-xs">Since {age(h.openedAt, o.generatedAt)} · <Link className="underline" href="/containment">reset under Containment</Link></span>
+            </p>
+          ))}
+        </section>
+      )}
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-6">
         <Stat label="Decisions, last hour" value={num(h.total)} hint={`${num(o.lastDay.total)} in 24 h`} />
         <Stat label="Deny rate" value={pct(h.total ? h.denied / h.total : 0)} hint={`${num(h.denied)} denied this hour`} tone={h.denied ? "red" : undefined} />
@@ -55,6 +66,35 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           <strong className="font-semibold">Everything is halted</strong> since {o.halted.global.at.slice(0, 16).replace("T", " ")} UTC: {o.halted.global.reason}
         </p>
       )}
+
+      <Panel title="Containment" className="mt-6" flush actions={<Link className="link text-sm" href="/containment">Containment</Link>}>
+        <div className="grid gap-px bg-slate-100 text-sm sm:grid-cols-3 dark:bg-slate-800" data-testid="containment-summary">
+          <div className="bg-white px-4 py-3 dark:bg-slate-900/60">
+            <div className="text-xs text-slate-500 dark:text-slate-400">Breakers holding</div>
+            <div className={`text-xl font-semibold tabular-nums ${o.containment.held.length ? "text-red-600 dark:text-red-400" : ""}`}>{o.containment.held.length}</div>
+          </div>
+          <div className="bg-white px-4 py-3 dark:bg-slate-900/60">
+            <div className="text-xs text-slate-500 dark:text-slate-400">Unusual access, 24 h</div>
+            <div className={`text-xl font-semibold tabular-nums ${o.containment.anomalies.last24h ? "text-amber-600 dark:text-amber-400" : ""}`}>{o.containment.anomalies.last24h}</div>
+            {o.containment.anomalies.recent[0] && (
+              <div className="truncate text-xs text-slate-500" title={o.containment.anomalies.recent[0].explanation}>
+                {o.containment.anomalies.recent[0].agentName} {o.containment.anomalies.recent[0].explanation}
+              </div>
+            )}
+          </div>
+          <div className="bg-white px-4 py-3 dark:bg-slate-900/60">
+            <div className="text-xs text-slate-500 dark:text-slate-400">Unrestricted agents</div>
+            <div className={`text-xl font-semibold tabular-nums ${o.containment.unrestricted.length ? "text-amber-600 dark:text-amber-400" : ""}`}>{o.containment.unrestricted.length}</div>
+            {o.containment.unrestricted.length > 0 && (
+              <div className="truncate text-xs text-slate-500">
+                <Badge tone="amber" dot>unrestricted</Badge> {o.containment.unrestricted.slice(0, 3).map((a) => a.name).join(", ")}
+                {o.containment.unrestricted.length > 3 ? ` and ${o.containment.unrestricted.length - 3} more` : ""}
+              </div>
+            )}
+            {o.containment.pendingGrantChanges > 0 && <div className="text-xs text-slate-500">{o.containment.pendingGrantChanges} grant request(s) waiting</div>}
+          </div>
+        </div>
+      </Panel>
 
       <div className="mt-6 grid gap-6 xl:grid-cols-5">
         <Panel title="Decisions per minute" description="Last hour, UTC. Stacked by outcome; “needed a human” includes those since approved, rejected or expired." className="xl:col-span-3">

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "audit" | "users" | "settings" | "signout";
+export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "teams" | "settings" | "signout" | "containment";
 
 // 20×20 outline glyphs drawn for the navigation; stroke follows the text colour.
 const paths: Record<IconName, ReactNode> = {
@@ -21,10 +21,19 @@ const paths: Record<IconName, ReactNode> = {
   ),
   policies: <path d="M10 2.5l6 2.5v4.5c0 3.8-2.6 6.6-6 8-3.4-1.4-6-4.2-6-8V5z" />,
   audit: <path d="M5 2.5h7l3 3v12H5zM8 9h5M8 12h5M8 15h3" />,
+  knowledge: <path d="M3.5 4.5c2-1 4.5-1 6.5.5v11c-2-1.5-4.5-1.5-6.5-.5zM16.5 4.5c-2-1-4.5-1-6.5.5v11c2-1.5 4.5-1.5 6.5-.5z" />,
   users: (
     <>
       <circle cx="10" cy="7" r="3" />
       <path d="M4 17c.7-3 3-4.5 6-4.5s5.3 1.5 6 4.5" />
+    </>
+  ),
+  teams: (
+    <>
+      <circle cx="6.5" cy="7" r="2" />
+      <circle cx="13.5" cy="7" r="2" />
+      <circle cx="10" cy="11.5" r="2" />
+      <path d="M2.5 14.5c.4-2 1.8-3 4-3M17.5 14.5c-.4-2-1.8-3-4-3M6 17.5c.5-2 2-3 4-3s3.5 1 4 3" />
     </>
   ),
   settings: (
@@ -34,6 +43,12 @@ const paths: Record<IconName, ReactNode> = {
     </>
   ),
   signout: <path d="M8 4H4.5v12H8M12 6.5 15.5 10 12 13.5M15.5 10H7.5" />,
+  containment: (
+    <>
+      <circle cx="10" cy="10" r="6.5" />
+      <path d="M10 6v4l2.5 2.5M3.5 10H2M18 10h-1.5" />
+    </>
+  ),
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

@@ -12,7 +12,7 @@ import { settlePending } from "./settle-pending.ts";
 export async function expireDueActions(ids?: string[]): Promise<number> {
   return withPgTransaction(async (run) => {
     if (ids) {
-      const overdue = await run<{ id: string }>(`SELECT id FROM actions WHERE id = ANY($1::text[]) AND status = 'PENDING' AND expires_at <= now() FOR UPDATE`, [ids]);
+      const overdue = await run<{ id: string }>(`SELECT id FROM actions WHERE id = ANY($1::text[]) AND status = 'PENDING' AND stage_index IS NULL AND expires_at <= clock_timestamp() FOR UPDATE`, [ids]);
       if (overdue.length === 0) return 0;
       ids = overdue.map((r) => r.id);
     }

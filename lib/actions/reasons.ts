@@ -12,6 +12,7 @@ export const REASON_CODES = [
   "not_granted", // outside the agent's capability grants (lib/grants)
   "budget_exceeded", // the action doesn't fit a budget (lib/budgets)
   "budget_error", // a budget's amount couldn't be computed for it: denied, fail closed
+  "handoff",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

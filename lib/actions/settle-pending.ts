@@ -5,6 +5,7 @@ import { CHANNEL, notifyManySql } from "../events/index.ts";
 import { recordCounters, type Counters } from "../signals/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { settledEvent, settledPayload, type SettlementFacts } from "./events.ts";
+import { stageView, type StageView } from "./stages.ts";
 import { toDbStatus, type SettledStatus } from "./status.ts";
 
 /** Which pending actions a settlement covers. */
@@ -13,7 +14,7 @@ export type SettleTarget =
   | { agentId: string } // everything pending of one agent (a halt, a breaker)
   | { cohort: string } // of one cohort
   | { all: true } // of everyone (the global halt)
-  | { overdue: true; limit: number }; // whose approval timed out (the expiry job)
+  | { overdue: true; limit: number }; // whose single-stage approval timed out (the expiry job; staged ones: escalateDueActions)
 
 export type Settlement = SettlementFacts & { target: SettleTarget };
 
@@ -27,9 +28,18 @@ export type SettledAction = {
   quorum: number | null;
   status: SettledStatus;
   decidedAt: Date;
+  /** The stage it was pending at. */
+  stage: StageView | null;
+  input: unknown;
+  approvedInput: unknown;
+  approvedInputHash: string | null;
 };
 
-type Row = { id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date; version: string | null };
+type Row = {
+  id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; quorum: number | null; decided_at: Date;
+  expires_at: Date | null; approval: unknown; stage_index: number | null; stage_expires_at: Date | null; input: unknown; approved_input: unknown; approved_input_hash: string | null;
+  version: string | null;
+};
 
 function targetSql(t: SettleTarget, params: unknown[]): string {
   const add = (v: unknown) => `$${params.push(v)}`;
@@ -38,7 +48,8 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
   if ("cohort" in t) return `AND cohort = ${add(t.cohort)}`;
   if ("overdue" in t) {
     // Many instances run the expiry job: each claims a disjoint set (SKIP LOCKED).
-    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND expires_at <= now() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
+    // Staged actions are left to their stages' timeouts (escalateDueActions).
+    return `AND id IN (SELECT id FROM actions WHERE status = 'PENDING' AND stage_index IS NULL AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ${add(t.limit)} FOR UPDATE SKIP LOCKED)`;
   }
   return "";
 }
@@ -51,21 +62,27 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
  * wakes whoever long-polls them on any instance. Actions no longer pending are left alone,
- * so racing settlements can't both win. Returns what it settled.
+ * so racing settlements can't both win; once an action's approval has timed out (by the
+ * database's clock) only `expired` can settle it. Returns what it settled.
  *
- * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a halt
- * (lib/killswitch), and later breakers, escalations and rollbacks.
+ * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a stage's timeout
+ * (escalateDueActions: reject, approve or expire), a halt (lib/killswitch), and later
+ * breakers and rollbacks.
  */
 export async function settlePending(run: SqlRunner, s: Settlement): Promise<SettledAction[]> {
   const params: unknown[] = [toDbStatus(s.outcome), JSON.stringify([s.reason])];
-  const where = targetSql(s.target, params);
+  // Once the approval's time is up only the timeout settles it: an agent may already have
+  // been answered `expired` (answerOf), and that answer must stay true.
+  // (A staged action's timeouts are its stage job's: it settles them, whatever the clock says.)
+  const inTime = s.outcome === "expired" ? "" : "AND (stage_index IS NOT NULL OR expires_at IS NULL OR expires_at > clock_timestamp())";
+  const where = `${targetSql(s.target, params)} ${inTime}`;
   // clock_timestamp(): as close to the commit as SQL gets (the approvals benchmark measures
   // decision-commit-to-agent latency from it).
   const rows = await run<Row>(
     `WITH settled AS (
        UPDATE actions SET status = $1::"ActionStatus", decided_at = clock_timestamp(), reasons = reasons || $2::jsonb
         WHERE status = 'PENDING' ${where}
-        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at, version)
+        RETURNING id, agent_id, cohort, action, resource, quorum, decided_at, expires_at, approval, stage_index, stage_expires_at, input, approved_input, approved_input_hash, version)
      SELECT s.*, g.name AS agent_name FROM settled s JOIN agents g ON g.id = s.agent_id ORDER BY s.id`,
     params,
   );
@@ -80,15 +97,21 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
     quorum: r.quorum,
     status: s.outcome,
     decidedAt: r.decided_at,
+    // As it stood: the stage it was waiting at when it settled.
+    stage: stageView({ status: "PENDING", approval: r.approval, stage_index: r.stage_index, stage_expires_at: r.stage_expires_at, expires_at: r.expires_at }),
+    input: r.input,
+    approvedInput: r.approved_input,
+    approvedInputHash: r.approved_input_hash,
   }));
   // Budgets: an approval consumes the actions' reservations; a rejection or expiry releases them.
   await settleReservations(run, settled.map((a) => a.id), s.outcome === "approved" ? "consume" : "release");
+  // Audit events carry the commit's time (`at` default), not decided_at.
+  const records = await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
   // Signals: a person's rejection counts as a rejection; a halt's or a breaker's does not.
+  // Written in the shard of the audit chain this transaction holds (no decision batch holds it).
   const counted: Partial<Counters> | null = s.outcome === "approved" ? { approved: 1 } : s.outcome === "expired" ? { expired: 1 } : s.cause === "vote" ? { rejected: 1 } : null;
   const versionOf = new Map(rows.map((r) => [r.id, r.version]));
-  if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, version: versionOf.get(a.id) ?? null, add: counted })));
-  // Audit events carry the commit's time (`at` default), not decided_at.
-  await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
+  if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, version: versionOf.get(a.id) ?? null, add: counted })), records[0]!.chain);
   await enqueueWebhook(run, "approval.decided", settled.map((a) => settledPayload(s, a)));
   await run(notifyManySql(CHANNEL.actions, settled.map((a) => a.id)), []);
   return settled;

@@ -5,9 +5,10 @@
  */
 export { registerAgent } from "./register-agent.ts";
 export { updateAgent } from "./update-agent.ts";
+export { ownersSince, recordOwnership } from "./ownership.ts";
 export { rotateAgentKey, revokeAgentKey, type AgentKeyView } from "./agent-keys.ts";
 export { listAgents, getAgent } from "./list-agents.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";
 export { presentAgent, type AgentView } from "./present.ts";
-export { registerAgentSchema, updateAgentSchema, listAgentsSchema, RISK_TIERS, type RegisterAgentInput, type UpdateAgentInput, type RiskTierName } from "./schemas.ts";
+export { registerAgentSchema, updateAgentSchema, listAgentsSchema, cohortNameSchema, ownerSchema, RISK_TIERS, type RegisterAgentInput, type UpdateAgentInput, type RiskTierName } from "./schemas.ts";
 export { identityCache, type AgentIdentity } from "./agent-identity.ts";

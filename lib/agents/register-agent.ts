@@ -12,7 +12,7 @@ import type { RegisterAgentInput } from "./schemas.ts";
 /** Registers an agent with its first key. The key is returned once; only its hash is kept. */
 export async function registerAgent({ input, actor, createdById }: { input: RegisterAgentInput; actor: string; createdById: string | null }): Promise<{ agent: AgentView; apiKey: string; keyId: string }> {
   const key = issueSecret("wdn");
-  const [result, global, holds] = await Promise.all([
+  const [result, global] = await Promise.all([
     prisma().$transaction(async (tx) => {
       if (await tx.agent.findUnique({ where: { name: input.name }, select: { id: true } })) {
         throw conflict("agent_exists", `An agent named ${input.name} already exists`);
@@ -30,6 +30,8 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
           riskTier: (input.riskTier ?? "medium").toUpperCase() as "LOW" | "MEDIUM" | "HIGH",
           createdById,
           keys: { create: { id: keyId, prefix: key.prefix, keyHash: key.hash, createdById } },
+          // The first tenure of its ownership history (segregation of duties).
+          owners: { create: { id: newId("own"), owner: input.owner, since: new Date(), until: null, actor } },
         },
         include: agentInclude,
       });
@@ -48,7 +50,8 @@ export async function registerAgent({ input, actor, createdById }: { input: Regi
       return { agent, keyId };
     }),
     globalHaltState(),
-    breakerHolds(),
   ]);
+  // After the transaction, not beside it: registrations come in bursts and the pool is shared.
+  const holds = await breakerHolds();
   return { agent: presentAgent(result.agent, global, holds), apiKey: key.secret, keyId: result.keyId };
 }

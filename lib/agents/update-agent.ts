@@ -6,13 +6,20 @@ import { identityCache } from "./agent-identity.ts";
 import { notFound } from "../errors/index.ts";
 import { breakerHolds } from "../breakers/index.ts";
 import { globalHaltState } from "../killswitch/index.ts";
+import { recordOwnership } from "./ownership.ts";
 import { agentInclude, presentAgent, type AgentView } from "./present.ts";
 import type { UpdateAgentInput } from "./schemas.ts";
 
-/** Edits an agent's description, cohort, owner or risk tier; the audit event holds before and after. */
+/**
+ * Edits an agent's description, cohort, owner or risk tier; the audit event holds before and
+ * after. A new owner is recorded in the ownership history (segregation of duties binds to every
+ * owner since an action's request), and the event says how many of its actions were pending.
+ */
 export async function updateAgent({ agentId, input, actor }: { agentId: string; input: UpdateAgentInput; actor: string }): Promise<AgentView> {
   const [agent, global, holds] = await Promise.all([
     prisma().$transaction(async (tx) => {
+      // Locked: the ownership history gets one tenure per change, in order.
+      await tx.$queryRawUnsafe(`SELECT id FROM agents WHERE id = $1 FOR UPDATE`, agentId);
       const before = await tx.agent.findUnique({ where: { id: agentId }, include: agentInclude });
       if (!before) throw notFound("Agent");
       const cohort = input.cohort && input.cohort !== before.cohort.name ? await ensureCohort(tx, input.cohort, actor) : null;
@@ -30,6 +37,11 @@ export async function updateAgent({ agentId, input, actor }: { agentId: string; 
       const b = pick(before);
       const a = pick(after);
       const changed = (Object.keys(a) as (keyof typeof a)[]).filter((k) => a[k] !== b[k]);
+      let pendingActions: number | undefined;
+      if (a.owner !== b.owner) {
+        await recordOwnership(tx, { agentId, owner: a.owner, actor });
+        pendingActions = await tx.action.count({ where: { agentId, status: "PENDING" } });
+      }
       await auditTx(tx, {
         actor,
         kind: "agent.updated",
@@ -40,6 +52,7 @@ export async function updateAgent({ agentId, input, actor }: { agentId: string; 
           name: after.name,
           before: Object.fromEntries(changed.map((k) => [k, b[k]])),
           after: Object.fromEntries(changed.map((k) => [k, a[k]])),
+          ...(pendingActions !== undefined ? { pendingActions } : {}),
         },
       });
       await tx.$executeRawUnsafe(notifySql, CHANNEL.agents, agentId);

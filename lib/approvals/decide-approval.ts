@@ -1,91 +1,58 @@
 import { z } from "zod";
-import { expireDueActions, settlePending } from "../actions/index.ts";
-import { auditTx } from "../audit/index.ts";
+import { escalateDueActions, expireDueActions } from "../actions/index.ts";
 import type { Principal } from "../auth/index.ts";
-import { prisma, txRunner } from "../db/index.ts";
+import { withPgTransaction } from "../db/index.ts";
 import { conflict, notFound, WardenError } from "../errors/index.ts";
-import { CHANNEL, notifySql } from "../events/index.ts";
-import { newId } from "../ids.ts";
-import { isAgentOwner, ownerWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";
+import { castVote, type ApprovalOutcome } from "./cast-vote.ts";
+import { lockActions, overdue } from "./locked-action.ts";
 
-export const approvalDecisionSchema = z.strictObject({
-  decision: z.enum(["approve", "reject"]),
-  comment: z.string().trim().max(2000, "at most 2,000 characters").optional(),
-});
+const inputDoc = z
+  .record(z.string(), z.unknown())
+  .refine((v) => Buffer.byteLength(JSON.stringify(v)) <= 64 * 1024, "input must be at most 64 KiB serialized");
+
+export const approvalDecisionSchema = z
+  .strictObject({
+    decision: z.enum(["approve", "reject"]),
+    comment: z.string().trim().max(2000, "at most 2,000 characters").optional(),
+    /** Approve with changes: the whole modified input (only the policy's `editable` fields may differ). */
+    input: inputDoc.optional(),
+  })
+  .refine((v) => v.input === undefined || v.decision === "approve", { path: ["input"], message: "only an approval can change the input" });
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 
-export type ApprovalOutcome = { actionId: string; status: "pending" | "approved" | "rejected"; approvals: number; quorum: number };
-
-type Locked = { id: string; status: string; quorum: number | null; expires_at: Date | null; agent_id: string; cohort: string; action: string; owner: string };
-
 /**
- * One approver's vote. The action row is locked, so concurrent votes are applied one after
- * the other: the vote that completes the quorum settles the action (through the lifecycle's
- * `settlePending`), a later one finds it decided. A rejection by anyone rejects. An agent's
- * owner can't be the only approver of its action. A vote on an overdue action expires it
- * (the timeout transition, called explicitly) and is refused.
+ * One approver's vote (`POST /api/approvals/{actionId}`), in a transaction that locks the
+ * action: concurrent votes are applied one after the other, and the one that completes the
+ * last quorum settles it — a later one finds it decided (409 action_decided). See castVote for
+ * the rules. A vote after the deadline (by the database's clock) applies the timeout first
+ * (single stage: expired; staged: the stage's onTimeout) and is refused (409 action_expired /
+ * stage_timed_out); so is one whose settlement comes after the deadline (rolled back whole).
  *
- * Throws not_found, action_decided / already_voted / action_expired (conflicts) and
- * owner_cannot_approve_alone (forbidden).
+ * Throws not_found; action_decided / already_voted / action_expired / stage_timed_out /
+ * changes_after_votes / modified_input_needs_other_approval (409); not_in_stage /
+ * owner_cannot_approve_alone (403); input_not_editable / modified_input_denied (400).
  */
 export async function decideApproval({ actionId, principal, input }: { actionId: string; principal: Principal; input: ApprovalDecision }): Promise<ApprovalOutcome> {
-  let expired = false;
-  const outcome = await prisma().$transaction(async (tx) => {
-    const a = (
-      await tx.$queryRawUnsafe<Locked[]>(
-        `SELECT a.id, a.status, a.quorum, a.expires_at, a.agent_id, a.cohort, a.action, g.owner
-           FROM actions a JOIN agents g ON g.id = a.agent_id WHERE a.id = $1 FOR UPDATE OF a`,
-        actionId,
-      )
-    )[0];
+  let late: "expired" | "stage" | null = null;
+  const outcome = await withPgTransaction(async (run) => {
+    const [a] = await lockActions(run, [actionId]);
     if (!a) throw notFound("Action");
-    if (a.status === "PENDING" && a.expires_at && a.expires_at.getTime() <= Date.now()) {
-      expired = true;
-      return null;
-    }
+    late = overdue(a);
+    if (late) return null;
     if (a.status !== "PENDING") throw conflict("action_decided", `This action is already ${a.status.toLowerCase()}`);
-    const votes = await tx.$queryRawUnsafe<{ user_id: string; vote: string; email: string }[]>(
-      `SELECT v.user_id, v.vote, u.email FROM approvals v JOIN users u ON u.id = v.user_id WHERE v.action_id = $1`,
-      actionId,
-    );
-    if (votes.some((v) => v.user_id === principal.userId)) throw conflict("already_voted", "You have already decided on this action; each approver counts once");
-    const quorum = a.quorum ?? 1;
-    const approvals = votes.filter((v) => v.vote === "APPROVE");
-    const owner = isAgentOwner(a.owner, principal.email);
-    if (input.decision === "approve" && ownerWouldApproveAlone(a.owner, principal.email, approvals.map((v) => v.email), quorum)) {
-      throw new WardenError("owner_cannot_approve_alone", "You own this agent: someone else must approve its action too");
-    }
-    await tx.approval.create({
-      data: { id: newId("apv"), actionId, userId: principal.userId, vote: input.decision === "approve" ? "APPROVE" : "REJECT", comment: input.comment ?? "" },
-    });
-    const actor = `user:${principal.userId}`;
-    const count = approvals.length + (input.decision === "approve" ? 1 : 0);
-    await auditTx(
-      tx,
-      voteEvent({ actionId, agentId: a.agent_id, cohort: a.cohort, action: a.action, userId: principal.userId, vote: input.decision, comment: input.comment ?? null, approvals: count, quorum, byOwner: owner }),
-    );
-    if (input.decision === "approve" && count < quorum) {
-      // Not settled yet: queues and dashboards on every instance refresh.
-      await tx.$executeRawUnsafe(notifySql, CHANNEL.actions, actionId);
-      return { actionId, status: "pending" as const, approvals: count, quorum };
-    }
-    const status = input.decision === "reject" ? ("rejected" as const) : ("approved" as const);
-    const message = voteOutcomeMessage(status, { byEmail: principal.email, comment: input.comment, approverEmails: [...approvals.map((v) => v.email), principal.email] });
-    await settlePending(txRunner(tx), {
-      target: { ids: [actionId] },
-      outcome: status,
-      cause: "vote",
-      reason: { code: "policy", message },
-      actor,
-      by: principal.email,
-      comment: input.comment ?? null,
-      approvals: count,
-    });
-    return { actionId, status, approvals: count, quorum };
+    return castVote(run, a, principal, input);
+  }).catch(async (err: unknown) => {
+    // Too late to settle (castVote): the vote is rolled back; record the timeout now.
+    if (err instanceof WardenError && err.code === "action_expired") await expireDueActions([actionId]);
+    throw err;
   });
-  if (expired || !outcome) {
+  if (late === "expired") {
     await expireDueActions([actionId]);
     throw conflict("action_expired", "This action expired before a decision");
   }
-  return outcome;
+  if (late === "stage") {
+    await escalateDueActions([actionId]);
+    throw conflict("stage_timed_out", "This action's stage timed out before your vote, and it moved on: look at it again");
+  }
+  return outcome!;
 }

@@ -18,6 +18,15 @@ export function ownerWouldApproveAlone(owner: string, voterEmail: string, approv
   return isAgentOwner(owner, voterEmail) && approverEmails.length + 1 >= quorum && !approverEmails.some((e) => !isAgentOwner(owner, e));
 }
 
+/**
+ * Segregation of duties with the ownership history: `isOwner` says whether an e-mail owned the
+ * agent at the action's request or since. An owner's approval may not be the one that
+ * completes a stage's quorum (or the single stage's) unless a non-owner approved in it too.
+ */
+export function ownersWouldApproveAlone(isOwner: (email: string) => boolean, voterEmail: string, approverEmails: string[], quorum: number): boolean {
+  return isOwner(voterEmail) && approverEmails.length + 1 >= quorum && !approverEmails.some((e) => !isOwner(e));
+}
+
 /** The reason text a settled vote appends to the action. */
 export function voteOutcomeMessage(outcome: "approved" | "rejected", v: { byEmail: string; comment?: string | null; approverEmails: string[] }): string {
   return outcome === "rejected" ? `Rejected by ${v.byEmail}${v.comment ? `: ${v.comment}` : ""}` : `Approved by ${v.approverEmails.join(", ")}`;
@@ -36,6 +45,8 @@ export function voteEvent(v: {
   quorum: number;
   byOwner: boolean;
   at?: Date;
+  /** Escalation paths: the stage voted in, an admin's override, approve-with-changes, a bulk decision. */
+  extra?: Record<string, unknown>;
 }): AuditInput {
   return {
     actor: `user:${v.userId}`,
@@ -44,6 +55,6 @@ export function voteEvent(v: {
     agentId: v.agentId,
     cohort: v.cohort,
     at: v.at,
-    data: { action: v.action, comment: v.comment, approvals: v.approvals, quorum: v.quorum, byOwner: v.byOwner },
+    data: { action: v.action, comment: v.comment, approvals: v.approvals, quorum: v.quorum, byOwner: v.byOwner, ...v.extra },
   };
 }

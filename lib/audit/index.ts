@@ -9,6 +9,11 @@
  * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`), `iterateAuditEvents`, export.
  * - Proving: `verifyAuditChain` (SHA-256 over RFC 8785 canonical JSON, per chain), recorded
  *   in `audit_verifications`; retention drops whole months and records the pruned ranges.
+ * - Signed checkpoints: each passing verification (and `checkpointOnSchedule`, every minute
+ *   with activity) signs the chain heads with the checkpoint key (lib/signing, never in the
+ *   database) and writes them to `audit_checkpoints`, the file sink and the `audit.checkpoint`
+ *   webhook; verification checks the log against them (`checkCheckpoint` for one given
+ *   checkpoint alone), which catches truncation and wholesale re-hashing.
  */
 export {
   appendAuditEvents,
@@ -26,7 +31,13 @@ export {
   type ChainSlot,
 } from "./chain.ts";
 export { AUDIT_KINDS, auditKindFilters, type AuditKind } from "./kinds.ts";
-export { verifyAuditChain, lastVerification, type VerifyResult, type VerifyScope, type LastVerification } from "./verify.ts";
+export { verifyAuditChain, lastVerification, type VerifyResult, type VerifyScope, type LastVerification, type CheckedCheckpoint } from "./verify.ts";
+export type { VerifyProblem, ProblemKind } from "./problems.ts";
+export { signedCheckpointSchema, CHECKPOINT_TYPE, type SignedCheckpoint, type CheckpointHead, type CheckpointSource } from "./checkpoint.ts";
+export { recordCheckpoint, listCheckpoints, checkCheckpointDocument, type CheckpointSinks, type CheckpointView } from "./checkpoints.ts";
+export { checkCheckpoint, type CheckpointCheck } from "./check-given-checkpoint.ts";
+export { checkpointOnSchedule } from "./checkpoint-job.ts";
+export { readLastCheckpoint } from "./checkpoint-file.ts";
 export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
 export { exportAuditEvents, type ExportFormat } from "./export.ts";
 export { audit, auditTx } from "./record.ts";

@@ -13,6 +13,10 @@ export const AUDIT_KINDS = {
   "action.flagged": "A post-stage policy flagged a reported result",
   "approval.granted": "An approver voted to approve",
   "approval.refused": "An approver voted to reject",
+  "approval.advanced": "A stage reached its quorum; the action moved to its next stage",
+  "approval.escalated": "A stage timed out; the action climbed to its next stage or fallback team",
+  "team.created": "An approver team was created",
+  "team.updated": "An approver team's name, members or default cohorts changed",
   "agent.registered": "An agent was registered",
   "agent.updated": "An agent's details changed",
   "agent.halted": "An agent was halted",
@@ -33,6 +37,9 @@ export const AUDIT_KINDS = {
   "user.role_changed": "A user's role changed",
   "auth.login": "Someone signed in",
   "auth.login_failed": "A sign-in failed",
+  "auth.login_throttled": "Failed sign-ins started to be delayed (by client address, account or both)",
+  "auth.login_unlocked": "An admin cleared the sign-in delays of an account",
+  "auth.logout": "Someone signed out (their session ended on the server)",
   "token.created": "An API token was issued",
   "token.revoked": "An API token was revoked",
   "webhook.created": "A webhook endpoint was added",
@@ -61,6 +68,11 @@ export const AUDIT_KINDS = {
   "rollout.rolled_back": "A rollout was rolled back (a guard regressed, or by an operator): the candidate gets no traffic",
   "rollout.completed": "A rollout finished: its candidate is the agent's current version",
   "rollout.ended": "An operator ended an experiment without changing the current version",
+  "knowledge.set_created": "A knowledge set was created",
+  "knowledge.set_updated": "A knowledge set's description, owner, schema, readers or freshness changed",
+  "knowledge.proposed": "A change to a knowledge set was proposed (a draft)",
+  "knowledge.published": "A draft was approved and published as a new version of its knowledge set",
+  "knowledge.rejected": "A knowledge draft was rejected or withdrawn",
 } as const;
 
 /** A catalogued kind; `test.*` is reserved for the test suite's synthetic events. */

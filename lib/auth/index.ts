@@ -2,8 +2,18 @@
  * People and what they may do: roles `viewer < operator < approver < admin` mapped to
  * permission strings in one table (permissions.ts) with one `can(role, permission)` used by
  * routes, pages and the UI; the signed-in principal from the next-auth session cookie
- * (session.ts, JWT decoded with NEXTAUTH_SECRET) or an API token (lib/tokens).
+ * (session.ts: JWT decoded with NEXTAUTH_SECRET, naming a live server-side session that
+ * sign-out, a password change or disabling the user ends) or an API token (lib/tokens).
  */
 export { can, ROLES, roleFromDb, roleToDb, type Permission, type RoleName } from "./permissions.ts";
 export { actorOf, type Principal } from "./principal.ts";
-export { principalFromCookies, principalForUser, authSecret, SESSION_COOKIES, SESSION_MAX_AGE_SECONDS } from "./session.ts";
+export {
+  principalFromCookies,
+  principalForUser,
+  authSecret,
+  startSession,
+  sessionClaims,
+  sessionCookieValue,
+  SESSION_COOKIES,
+  SESSION_MAX_AGE_SECONDS,
+} from "./session.ts";

@@ -1,5 +1,5 @@
 /** Roles as the API spells them, lowest first. */
-export const ROLES = ["viewer", "operator", "approver", "admin"] as const;
+export const ROLES = ["viewer", "operator", "editor", "approver", "admin"] as const;
 export type RoleName = (typeof ROLES)[number];
 
 export type Permission =
@@ -12,6 +12,9 @@ export type Permission =
   | "settings:write"
   | "halt:global"
   | "tokens:write" // personal API tokens (API.md: admin); anyone may get a short-lived login token
+  | "knowledge:propose" // draft changes to knowledge sets (editor and above)
+  | "knowledge:approve" // approve (publish) or reject someone else's draft
+  | "knowledge:manage" // create knowledge sets, change their schema, readers and freshness
   | "budgets:write" // create, change and remove budgets
   | "breakers:write" // create, change, remove and reset circuit breakers
   | "agents:grant"; // set agents' capability grants
@@ -19,8 +22,9 @@ export type Permission =
 const GRANTS: Record<RoleName, readonly Permission[]> = {
   viewer: ["read"],
   operator: ["read", "agents:write", "agents:halt", "budgets:write", "breakers:write"],
-  approver: ["read", "agents:write", "agents:halt", "approvals:decide", "budgets:write", "breakers:write"],
-  admin: ["read", "agents:write", "agents:halt", "approvals:decide", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write", "budgets:write", "breakers:write", "agents:grant"],
+  editor: ["read", "agents:write", "agents:halt", "knowledge:propose"],
+  approver: ["read", "agents:write", "agents:halt", "knowledge:propose", "approvals:decide", "knowledge:approve", "budgets:write", "breakers:write"],
+  admin: ["read", "agents:write", "agents:halt", "knowledge:propose", "approvals:decide", "knowledge:approve", "policies:write", "users:write", "settings:write", "halt:global", "tokens:write", "knowledge:manage", "budgets:write", "breakers:write", "agents:grant"],
 };
 
 /** The one permission check, used by API routes (403) and the UI (hide the control). */
@@ -28,10 +32,10 @@ export function can(role: RoleName, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
 
-export function roleFromDb(role: "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN"): RoleName {
+export function roleFromDb(role: "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN"): RoleName {
   return role.toLowerCase() as RoleName;
 }
 
-export function roleToDb(role: RoleName): "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN" {
-  return role.toUpperCase() as "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN";
+export function roleToDb(role: RoleName): "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN" {
+  return role.toUpperCase() as "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN";
 }

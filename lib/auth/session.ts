@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { decode } from "next-auth/jwt";
 import { prisma } from "../db/index.ts";
 import { roleFromDb } from "./permissions.ts";
@@ -12,14 +13,26 @@ export function authSecret(): string {
   return s;
 }
 
-function cookieValue(cookieHeader: string | null, names: string[]): string | null {
+/**
+ * The session cookie's value from a Cookie header. Each cookie is decoded on its own, and one
+ * whose %-encoding is broken is skipped: an unrelated bad cookie (another app on the same
+ * host, a hand-edited one) must not break authentication.
+ */
+export function sessionCookieValue(cookieHeader: string | null): string | null {
   if (!cookieHeader) return null;
   const jar = new Map<string, string>();
   for (const part of cookieHeader.split(";")) {
     const i = part.indexOf("=");
-    if (i > 0) jar.set(part.slice(0, i).trim(), decodeURIComponent(part.slice(i + 1).trim()));
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    if (!SESSION_COOKIES.includes(name) || jar.has(name)) continue;
+    try {
+      jar.set(name, decodeURIComponent(part.slice(i + 1).trim()));
+    } catch {
+      // not ours to judge: skip it
+    }
   }
-  for (const n of names) {
+  for (const n of SESSION_COOKIES) {
     const v = jar.get(n);
     if (v) return v;
   }
@@ -27,21 +40,51 @@ function cookieValue(cookieHeader: string | null, names: string[]): string | nul
 }
 
 /**
- * The signed-in user behind a next-auth session cookie, re-read from the database on each
- * call so that a role change or a disabled account takes effect at once.
+ * Records a new dashboard session for a user who just signed in and returns its id, which
+ * the session cookie (next-auth JWT, claim `sid`) carries. The session ends after
+ * SESSION_MAX_AGE_SECONDS whatever the cookie says, on sign-out, and with every
+ * other session of the user on a password change or when the user is disabled (lib/users).
+ * Expired sessions of the same user are swept here, so the table stays small.
  */
-export async function principalFromCookies(cookieHeader: string | null): Promise<Principal | null> {
-  const raw = cookieValue(cookieHeader, SESSION_COOKIES);
+export async function startSession(userId: string): Promise<string> {
+  const id = `ses_${randomBytes(24).toString("base64url")}`;
+  await prisma().$transaction([
+    prisma().userSession.deleteMany({ where: { userId, expiresAt: { lt: new Date() } } }),
+    prisma().userSession.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000) } }),
+  ]);
+  return id;
+}
+
+type SessionClaims = { sub?: unknown; sid?: unknown };
+
+/** The user and session ids a session cookie carries, or null when it is absent, forged, expired or foreign-signed. */
+export async function sessionClaims(cookieHeader: string | null): Promise<{ userId: string; sessionId: string } | null> {
+  const raw = sessionCookieValue(cookieHeader);
   if (!raw) return null;
-  let userId: string | undefined;
+  let jwt: SessionClaims | null;
   try {
-    const jwt = await decode({ token: raw, secret: authSecret() });
-    userId = typeof jwt?.sub === "string" ? jwt.sub : undefined;
+    jwt = (await decode({ token: raw, secret: authSecret() })) as SessionClaims | null;
   } catch {
     return null;
   }
-  if (!userId) return null;
-  return principalForUser(userId, "session");
+  if (typeof jwt?.sub !== "string" || typeof jwt.sid !== "string") return null;
+  return { userId: jwt.sub, sessionId: jwt.sid };
+}
+
+/**
+ * The signed-in user behind a next-auth session cookie. The cookie must name a live session
+ * of that user (server-side: signing out, a password change or disabling ends it), and the
+ * user is re-read from the database on each call, so a role change or a disabled account
+ * takes effect at once. A cookie without a session id (issued before sessions were recorded)
+ * is refused.
+ */
+export async function principalFromCookies(cookieHeader: string | null): Promise<Principal | null> {
+  const claims = await sessionClaims(cookieHeader);
+  if (!claims) return null;
+  const s = await prisma().userSession.findUnique({ where: { id: claims.sessionId }, include: { user: true } });
+  if (!s || s.userId !== claims.userId || s.expiresAt <= new Date() || s.user.disabledAt) return null;
+  const u = s.user;
+  return { userId: u.id, email: u.email, name: u.name, role: roleFromDb(u.role), via: "session" };
 }
 
 export async function principalForUser(userId: string, via: Principal["via"]): Promise<Principal | null> {

@@ -80,6 +80,8 @@ export async function startEmbeddedPostgres(opts: {
   database?: string;
   log?: (line: string) => void;
   persistent?: boolean;
+  /** A fixed port (to start a stopped server again where its clients expect it); default a free one. */
+  port?: number;
 }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(opts.dataDir);
   const user = "warden";
@@ -93,7 +95,7 @@ export async function startEmbeddedPostgres(opts: {
     };
   }
   await ensureNativeSymlinks();
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const log = opts.log ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -122,13 +124,19 @@ export async function startEmbeddedPostgres(opts: {
     await pg.initialise();
   }
   await pg.start();
-  const client = pg.getPgClient("postgres", "127.0.0.1");
-  await client.connect();
   try {
-    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end();
+    const client = pg.getPgClient("postgres", "127.0.0.1");
+    await client.connect();
+    try {
+      const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+      if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    } finally {
+      await client.end();
+    }
+  } catch (err) {
+    // Not left running for nobody: a failed start stops what it started.
+    await pg.stop().catch(() => undefined);
+    throw err;
   }
   const url = `postgresql://${user}:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
   return {

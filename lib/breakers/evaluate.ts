@@ -10,6 +10,14 @@ export const scopeOfBreaker = (b: Pick<Breaker, "scopeKind" | "scopeValue">): Sc
 export type EvaluationResult = { opened: string[]; closed: string[]; reopened: string[]; halfOpened: string[] };
 
 /**
+ * distinct_resources breakers count a window's resource set (every distinct resource in it),
+ * far more work than summing counters: per instance they are evaluated at most this often,
+ * and never by the quick evaluation after a batch.
+ */
+export const DISTINCT_EVERY_MS = 5000;
+let distinctEvaluatedAt = 0;
+
+/**
  * One evaluation pass (the jobs loop runs it every second on every instance; a decision batch
  * that touched a watched scope triggers one sooner, see `breakerEvaluator`):
  * - half-opens open breakers whose cooldown has passed;
@@ -18,14 +26,18 @@ export type EvaluationResult = { opened: string[]; closed: string[]; reopened: s
  * - a half-open breaker decides once it has as many samples since it half-opened as it has
  *   probes: at or under the threshold it closes, above it re-opens. If they don't all come
  *   back within max(window, cooldown) it decides on those that did — or re-opens when none did.
- * `scopes` limits the closed breakers looked at to these scope keys. Concurrent passes on
- * several instances are harmless: each transition applies once.
+ * `scopes` limits the closed breakers looked at to these scope keys (and leaves
+ * distinct_resources ones out). Concurrent passes on several instances are harmless: each
+ * transition applies once. `everything` evaluates distinct_resources breakers however recently
+ * they were (tests).
  */
-export async function evaluateBreakers(opts: { scopes?: Set<string>; now?: number } = {}): Promise<EvaluationResult> {
+export async function evaluateBreakers(opts: { scopes?: Set<string>; now?: number; everything?: boolean } = {}): Promise<EvaluationResult> {
   const out: EvaluationResult = { opened: [], closed: [], reopened: [], halfOpened: [] };
   if (!opts.scopes) out.halfOpened = await halfOpenDue();
   const rows = await prisma().breaker.findMany({ where: { state: { in: opts.scopes ? ["CLOSED"] : ["CLOSED", "HALF_OPEN"] } } });
-  const closed = rows.filter((b) => b.state === "CLOSED" && (!opts.scopes || opts.scopes.has(scopeKey(scopeOfBreaker(b)))));
+  const distinctDue = !opts.scopes && (opts.everything || Date.now() - distinctEvaluatedAt >= DISTINCT_EVERY_MS);
+  if (distinctDue) distinctEvaluatedAt = Date.now();
+  const closed = rows.filter((b) => b.state === "CLOSED" && (!opts.scopes || opts.scopes.has(scopeKey(scopeOfBreaker(b)))) && (b.metric !== "distinct_resources" || distinctDue));
   const half = rows.filter((b) => b.state === "HALF_OPEN");
   if (closed.length + half.length === 0) return out;
   const counts = await countWindows([

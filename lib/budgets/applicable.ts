@@ -11,7 +11,7 @@ export type DraftBudget = {
   version: number;
   /** Millionths of the budget's unit (a distinct-resources budget: one resource, 1_000_000). */
   amountMicros: bigint;
-  /** The resource, for a distinct-resources budget; null otherwise. */
+  /** The resource as stored (PII redacted: the same value always gives the same marker), for a distinct-resources budget; null otherwise. */
   resource: string | null;
 };
 
@@ -34,14 +34,15 @@ function errorReason(b: CompiledBudget, why: string): Reason {
  * with each budget's compiled `amount` (CEL sees agent, action, resource, input, context, now).
  * An amount that errors, is negative, not finite or too large makes the action denied (fail
  * closed): the first such budget's `budget_error` reason is returned instead. An amount of 0
- * reserves nothing.
+ * reserves nothing. `storedResource` is the resource as it will be stored (redacted): what a
+ * distinct-resources budget records and counts.
  */
-export function budgetsFor(budgets: CompiledBudget[], agent: { agentId: string; cohort: string }, action: string, resource: string, vars: Record<string, unknown>): { budgets: DraftBudget[] } | { error: Reason } {
+export function budgetsFor(budgets: CompiledBudget[], agent: { agentId: string; cohort: string }, action: string, storedResource: string, vars: Record<string, unknown>): { budgets: DraftBudget[] } | { error: Reason } {
   const out: DraftBudget[] = [];
   for (const b of budgets) {
     if (!budgetCovers(b, agent, action)) continue;
     if (b.distinct) {
-      out.push({ budgetId: b.id, version: b.version, amountMicros: 1_000_000n, resource });
+      out.push({ budgetId: b.id, version: b.version, amountMicros: 1_000_000n, resource: storedResource });
       continue;
     }
     if (!b.amount) return { error: errorReason(b, b.amountError ?? "it has no amount") };

@@ -24,7 +24,7 @@ export { budgetSpecSchema, budgetUpdateSchema, checkAmount, CALENDARS, ON_EXCEED
 export { activeBudgets, budgetCache, type CompiledBudget } from "./cache.ts";
 export { budgetsFor, budgetCovers, type DraftBudget } from "./applicable.ts";
 export { budgetOpenSql, budgetIdsIn, BudgetLedger, type OpenedBudget, type BudgetVerdict } from "./ledger.ts";
-export { settleReservations } from "./settle.ts";
+export { settleReservations, pruneReservations } from "./settle.ts";
 export { listBudgets, getBudget, budgetUsage } from "./read.ts";
 export { createBudget, updateBudget, deleteBudget } from "./write.ts";
 export { budgetsSnapshot, type BudgetsSnapshot, type BudgetReading } from "./snapshot.ts";

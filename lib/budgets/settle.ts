@@ -11,3 +11,22 @@ export async function settleReservations(run: SqlRunner, actionIds: string[], ou
   const rows = await run<{ n: number }>(`SELECT budget_settle($1::text[], $2) AS n`, [actionIds, outcome === "consume"]);
   return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * Deletes reservations that can no longer matter (the jobs loop, hourly): used or released
+ * shares recorded more than a day before their budget's window — the running total no longer
+ * counts them and no settlement changes it. Reserved shares (pending actions) are kept until
+ * settled. At most `batch` rows per call. Returns how many it removed.
+ */
+export async function pruneReservations(run: SqlRunner, batch = 50_000): Promise<number> {
+  const rows = await run<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM budget_reservations WHERE id IN (
+         SELECT r.id FROM budget_reservations r JOIN budget_states s ON s.budget_id = r.budget_id
+          WHERE r.state <> 'RESERVED' AND r.at < s.watermark - interval '1 day' LIMIT $1)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [batch],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,5 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { parsePrivateKey, parsePublicKeyList } from "../signing/index.ts";
+import { parsePhoneRegions } from "../redaction/index.ts";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -11,6 +13,24 @@ const hostList = z.string().superRefine((v, ctx) => {
   for (const entry of v.split(",").map((e) => e.trim()).filter(Boolean)) {
     const ok = entry.includes("/") ? ipaddr.isValidCIDR(entry) : ipaddr.isValid(entry.replace(/^\[|\]$/g, "")) || HOST_NAME.test(entry);
     if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not a host name, an address or a CIDR range` });
+  }
+});
+
+// A key is checked where it is read (lib/signing); here only so a bad one stops start-up with its name.
+const keyText = (parse: (text: string, name: string) => unknown, name: string) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      parse(v, name);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+    }
+  });
+// Addresses or CIDR ranges, comma-separated (lib/http/forwarded.ts reads it).
+const addressList = z.string().superRefine((v, ctx) => {
+  for (const entry of v.split(",").map((e) => e.trim()).filter(Boolean)) {
+    const [addr = "", bits] = entry.replace(/^\[|\](?=\/|$)/g, "").split("/");
+    const ok = (ipaddr.IPv4.isValidFourPartDecimal(addr) || ipaddr.IPv6.isValid(addr)) && (bits === undefined || ipaddr.isValidCIDR(`${addr}/${bits}`));
+    if (!ok) ctx.addIssue({ code: "custom", message: `"${entry}" is not an address or a CIDR range` });
   }
 });
 
@@ -26,13 +46,38 @@ const schema = z.object({
   // Key of PII redaction markers; defaults to one derived from NEXTAUTH_SECRET.
   WARDEN_REDACTION_KEY: z.string().min(32, "WARDEN_REDACTION_KEY must be at least 32 characters").optional(),
   NEXTAUTH_URL: z.string().url().optional(),
+  // Where people open the dashboard (links in webhook messages); defaults to NEXTAUTH_URL.
+  WARDEN_PUBLIC_URL: z.string().url().optional(),
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().optional(),
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().default("SSO"),
-  OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "approver", "admin"]).default("viewer"),
+  OIDC_DEFAULT_ROLE: z.enum(["viewer", "operator", "editor", "approver", "admin"]).default("viewer"),
   // Intranet webhook receivers Warden may send to (loopback, private … addresses are refused otherwise).
   WARDEN_WEBHOOK_ALLOWED_HOSTS: hostList.optional(),
+  // Signed audit checkpoints (lib/audit, lib/signing): the key (else generated into the data
+  // directory), earlier public keys still trusted, the file sink and the schedule.
+  WARDEN_CHECKPOINT_KEY: keyText(parsePrivateKey, "WARDEN_CHECKPOINT_KEY").optional(),
+  WARDEN_CHECKPOINT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_CHECKPOINT_PUBLIC_KEYS").optional(),
+  WARDEN_CHECKPOINT_FILE: z.string().min(1).optional(),
+  WARDEN_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // Failing fast when the database is gone (lib/db, lib/decisions): connect / pool-wait /
+  // statement timeout, and the time a decision may take to become durable before a 503.
+  WARDEN_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  WARDEN_DECISION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  // Phone number regions for PII detection: the home region first (lib/redaction/phone-regions.ts).
+  WARDEN_PHONE_REGION: z
+    .string()
+    .superRefine((v, ctx) => {
+      try {
+        parsePhoneRegions(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    })
+    .optional(),
+  // Reverse proxies whose X-Forwarded-For/-Host/-Proto Warden believes (nobody's by default).
+  WARDEN_TRUSTED_PROXIES: addressList.optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

@@ -1,9 +1,19 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
-import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
+import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, MAX_RESULT_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
+import { readRecordForAgent, readSinceForAgent, sinceQuerySchema } from "../knowledge/index.ts";
 import { releaseForKey, releaseQuerySchema } from "../releases/index.ts";
-import { bearer, readBody, send, sendError } from "./respond.ts";
+import { assertDecodableTarget } from "../validation/index.ts";
+import { bearer, readBody, send, sendError, sendVersioned } from "./respond.ts";
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new WardenError("invalid_key", "The key is not valid percent-encoded UTF-8");
+  }
+}
 
 type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
 
@@ -31,7 +41,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     method: "POST",
     pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})\/result$/,
     handler: async (req, res, agent, [id]) => {
-      const report = resultSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
+      const report = resultSchema.parse(await readBody(req, MAX_RESULT_BODY_BYTES));
       send(res, 200, await reportResult({ agent, actionId: id!, report }));
     },
   },
@@ -50,6 +60,21 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
       }
       res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(json), etag, "cache-control": "private, no-cache" });
       res.end(json);
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/knowledge\/([^/]+)$/,
+    handler: async (req, res, agent, [set], query) => {
+      const q = sinceQuerySchema.parse(Object.fromEntries(query));
+      sendVersioned(req, res, await readSinceForAgent({ agent, setName: decodeSegment(set!), since: q.since, cursor: q.cursor, limit: q.limit }));
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/v1\/knowledge\/([^/]+)\/(.+)$/,
+    handler: async (req, res, agent, [set, key]) => {
+      sendVersioned(req, res, await readRecordForAgent({ agent, setName: decodeSegment(set!), key: decodeSegment(key!) }));
     },
   },
   {
@@ -81,6 +106,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
  */
 export async function handleDataPlane(req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
+    assertDecodableTarget(req.url ?? "/");
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     const matching = routes.filter((r) => r.pattern.test(path));

@@ -23,16 +23,51 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => {
   return Number.isSafeInteger(n) ? n : v;
 });
 
+/**
+ * How long the database may take before a request fails fast (`WARDEN_DB_TIMEOUT_MS`, default
+ * 2000 ms): connecting, and waiting for a pooled connection, on every pool; on the decision
+ * pool also each statement (server-side `statement_timeout`, so PostgreSQL cancels it and rolls
+ * back) and, half a second later, the reply itself (client-side, for a server that hangs
+ * without closing the socket).
+ */
+export function dbTimeoutMs(): number {
+  const v = Number(process.env.WARDEN_DB_TIMEOUT_MS ?? 2000);
+  return Number.isFinite(v) && v > 0 ? v : 2000;
+}
+
+/** Connections of the decision pool: the group commit's transactions in flight, and its probe. */
+export const DECISION_POOL_SIZE = 6;
+
 function create() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start Warden with `npm start`, which provides it");
+  const timeout = dbTimeoutMs();
   const pool = new pg.Pool({
     connectionString: url,
     max: Number(process.env.WARDEN_DB_POOL_SIZE ?? 20),
     idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: timeout,
+    keepAlive: true,
     application_name: "warden",
   });
   pool.on("error", (err) => console.error("[db] idle client error:", err.message));
+  // The decision path's own small pool, with every wait bounded: a decision that can't be made
+  // durable in time fails fast (503) instead of queueing behind a dead or hung database.
+  const decisionPool = new pg.Pool({
+    connectionString: url,
+    max: DECISION_POOL_SIZE,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: timeout,
+    statement_timeout: timeout,
+    query_timeout: timeout + 500,
+    keepAlive: true,
+    application_name: "warden-decisions",
+  });
+  decisionPool.on("error", (err) => console.error("[db] idle decision client error:", err.message));
+  // pg-pool listens for errors only on idle clients: a checked-out client whose server dies
+  // emits 'error' with no listener, which would crash the process. Its queries are rejected
+  // anyway (that is where callers see the failure), so the event itself needs no handling.
+  for (const p of [pool, decisionPool]) p.on("connect", (client) => client.on("error", () => undefined));
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: false }),
     // Secrets never leave the data layer unless a query asks for them by name.
@@ -42,7 +77,7 @@ function create() {
       agentKey: { keyHash: true },
     },
   });
-  return { pool, prisma };
+  return { pool, decisionPool, prisma };
 }
 
 type Db = ReturnType<typeof create>;
@@ -65,6 +100,15 @@ export function pool(): pg.Pool {
   return db().pool;
 }
 
+/**
+ * The decision path's pool (the data plane's group commit): connect, pool wait, statements and
+ * replies bounded by `dbTimeoutMs()`. Release a client with the error that broke it
+ * (`client.release(err)`), so a connection left mid-query is closed, not reused.
+ */
+export function decisionPool(): pg.Pool {
+  return db().decisionPool;
+}
+
 /** A transaction client, as handed to `prisma().$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Client["$transaction"]>[0]>[0];
 
@@ -74,7 +118,7 @@ export async function closeDb(): Promise<void> {
   if (!d) return;
   delete g[KEY];
   await d.prisma.$disconnect();
-  await d.pool.end();
+  await Promise.all([d.pool.end(), d.decisionPool.end()]);
 }
 
 /**

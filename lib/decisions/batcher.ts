@@ -1,34 +1,80 @@
-import { pool } from "../db/index.ts";
+import type pg from "pg";
+import { decisionPool } from "../db/index.ts";
+import { isDatabaseUnavailable, unavailable } from "../errors/index.ts";
 import { commitBatch, type Draft, type Outcome } from "./commit-batch.ts";
+import { DbCircuit } from "./db-circuit.ts";
 
 const MAX_BATCH = 400;
 const MAX_IN_FLIGHT = 4;
+/** Drafts that may wait for a transaction; beyond it new ones are shed (503) rather than queued. */
+export const MAX_QUEUED = 2000;
 
-type Waiting = { draft: Draft; resolve: (o: Outcome) => void; reject: (e: unknown) => void };
+type Waiting = { draft: Draft; resolve: (o: Outcome) => void; reject: (e: unknown) => void; timer: ReturnType<typeof setTimeout>; settled: boolean };
 
 /**
- * Group commit: decisions arriving while transactions are in flight are written together in
- * the next one. Each caller still gets its answer only after its transaction committed.
+ * How long a decision may take to become durable before the agent gets `503 unavailable`
+ * (`WARDEN_DECISION_TIMEOUT_MS`, default 3000: above the decision pool's 2 s statement
+ * timeout, so a slow commit is normally cancelled and rolled back by PostgreSQL first).
  */
-class DecisionBatcher {
+export function decisionTimeoutMs(): number {
+  const v = Number(process.env.WARDEN_DECISION_TIMEOUT_MS ?? 3000);
+  return Number.isFinite(v) && v > 0 ? v : 3000;
+}
+
+/**
+ * One lane of the group commit: drafts arriving while its transactions are in flight are
+ * written together in the next one, at most `maxInFlight` transactions at a time.
+ *
+ * It fails fast instead of building a backlog when the database is gone or slow: the queue is
+ * bounded (MAX_QUEUED), a draft not durable within `decisionTimeoutMs()` is answered 503
+ * (and dropped if its transaction hadn't started), a batch that fails for lack of a database
+ * fails its drafts at once (503) rather than retrying each on its own, and a circuit
+ * (db-circuit.ts, shared by the lanes) refuses decisions outright while the database is known
+ * down. A 503 never hides an allowed action: the agent did not act, and its retry with the
+ * same idempotency key finds the action if the commit landed after all.
+ */
+class Lane {
   private queue: Waiting[] = [];
   private inFlight = 0;
   private scheduled = false;
+  constructor(
+    private readonly maxInFlight: number,
+    readonly circuit: DbCircuit,
+  ) {}
 
   submit(draft: Draft): Promise<Outcome> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ draft, resolve, reject });
+      const refusal = this.circuit.refusal();
+      if (refusal) return reject(refusal);
+      if (this.queue.length >= MAX_QUEUED) return reject(unavailable("Too many decisions are waiting for the database; retry shortly (nothing was recorded)"));
+      const w: Waiting = { draft, resolve, reject, settled: false, timer: undefined as never };
+      w.timer = setTimeout(() => this.expire(w), decisionTimeoutMs());
+      this.queue.push(w);
       this.schedule();
     });
   }
 
+  /** The draft ran out of time: answer 503; if it is still queued, it is never written. */
+  private expire(w: Waiting) {
+    const i = this.queue.indexOf(w);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.settle(w, () => w.reject(unavailable(`The decision could not be recorded within ${decisionTimeoutMs()} ms; retry with the same idempotency key`)));
+  }
+
+  private settle(w: Waiting, fn: () => void) {
+    if (w.settled) return;
+    w.settled = true;
+    clearTimeout(w.timer);
+    fn();
+  }
+
   private schedule() {
-    if (this.scheduled || this.inFlight >= MAX_IN_FLIGHT || this.queue.length === 0) return;
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
     // Let the current turn of the event loop add its requests to this batch.
     setImmediate(() => {
       this.scheduled = false;
-      while (this.queue.length && this.inFlight < MAX_IN_FLIGHT) {
+      while (this.queue.length && this.inFlight < this.maxInFlight) {
         const batch = this.queue.splice(0, MAX_BATCH);
         this.inFlight++;
         void this.commit(batch).finally(() => {
@@ -40,26 +86,63 @@ class DecisionBatcher {
   }
 
   private async commit(batch: Waiting[]): Promise<void> {
+    const refusal = this.circuit.refusal();
+    if (refusal) {
+      for (const w of batch) this.settle(w, () => w.reject(refusal));
+      return;
+    }
     try {
       const outcomes = await this.withClient((c) => commitBatch(c, batch.map((w) => w.draft)));
-      batch.forEach((w, i) => w.resolve(outcomes[i]!));
+      this.circuit.succeeded();
+      batch.forEach((w, i) => this.settle(w, () => w.resolve(outcomes[i]!)));
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        // No database: every draft of the batch fails alike, so fail them now, together.
+        this.circuit.failed((err as Error).message);
+        for (const w of batch) this.settle(w, () => w.reject(err));
+        return;
+      }
       if (batch.length === 1) {
-        batch[0]!.reject(err);
+        this.settle(batch[0]!, () => batch[0]!.reject(err));
         return;
       }
       // One bad request must not fail its neighbours: retry each on its own.
-      await Promise.all(batch.map((w) => this.commit([w])));
+      await Promise.all(batch.filter((w) => !w.settled).map((w) => this.commit([w])));
     }
   }
 
-  private async withClient<T>(fn: (c: import("pg").PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool().connect();
+  private async withClient<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await decisionPool().connect();
     try {
-      return await fn(client);
-    } finally {
+      const out = await fn(client);
       client.release();
+      return out;
+    } catch (err) {
+      // A connection that failed mid-transaction (timeout, reset) is closed, never reused.
+      client.release(isDatabaseUnavailable(err) ? (err as Error) : undefined);
+      throw err;
     }
+  }
+}
+
+/**
+ * Group commit: decisions arriving while transactions are in flight are written together in
+ * the next one. Each caller still gets its answer only after its transaction committed.
+ *
+ * Drafts that count against a budget go through a lane of their own with one transaction in
+ * flight: a budget's running total is locked until its transaction commits, so concurrent
+ * budgeted batches would only queue on each other — one larger batch commits more decisions
+ * per lock than several small ones waiting in turn. Drafts without budgets keep several
+ * transactions in flight.
+ */
+class DecisionBatcher {
+  /** The database's health as the decision path sees it: one for both lanes. */
+  readonly circuit = new DbCircuit(decisionPool);
+  private free = new Lane(MAX_IN_FLIGHT, this.circuit);
+  private budgeted = new Lane(1, this.circuit);
+
+  submit(draft: Draft): Promise<Outcome> {
+    return (draft.budgets.length ? this.budgeted : this.free).submit(draft);
   }
 }
 

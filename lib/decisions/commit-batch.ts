@@ -1,5 +1,5 @@
 import pg from "pg";
-import { answerOf, briefReason, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
+import { ANSWER_COLUMNS, answerOf, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
 import { openChainSql, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
 import { breakerEvaluator, resourceTracker } from "../breakers/index.ts";
 import { budgetIdsIn, type DraftBudget } from "../budgets/index.ts";
@@ -9,6 +9,7 @@ import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
+import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
 export type Draft = {
@@ -34,10 +35,15 @@ export type Draft = {
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: { policyId: string; version: number; matched: boolean; error?: string }[];
+  /** Knowledge-set versions the policies read (actions.knowledge), and flags raised at decision time (actions.flags). */
+  knowledge: { set: string; version: number }[];
+  flags: { kind: string; message: string }[];
   quorum: number | null;
   timeoutSeconds: number | null;
   /** The budgets it counts against and its amount in each (lib/budgets budgetsFor). */
   budgets: DraftBudget[];
+  /** Pending drafts: how people are asked (stages, hand-off); see pending-approval.ts. */
+  approval: DraftApproval | null;
 };
 
 /** A draft's fate, by name: answered, or refused for a reason the caller maps to an error code. */
@@ -51,13 +57,15 @@ type Gate = {
   agent_id: string;
   agent_halted_at: Date | null;
   agent_halt_reason: string | null;
+  agent_name: string;
+  agent_owner: string;
   capabilities: unknown;
   cohort: string;
   cohort_halted_at: Date | null;
   cohort_halt_reason: string | null;
 };
 
-const COLS = 19;
+const COLS = 21;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -69,26 +77,32 @@ const COLS = 19;
  */
 export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promise<Outcome[]> {
   const run = clientRunner(client);
-  // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, and
-  // open an audit chain for every draft.
+  // Round trip 1: open the transaction, take the shared halt lock, read keys and halts, read
+  // breakers and lock the budgets the drafts count against, and open an audit chain for every
+  // draft (and each budget's possible budget.exceeded event). Budgets are locked before the
+  // chain head, as every other writer of both does, so no two transactions wait on each other
+  // in opposite orders.
   const keyIds = [...new Set(drafts.map((d) => d.keyId))].map((k) => pg.escapeLiteral(k)).join(", ");
   const tracksResources = await resourceTracker();
+  const containmentSql = Containment.openSql(drafts);
+  const events = drafts.length + budgetIdsIn(drafts).length;
   try {
     const opened = (await client.query(
       `BEGIN;
        SELECT pg_advisory_xact_lock_shared(${HALT_LOCK});
-       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.capabilities,
+       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.name AS agent_name, a.owner AS agent_owner, a.capabilities,
               c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
          FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
         WHERE k.id IN (${keyIds});
        SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
-       ${openChainSql(drafts.length + budgetIdsIn(drafts).length)};
-       ${Containment.openSql(drafts).join(";\n")}`,
+       ${containmentSql.join(";\n")};
+       ${openChainSql(events)}`,
     )) as unknown as pg.QueryResult[];
     const gates = opened[2]!.rows as Gate[];
     const global = (opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[])[0];
-    const containment = new Containment(opened.slice(6));
-    const slot = await takeChain(run, drafts.length + budgetIdsIn(drafts).length, { head: opened[4]!.rows[0] as ChainHead | undefined, seqs: opened[5]!.rows as { seq: number }[] });
+    const containment = new Containment(opened.slice(4, 4 + containmentSql.length));
+    const chain = 4 + containmentSql.length;
+    const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
     const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null }[] = [];
@@ -110,7 +124,9 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         return;
       }
       const c = containment.decide(d, g);
-      const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds };
+      // A budget that escalates an allowed draft asks people the plain way (one stage, any approver).
+      const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
+      const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };
       rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained) });
     });
 
@@ -123,13 +139,13 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         params.push(
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(), d.markers, d.version,
+          expiresAt, decided ? new Date() : null, new Date(), d.markers, JSON.stringify(d.knowledge), JSON.stringify(d.flags), d.version,
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19})`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21})`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, version)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );
@@ -140,7 +156,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
       const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string }>(
-        `SELECT id, agent_id, idempotency_key, request_hash, status, reasons, shadow, expires_at FROM actions
+        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash FROM actions
           WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],
       );
@@ -159,37 +175,26 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       fresh.map(({ d, status, reasons, cohort }) => ({ agentId: d.agentId, cohort, version: d.version, action: d.action, resource: d.resource, status, reasons, pii: d.redactions.length > 0 })),
       { shard: slot.heads[0]!.chain, tracksResources },
     );
-    const events = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
+    const audit = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
     // Round trip 3: budget reservations and breaker probes, the audit events, the chain head,
     // the notifications and webhooks, the signal counters, and the commit — before any answer.
-    const finish = [...contained.before, ...writeEventsSql(slot, events)];
+    const finish = [...contained.before, ...writeEventsSql(slot, audit)];
     if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
-    const pending = fresh.filter((r) => r.status === "pending");
+    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: stageColumns(r.d.approval, Date.now()) }));
     if (pending.length) {
+      const stages = stageColumnsSql(pending.map((r) => ({ id: r.d.id, c: r.c })));
+      if (stages) finish.push(stages);
       finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
-      finish.push(
-        enqueueSql(
-          "approval.requested",
-          pending.map((r) => ({
-            actionId: r.d.id,
-            agentId: r.d.agentId,
-            cohort: r.cohort,
-            action: r.d.action,
-            resource: r.d.resource,
-            quorum: r.d.quorum,
-            expiresAt: r.expiresAt?.toISOString() ?? null,
-            reasons: r.reasons.map(briefReason),
-          })),
-        ),
-      );
+      finish.push(enqueueSql("approval.requested", pending.map((r) => requestedPayloadOf({ ...r.d, cohort: r.cohort, reasons: r.reasons, quorum: r.d.quorum, expiresAt: r.expiresAt, approval: r.d.approval, c: r.c }))));
     }
     finish.push(...contained.after);
+    const stageOf = new Map(pending.map((r) => [r.d.id, r.c]));
     await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
     for (const r of fresh) {
       outcomes[r.i] = {
         ok: true,
         replayed: false,
-        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt }),
+        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt, ...stageOf.get(r.d.id) }),
       };
     }
     // Breakers watching what this batch touched are evaluated soon (never throws).

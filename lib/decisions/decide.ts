@@ -1,24 +1,27 @@
 import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
-import { initialStatus, type ActionAnswer } from "../actions/index.ts";
+import type { ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { activeBudgets, budgetsFor, budgetsSnapshot, type DraftBudget } from "../budgets/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { isGranted, notGrantedReason } from "../grants/index.ts";
+import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
 import { redactionKey, storageRedactor } from "../redaction/index.ts";
-import { activePolicies, evaluatePolicies, type Evaluation } from "../policies/index.ts";
+import { activePolicies, evaluatePolicies, knowledgeSetsFor, type Evaluation } from "../policies/index.ts";
+import { citedKnowledgeFlags } from "./knowledge-citations.ts";
 import { assertKnownVersion } from "../releases/index.ts";
 import { decisionBatcher } from "./batcher.ts";
 import { readAction } from "./read-action.ts";
+import { routeApproval } from "./route-approval.ts";
 import type { ActionRequest } from "./schemas.ts";
 
 /**
  * Identifies a request for idempotency. Keyed (HMAC, the redaction key): a plain hash of the
  * raw request would let anyone holding the database test guesses of the PII it contained.
  */
-export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context" | "version">): string {
-  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {}, ...(r.version ? { version: r.version } : {}) }) ?? "";
+export function requestHash(r: Pick<ActionRequest, "action" | "resource" | "input" | "context" | "handoff" | "version">): string {
+  const doc = canonicalize({ action: r.action, resource: r.resource ?? "", input: r.input ?? {}, context: r.context ?? {}, ...(r.handoff ? { handoff: r.handoff } : {}), ...(r.version ? { version: r.version } : {}) }) ?? "";
   return createHmac("sha256", redactionKey()).update(doc).digest("hex");
 }
 
@@ -36,32 +39,50 @@ function readsBudgets(p: Policies): boolean {
  * The decision pipeline: grants (an action outside the agent's capabilities is denied
  * `not_granted` before any policy runs) → policies (compiled, cached) on the raw request, with
  * budgets' usage when a policy reads `budgets[…]` → the budgets it counts against and its
- * amount in each (an amount that fails is denied, fail closed) → PII redacted → durable record
- * with its audit event (halts, breakers, grants and budget reservations re-checked inside
- * that transaction) → answer; then, if asked to and still pending, wait for a human.
+ * amount in each (an amount that fails is denied, fail closed) → who is asked when it is
+ * pending (stages, hand-off: route-approval.ts) → PII redacted → durable record with its
+ * audit event (halts, breakers, grants, key and budget reservations re-checked inside that
+ * transaction) → answer; then, if asked to and still pending, wait for a human. A hand-off's
+ * confidence is `context.confidence` to CEL (unless the context already has one). Throws
+ * `unavailable` (503) when the database is known down or the decision can't be made durable
+ * in time (batcher.ts).
  */
 export async function decideAction({ agent, request, idempotencyKey }: { agent: AgentIdentity; request: ActionRequest; idempotencyKey?: string | null }): Promise<ActionAnswer> {
+  // The database is known down: refuse before spending any work (503 + Retry-After).
+  const refusal = decisionBatcher().circuit.refusal();
+  if (refusal) throw refusal;
   const askedAt = Date.now();
   const version = request.version ?? null;
   const [policies, redactor, budgets] = await Promise.all([activePolicies(), storageRedactor(), activeBudgets(), version ? assertKnownVersion(agent.agentId, version) : null]);
   const input = request.input ?? {};
-  const context = request.context ?? {};
+  const handoff = request.handoff ? { reason: request.handoff.reason, confidence: request.handoff.confidence ?? null } : null;
+  const context = handoff && handoff.confidence !== null && request.context?.confidence === undefined ? { ...request.context, confidence: handoff.confidence } : (request.context ?? {});
   const resource = request.resource ?? "";
-  const agentVars = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: version ?? "" };
+  // Redacted once: stored, and what distinct-resource budgets count (redaction is deterministic).
+  const storedResource = redactor.resource(resource);
+  const evalAgent = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier, version: version ?? "" };
   const now = new Date();
   let evaluation: Evaluation;
   let counted: DraftBudget[] = [];
+  let citationFlags: Awaited<ReturnType<typeof citedKnowledgeFlags>> = [];
   if (!isGranted(agent.capabilities, request.action, resource)) {
-    evaluation = { decision: "deny", reasons: [notGrantedReason(request.action, resource)], shadow: [], evaluated: [], approval: null };
+    evaluation = { decision: "deny", reasons: [notGrantedReason(request.action, resource)], shadow: [], evaluated: [], knowledge: [], approval: null, approvalPolicyIds: [] };
   } else {
-    const snapshot = readsBudgets(policies) ? await budgetsSnapshot(askedAt) : undefined;
-    evaluation = evaluatePolicies(policies.pre, { agent: agentVars, action: request.action, resource, input, context, now, budgets: snapshot });
+    // Only the knowledge sets the targeted policies read are loaded (cached per instance) and recorded.
+    const [knowledge, flags, snapshot] = await Promise.all([
+      knowledgeSnapshot(knowledgeSetsFor(policies.pre, { agent: evalAgent, action: request.action })),
+      citedKnowledgeFlags(context),
+      readsBudgets(policies) ? budgetsSnapshot(askedAt) : undefined,
+    ]);
+    citationFlags = flags;
+    evaluation = evaluatePolicies(policies.pre, { agent: evalAgent, action: request.action, resource, input, context, now, knowledge, budgets: snapshot });
     if (evaluation.decision !== "deny") {
-      const b = budgetsFor(budgets, { agentId: agent.agentId, cohort: agent.cohort }, request.action, resource, { agent: agentVars, action: request.action, resource, input, context, now });
-      if ("error" in b) evaluation = { ...evaluation, decision: "deny", reasons: [b.error], approval: null };
+      const b = budgetsFor(budgets, { agentId: agent.agentId, cohort: agent.cohort }, request.action, storedResource, { agent: evalAgent, action: request.action, resource, input, context, now });
+      if ("error" in b) evaluation = { ...evaluation, decision: "deny", reasons: [b.error], approval: null, approvalPolicyIds: [] };
       else counted = b.budgets;
     }
   }
+  const routed = await routeApproval({ evaluation, handoff, cohort: agent.cohort });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
   const outcome = await decisionBatcher().submit({
@@ -70,7 +91,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     keyId: agent.keyId,
     version,
     action: request.action,
-    resource: redactor.resource(resource),
+    resource: storedResource,
     rawResource: resource,
     input: redactor.document("input", input) as Record<string, unknown>,
     context: redactor.document("context", context) as Record<string, unknown>,
@@ -78,13 +99,19 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     markers: redactor.markers,
     idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
     requestHash: requestHash(request),
-    status: initialStatus(evaluation.decision),
-    // A condition's error can quote the value it choked on.
-    reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
+    status: routed.status,
+    // A condition's error (or a hand-off's reason) can quote the value it choked on.
+    reasons: routed.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
     policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
-    quorum: evaluation.approval?.quorum ?? null,
-    timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
+    knowledge: evaluation.knowledge,
+    flags: citationFlags,
+    quorum: routed.quorum,
+    timeoutSeconds: routed.timeoutSeconds,
+    approval:
+      routed.status === "pending"
+        ? { routing: routed.routing, handoff: handoff && { reason: redactor.detect(handoff.reason, "handoff.reason"), confidence: handoff.confidence }, agentName: agent.name, owner: agent.owner }
+        : null,
     budgets: counted,
   });
   if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);

@@ -39,6 +39,8 @@ export type ActionView = {
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: unknown;
+  /** The knowledge-set versions the decision's policies evaluated. */
+  knowledge: { set: string; version: number }[];
   quorum: number | null;
   expiresAt: string | null;
   decidedAt: string | null;
@@ -53,12 +55,12 @@ export type ApprovalVoteView = { userId: string; name: string; email: string; vo
 
 type Row = {
   id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; input: unknown; context: unknown;
-  status: string; reasons: Reason[]; shadow: Reason[]; policy_versions: unknown; quorum: number | null; expires_at: Date | null; decided_at: Date | null;
+  status: string; reasons: Reason[]; shadow: Reason[]; policy_versions: unknown; knowledge: { set: string; version: number }[]; quorum: number | null; expires_at: Date | null; decided_at: Date | null;
   result_status: string | null; result_output: unknown; result_error: string | null; result_at: Date | null; flags: unknown; idempotency_key: string | null; created_at: Date;
 };
 
 const SELECT = `SELECT a.id, a.agent_id, g.name AS agent_name, a.cohort, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.shadow,
-  a.policy_versions, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at
+  a.policy_versions, a.knowledge, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at
   FROM actions a JOIN agents g ON g.id = a.agent_id`;
 
 function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
@@ -77,6 +79,7 @@ function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
     reasons: r.reasons,
     shadow: r.shadow,
     policyVersions: r.policy_versions,
+    knowledge: r.knowledge,
     quorum: r.quorum,
     expiresAt: r.expires_at?.toISOString() ?? null,
     decidedAt: r.decided_at?.toISOString() ?? null,

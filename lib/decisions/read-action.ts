@@ -1,11 +1,19 @@
-import { answerOf, type ActionAnswer, type ActionRow } from "../actions/index.ts";
+import { ANSWER_COLUMNS, answerOf, OVERDUE_SQL, type ActionAnswer, type ActionRow } from "../actions/index.ts";
 import { pool } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { watchAction } from "./waiters.ts";
 
+/**
+ * The action as stored. When it is pending past its timeout (by the database's clock) it is
+ * read again under a share lock: that waits for a settlement already in flight (a vote or a
+ * halt holds the row), so "overdue" is only answered when nothing can settle it any more but
+ * the timeout (settlePending refuses the rest once the time is up).
+ */
 async function readRow(agentId: string, id: string): Promise<ActionRow | null> {
-  const { rows } = await pool().query<ActionRow>(`SELECT id, status, reasons, shadow, expires_at FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
-  return rows[0] ?? null;
+  const sql = `SELECT ${ANSWER_COLUMNS}, ${OVERDUE_SQL} FROM actions WHERE id = $1 AND agent_id = $2`;
+  const row = (await pool().query<ActionRow>(sql, [id, agentId])).rows[0];
+  if (!row || row.status !== "PENDING" || !row.overdue) return row ?? null;
+  return (await pool().query<ActionRow>(`${sql} FOR SHARE`, [id, agentId])).rows[0] ?? null;
 }
 
 /**
@@ -25,8 +33,10 @@ export async function readAction({ agentId, id, waitSeconds }: { agentId: string
       if (answer.status !== "pending") return answer;
       const left = deadline - Date.now();
       if (!watch || left <= 0) return answer;
-      // Wake at the expiry too, to answer `expired` on time.
-      const untilExpiry = row.expires_at ? row.expires_at.getTime() - Date.now() + 5 : Infinity;
+      // Wake at a single-stage expiry too, to answer `expired` on time. A staged action's
+      // stage moves are written by the stage job, whose NOTIFY wakes this.
+      const staged = row.stage_index !== null && row.stage_index !== undefined;
+      const untilExpiry = row.expires_at && !staged ? row.expires_at.getTime() - Date.now() + 5 : Infinity;
       await watch.wait(Math.min(left, untilExpiry));
     }
   } finally {

@@ -7,6 +7,8 @@
  * Error bodies on the wire: `{"error": {"code", "message", "details"?}}` (API.md).
  */
 
+import { isDatabaseUnavailable } from "./database-unavailable.ts";
+
 /** What sort of failure an error code is; `lib/http` maps each to one status. */
 export type ErrorKind =
   | "invalid" // the request is malformed or breaks a rule about its content
@@ -38,12 +40,32 @@ export const ERROR_CODES = {
   invalid_amount: "invalid",
   invalid_scope: "invalid",
   unknown_version: "invalid", // an agent version that isn't registered (lib/releases)
+  invalid_schema: "invalid",
+  schema_violation: "invalid",
+  invalid_csv: "invalid",
+  invalid_key: "invalid",
+  unknown_key: "invalid",
+  since_in_future: "invalid",
+  empty_draft: "invalid",
+  too_many_records: "invalid",
+  // escalation paths (teams, stages, approve-with-changes, bulk decisions)
+  unknown_team: "invalid",
+  unknown_user: "invalid",
+  unknown_cohort: "invalid",
+  member_cannot_approve: "invalid",
+  quorum_exceeds_team: "invalid",
+  input_not_editable: "invalid",
+  modified_input_denied: "invalid",
+  bulk_mixed: "invalid",
   // authentication and authorization
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
   csrf: "forbidden",
   owner_cannot_approve_alone: "forbidden",
   second_person_required: "forbidden",
+  author_cannot_approve: "forbidden",
+  knowledge_not_granted: "forbidden",
+  not_in_stage: "forbidden",
   // lookups and routing
   not_found: "not_found",
   method_not_allowed: "method_not_allowed",
@@ -68,6 +90,16 @@ export const ERROR_CODES = {
   version_exists: "conflict", // a version label reused with another config (lib/releases)
   rollout_active: "conflict", // the agent already has a running or paused rollout
   rollout_ended: "conflict", // the rollout is no longer running or paused
+  knowledge_set_exists: "conflict",
+  draft_decided: "conflict",
+  draft_conflict: "conflict",
+  team_exists: "conflict",
+  team_in_use: "conflict",
+  team_too_small: "conflict",
+  cohort_has_team: "conflict",
+  stage_timed_out: "conflict",
+  changes_after_votes: "conflict",
+  modified_input_needs_other_approval: "conflict",
   // transport
   body_too_large: "too_large",
   unsupported_media_type: "unsupported_media_type",
@@ -114,4 +146,28 @@ export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
 export function isWardenError(err: unknown, codeOrKind?: ErrorCode | ErrorKind): err is WardenError {
   if (!(err instanceof WardenError)) return false;
   return codeOrKind === undefined || err.code === codeOrKind || err.kind === codeOrKind;
+}
+
+/**
+ * Retry-After of a `503 unavailable`, in whole seconds (at least 1), carried in the error's
+ * details so the body says it too; `lib/http` sends it as the `Retry-After` header.
+ */
+export type UnavailableDetails = { retryAfterSeconds: number };
+
+/** `unavailable` (503 + Retry-After): the database can't serve this in time; ask again later. */
+export function unavailable(message: string, retryAfterSeconds = 1): WardenError {
+  const details: UnavailableDetails = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) };
+  return new WardenError("unavailable", message, details);
+}
+
+export { isDatabaseUnavailable };
+
+/**
+ * `err` as the error to answer with when it means the database is unavailable (see
+ * isDatabaseUnavailable): an `unavailable` WardenError (503, Retry-After 1 s); null otherwise.
+ * An `unavailable` WardenError passes unchanged.
+ */
+export function unavailableFrom(err: unknown): WardenError | null {
+  if (err instanceof WardenError) return err.kind === "unavailable" ? err : null;
+  return isDatabaseUnavailable(err) ? unavailable("The database can't be reached right now; retry shortly (with the same idempotency key)") : null;
 }

@@ -23,6 +23,10 @@ export const CHANNEL = {
   breakers: "warden_breakers",
   /** An agent's versions or rollout changed (payload: agent id): reload its release state. */
   releases: "warden_releases",
+  /** A knowledge set was published or its definition changed (payload: `{"set", "version"}` JSON): refresh that set. */
+  knowledge: "warden_knowledge",
+  /** An approver team, its members or its default cohorts changed (payload: team id): reload routing. */
+  teams: "warden_teams",
 } as const;
 export type Channel = (typeof CHANNEL)[keyof typeof CHANNEL];
 export const CHANNELS: readonly Channel[] = Object.values(CHANNEL);

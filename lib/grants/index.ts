@@ -19,6 +19,7 @@ export { globCovers, wideningOf } from "./widening.ts";
 export { notGrantedReason } from "./reason.ts";
 export {
   setAgentCapabilities,
+  grantCapabilities,
   decideCapabilityChange,
   listCapabilityChanges,
   capabilityDecisionSchema,

@@ -97,6 +97,19 @@ export async function setAgentCapabilities({ agentId, capabilities, principal, r
   );
 }
 
+/**
+ * Sets an agent's grants on behalf of the system (the demo seed, provisioning scripts):
+ * applied at once — no owner is acting — audited with before and after, exact like any change.
+ * Throws not_found.
+ */
+export async function grantCapabilities({ agentId, capabilities, actor }: { agentId: string; capabilities: Capabilities; actor: string }): Promise<void> {
+  await prisma().$transaction(async (tx) => {
+    const a = await lockAgent(tx, agentId);
+    const before = capabilitiesOf(a.capabilities);
+    if (!same(before, capabilities)) await apply(tx, a, before, capabilities, { actor });
+  });
+}
+
 export const capabilityDecisionSchema = z.strictObject({
   decision: z.enum(["confirm", "reject"]),
   comment: z.string().trim().max(2000, "at most 2,000 characters").optional(),

@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { can, principalFromCookies, type Permission, type Principal } from "../auth/index.ts";
 import { authenticateApiToken } from "../tokens/index.ts";
-import { badRequest, forbidden, toErrorBody, unauthorized, WardenError } from "./errors.ts";
+import { assertDecodableTarget, assertSafeFields, parseJsonBody } from "../validation/index.ts";
+import { forbidden, toErrorBody, unauthorized, WardenError } from "./errors.ts";
+import { requestHost } from "./forwarded.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
@@ -12,13 +14,10 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
   });
 }
 
+/** An error as the JSON error body, with its status and headers (Retry-After on 429 and 503). */
 export function errorResponse(err: unknown): Response {
-  const { status, body } = toErrorBody(err);
-  return json(body, status, status === 429 ? { "retry-after": "60" } : undefined);
-}
-
-export function clientIp(req: Request): string | null {
-  return req.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || null;
+  const { status, body, headers } = toErrorBody(err);
+  return json(body, status, headers);
 }
 
 /** Bearer API token first, else the session cookie. Cookie-borne mutations must be same-origin. */
@@ -37,7 +36,8 @@ export async function authenticate(req: Request): Promise<Principal> {
 }
 
 // CSRF: a browser always sends Origin on cross-site POST/PUT/PATCH/DELETE; a session
-// cookie may only act for a page of our own origin.
+// cookie may only act for a page of our own origin. The host compared is the one the ingress
+// resolved: X-Forwarded-Host counts only from a trusted proxy (WARDEN_TRUSTED_PROXIES).
 function assertSameOrigin(req: Request): void {
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw new WardenError("csrf", "Cross-site request refused");
@@ -46,7 +46,7 @@ function assertSameOrigin(req: Request): void {
     if (site === "same-origin") return;
     throw new WardenError("csrf", "Cross-site request refused: missing Origin");
   }
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  const host = requestHost(req);
   let originHost: string;
   try {
     originHost = new URL(origin).host;
@@ -56,19 +56,51 @@ function assertSameOrigin(req: Request): void {
   if (!host || originHost !== host) throw new WardenError("csrf", "Cross-site request refused");
 }
 
-export async function readJsonBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+/** The body as text, refused (413) past `maxBytes` without reading more than that. */
+export async function readTextBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
+  if (!req.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new WardenError("body_too_large", `Body over ${maxBytes} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * A control-plane JSON body, through the boundary validation both planes share
+ * (lib/validation parseJsonBody): at most `maxBytes`, nesting ≤ 64, text without NUL or
+ * unpaired surrogates (values and keys), finite numbers. An empty body is `{}`.
+ *
+ * @throws WardenError `body_too_large` (413), `unsupported_media_type` (415), `invalid_json`
+ *   or `validation_failed` naming the path (400)
+ */
+export async function readJsonBody(req: Request, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readTextBody(req, maxBytes);
   if (text.trim() === "") return {};
   const type = req.headers.get("content-type") ?? "";
   if (type && !type.includes("json")) throw new WardenError("unsupported_media_type", "Send the body as application/json");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw badRequest("invalid_json", "The body is not valid JSON");
-  }
+  return parseJsonBody(text);
+}
+
+/** The path and query as the client sent them, checked to decode to clean text (400 otherwise). */
+function checkTarget(req: Request): URL {
+  const url = new URL(req.url);
+  assertDecodableTarget(`${url.pathname}${url.search}`);
+  return url;
+}
+
+/** Route parameters Next.js decoded, as strings, checked for text PostgreSQL refuses. */
+async function safeParams(ctx: { params?: Promise<Params> } | undefined): Promise<Record<string, string>> {
+  const rawParams = (await ctx?.params) ?? {};
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rawParams)) if (typeof v === "string") params[k] = v;
+  assertSafeFields(params, "params");
+  return params;
 }
 
 type Params = Record<string, string | string[] | undefined>;
@@ -93,20 +125,21 @@ type RouteConfig<QS extends z.ZodType, BS extends z.ZodType> = {
 };
 
 /**
- * The one shape of a control-plane handler: authenticate → authorize → parse → handler →
- * map errors. Used by every `app/api/**` route.
+ * The one shape of a control-plane handler: check the target → authenticate → authorize →
+ * parse (params, query, body: lib/validation's boundary rules, then the route's zod schemas)
+ * → handler → map errors. Used by every `app/api/**` route.
  */
 export function route<QS extends z.ZodType = z.ZodUnknown, BS extends z.ZodType = z.ZodUnknown>(cfg: RouteConfig<QS, BS>) {
   return async (req: Request, ctx?: { params?: Promise<Params> }): Promise<Response> => {
     try {
+      const url = checkTarget(req);
       const principal = await authenticate(req);
       if (!can(principal.role, cfg.permission)) throw forbidden();
-      const url = new URL(req.url);
-      const query = cfg.query ? cfg.query.parse(Object.fromEntries(url.searchParams)) : undefined;
+      const params = await safeParams(ctx);
+      const rawQuery = Object.fromEntries(url.searchParams);
+      assertSafeFields(rawQuery, "query");
+      const query = cfg.query ? cfg.query.parse(rawQuery) : undefined;
       const body = cfg.body ? cfg.body.parse(await readJsonBody(req, cfg.maxBodyBytes)) : undefined;
-      const rawParams = (await ctx?.params) ?? {};
-      const params: Record<string, string> = {};
-      for (const [k, v] of Object.entries(rawParams)) if (typeof v === "string") params[k] = v;
       const result = await cfg.handler({ req, principal, query: query as z.output<QS>, body: body as z.output<BS>, params });
       return result instanceof Response ? result : json(result, cfg.status ?? 200);
     } catch (err) {
@@ -124,6 +157,7 @@ export function publicRoute<BS extends z.ZodType = z.ZodUnknown>(cfg: {
 }) {
   return async (req: Request): Promise<Response> => {
     try {
+      checkTarget(req);
       const body = cfg.body ? cfg.body.parse(await readJsonBody(req, cfg.maxBodyBytes)) : undefined;
       const result = await cfg.handler({ req, body: body as z.output<BS> });
       return result instanceof Response ? result : json(result, cfg.status ?? 200);
@@ -131,4 +165,18 @@ export function publicRoute<BS extends z.ZodType = z.ZodUnknown>(cfg: {
       return errorResponse(err);
     }
   };
+}
+
+/**
+ * The answer for an `/api` path no route serves (app/api/[[...slug]]/route.ts, every
+ * method): `404 not_found` in the JSON error shape, not Next's HTML page.
+ */
+export async function apiNotFound(req: Request): Promise<Response> {
+  let path = "this path";
+  try {
+    path = new URL(req.url).pathname;
+  } catch {
+    // keep the generic wording
+  }
+  return errorResponse(new WardenError("not_found", `No endpoint ${req.method} ${path}`));
 }

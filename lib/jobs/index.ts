@@ -1,42 +1,64 @@
-/** Background jobs every instance runs (expiry, webhook delivery, audit partitions, containment); see startJobs. */
-import { ensureAuditPartitions } from "../audit/index.ts";
-import { expireDueActions } from "../actions/index.ts";
+/** Background jobs every instance runs (expiry, stage escalation, webhook delivery, containment, audit partitions, signed checkpoints); see startJobs. */
+import { checkpointOnSchedule, ensureAuditPartitions } from "../audit/index.ts";
+import { escalateDueActions, expireDueActions } from "../actions/index.ts";
 import { detectAnomalies } from "../anomalies/index.ts";
 import { evaluateBreakers } from "../breakers/index.ts";
+import { pruneReservations } from "../budgets/index.ts";
+import { pool } from "../db/index.ts";
 import { evaluateRollouts } from "../releases/index.ts";
 import { pruneSignals } from "../signals/index.ts";
+import { ensureSigningKey } from "../signing/index.ts";
 import { deliverDueWebhooks } from "../webhooks/index.ts";
 
-/**
- * Background work every instance runs: expiring pending actions whose time ran out, and
- * sending due webhook deliveries. Both claim rows with SKIP LOCKED, so instances share the
- * work without doing anything twice. Every tick, circuit breakers are evaluated (each
- * transition applies once, whichever instance gets there first); every minute, unusual
- * access is looked for (each alert recorded once). Rollout guards are evaluated every 2 s per
- * rollout (each rollout claimed by one instance at a time; lib/releases guard-job.ts). Hourly, the audit log's partitions for the
- * months ahead (idempotent) and old signal buckets are pruned.
- */
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
+/** How often staged actions' deadlines are checked: a stage escalates within this (+ one query) of its timeout. */
+export const STAGE_SWEEP_MS = 250;
 
+/**
+ * Background work every instance runs, each job in its own lane (a slow webhook receiver must
+ * not hold back a timeout): expiring single-stage pending actions whose time ran out, applying
+ * stage timeouts (climb, approve, reject, expire) every STAGE_SWEEP_MS, and sending due
+ * webhook deliveries. They claim rows with SKIP LOCKED, so instances share the work without
+ * doing anything twice. Every tick, circuit breakers are evaluated (each transition applies
+ * once, whichever instance gets there first); every minute, unusual access is looked for (each
+ * alert recorded once). Rollout guards are evaluated every 2 s per rollout (each rollout
+ * claimed by one instance at a time; lib/releases guard-job.ts). Hourly, the audit log's partitions for the months ahead (idempotent),
+ * and old signal buckets and budget reservations no window counts any more are pruned.
+ * Every `WARDEN_CHECKPOINT_INTERVAL_SECONDS` (60), a signed checkpoint of the audit chains
+ * when the log grew (one instance at a time; lib/audit checkpointOnSchedule).
+ *
+ * Makes sure a checkpoint key exists first (generated into the data directory unless
+ * WARDEN_CHECKPOINT_KEY is set); throws Error when the configured key is malformed.
+ * Returns a stop function that waits for the runs in progress.
+ */
 export function startJobs(everyMs = 1000): () => Promise<void> {
-  let running: Promise<unknown> | null = null;
-  let partitionsDueAt = Date.now() + HOUR;
-  let anomaliesDueAt = Date.now() + MINUTE;
-  const tick = () => {
-    if (running) return;
-    const hourly = Date.now() >= partitionsDueAt ? Promise.all([ensureAuditPartitions(), pruneSignals()]).finally(() => (partitionsDueAt = Date.now() + HOUR)) : null;
-    const anomalies = Date.now() >= anomaliesDueAt ? detectAnomalies().finally(() => (anomaliesDueAt = Date.now() + MINUTE)) : null;
-    running = Promise.allSettled([expireDueActions(), deliverDueWebhooks(), evaluateBreakers(), evaluateRollouts(), hourly, anomalies])
-      .then((results) => {
-        for (const r of results) if (r.status === "rejected") console.error("[jobs]", (r.reason as Error).message);
-      })
-      .finally(() => (running = null));
-  };
-  const timer = setInterval(tick, everyMs);
-  timer.unref();
+  ensureSigningKey("checkpoints");
+  const checkpointEveryMs = Number(process.env.WARDEN_CHECKPOINT_INTERVAL_SECONDS ?? 60) * 1000;
+  const hourly = () => Promise.all([ensureAuditPartitions(), pruneSignals(), pruneReservations(async (sql, params) => (await pool().query(sql, params)).rows)]);
+  const lanes: { name: string; every: number; job: () => Promise<unknown>; running: Promise<unknown> | null; timer?: NodeJS.Timeout }[] = [
+    { name: "expiry", every: everyMs, job: expireDueActions, running: null },
+    { name: "stages", every: Math.min(STAGE_SWEEP_MS, everyMs), job: () => escalateDueActions(), running: null },
+    { name: "webhooks", every: everyMs, job: () => deliverDueWebhooks(), running: null },
+    { name: "breakers", every: everyMs, job: () => evaluateBreakers(), running: null },
+    { name: "rollouts", every: everyMs, job: () => evaluateRollouts(), running: null },
+    { name: "anomalies", every: MINUTE, job: () => detectAnomalies(), running: null },
+    { name: "hourly", every: HOUR, job: hourly, running: null },
+    { name: "checkpoints", every: checkpointEveryMs, job: checkpointOnSchedule, running: null },
+  ];
+  for (const lane of lanes) {
+    const tick = () => {
+      if (lane.running) return;
+      lane.running = lane
+        .job()
+        .catch((err: unknown) => console.error(`[jobs] ${lane.name}:`, (err as Error).message))
+        .finally(() => (lane.running = null));
+    };
+    lane.timer = setInterval(tick, lane.every);
+    lane.timer.unref();
+  }
   return async () => {
-    clearInterval(timer);
-    await running;
+    for (const lane of lanes) clearInterval(lane.timer);
+    await Promise.all(lanes.map((l) => l.running));
   };
 }

@@ -4,6 +4,7 @@ import { auditTx, type AuditInput } from "../audit/index.ts";
 import { prisma, txRunner, type Tx } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { CHANNEL, notifySql } from "../events/index.ts";
+import { actorName } from "../users/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { HALT_LOCK, HALT_REASON_CODE } from "./halt-state.ts";
 
@@ -46,17 +47,18 @@ export async function halt({ scope, reason, actor }: { scope: Scope; reason: str
     async (tx) => {
       await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${HALT_LOCK})`);
       const r = await flip(tx, scope, { haltedAt: new Date(), haltReason: reason, haltedBy: actor });
+      const by = await actorName(txRunner(tx), actor);
       const rejected = await settlePending(txRunner(tx), {
         target: r.settle,
         outcome: "rejected",
         cause: "halt",
         reason: { code: HALT_REASON_CODE[scope.kind], message: `Rejected by halt: ${reason}` },
         actor,
-        by: actor,
+        by,
       });
       await auditTx(tx, { actor, kind: `${scope.kind}.halted`, ...r.audit, data: { ...r.audit.data, reason, rejectedPending: rejected.length } });
       await tx.$executeRawUnsafe(notifySql, CHANNEL.halts, JSON.stringify(scope));
-      await enqueueWebhook(txRunner(tx), `${scope.kind}.halted`, { target: r.target, reason, by: actor, rejectedPending: rejected.length });
+      await enqueueWebhook(txRunner(tx), `${scope.kind}.halted`, { target: r.target, reason, by, rejectedPending: rejected.length });
       return { scope: scope.kind, target: r.target, status: "halted" as const, reason, rejectedPending: rejected.length };
     },
     { timeout: 30_000, maxWait: 10_000 },

@@ -1,3 +1,4 @@
+import { awaitingDecisionSql } from "../actions/index.ts";
 import { pool } from "../db/index.ts";
 import { haltedSql } from "../killswitch/index.ts";
 import { containmentSummary, type ContainmentSummary } from "./containment.ts";
@@ -50,7 +51,7 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
   const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, topPolicies, agents, containment] = await Promise.all([
     db.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
     cohortRates(dayAgo),
-    db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE status = 'PENDING'`),
+    db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE ${awaitingDecisionSql()}`),
     db.query<{ halted_at: Date | null; halt_reason: string | null; halted_by: string | null }>(`SELECT halted_at, halt_reason, halted_by FROM control_state WHERE id = 1`),
     db.query<{ name: string; halted_at: Date; halt_reason: string | null }>(`SELECT name, halted_at, halt_reason FROM cohorts WHERE halted_at IS NOT NULL ORDER BY halted_at DESC`),
     db.query<{ id: string; name: string; cohort: string; halted_at: Date; halt_reason: string | null }>(

@@ -1,7 +1,9 @@
 import { Environment } from "@marcbachmann/cel-js";
 import { matchesCalls, stringLiteral, type CelNode } from "./cel-ast.ts";
 import { COST_BUDGET, costOf, MAX_DATA_CHARS } from "./cost.ts";
+import { wireKnowledgeData } from "./knowledge-data.ts";
 import { compileRegex, dynamicRegex, RegexError, type Regex } from "./regex.ts";
+import { containsAnyPhrase, normalizeText } from "./text-functions.ts";
 
 /**
  * The CEL environment every policy condition is compiled in. Variables are declared so that
@@ -17,7 +19,12 @@ function baseEnv(stage: "pre" | "post") {
     .registerVariable("context", "map")
     .registerVariable("now", "google.protobuf.Timestamp")
     // Budgets' usage by name (lib/budgets): budgets["refunds-per-day"].remaining, .used, .limit.
-    .registerVariable("budgets", "map");
+    .registerVariable("budgets", "map")
+    // Published knowledge sets, by name (knowledge-data.ts); text helpers for deny-lists (text-functions.ts).
+    .registerVariable("data", "map")
+    .registerFunction("normalize(string): string", normalizeText)
+    .registerFunction("containsAny(string, list): bool", containsAnyPhrase)
+    .registerFunction("containsAny(string, map): bool", containsAnyPhrase);
   return stage === "post" ? env.registerVariable("result", "map") : env;
 }
 
@@ -26,12 +33,14 @@ const envs = { pre: baseEnv("pre"), post: baseEnv("post") };
 export type CelProgram = ((vars: Record<string, unknown>) => unknown) & {
   /** Longest data (JSON characters, see dataChars) this condition may evaluate within its cost budget. */
   maxDataChars?: number;
+  /** Knowledge sets the condition reads (`data["…"]`), and those it reads whole (iterates or passes on). */
+  knowledge?: { sets: string[]; wholeSets: string[] };
 };
 
 type CelError = { message: string; position: number | null; line: number | null; column: number | null };
 
 export type CompileResult =
-  | { ok: true; program: CelProgram; cost: number; maxDataChars: number }
+  | { ok: true; program: CelProgram; cost: number; maxDataChars: number; knowledgeSets: string[] }
   | { ok: false; error: CelError };
 
 function position(source: string, pos: number | null) {
@@ -94,10 +103,13 @@ export function compileCondition(source: string, stage: "pre" | "post"): Compile
     const root = (program as unknown as { ast: CelNode }).ast;
     const bad = routeMatchesToRe2(root);
     if (bad) return failure(source, bad.message, bad.pos);
+    const data = wireKnowledgeData(root);
+    if ("message" in data) return failure(source, data.message, data.pos);
     const cost = costOf(root);
     const run = program as unknown as CelProgram;
     run.maxDataChars = cost.maxDataChars;
-    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars };
+    run.knowledge = data;
+    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars, knowledgeSets: data.sets };
   } catch (err) {
     const e = err as { message?: string; node?: { pos?: number } };
     return failure(source, firstLine(e.message ?? String(err)), e.node?.pos ?? null);
@@ -161,10 +173,14 @@ export function compileNumberExpression(source: string): CompileResult {
     const root = (program as unknown as { ast: CelNode }).ast;
     const bad = routeMatchesToRe2(root);
     if (bad) return failure(source, bad.message, bad.pos);
+    // Amounts are computed from the request alone: no knowledge set is loaded for them.
+    const data = wireKnowledgeData(root);
+    if ("message" in data) return failure(source, data.message, data.pos);
+    if (data.sets.length) return failure(source, "A budget's amount can't read knowledge sets (data[…]); compute it from the request", 0);
     const cost = costOf(root);
     const run = program as unknown as CelProgram;
     run.maxDataChars = cost.maxDataChars;
-    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars };
+    return { ok: true, program: run, cost: Math.ceil(cost.atMaxData), maxDataChars: cost.maxDataChars, knowledgeSets: [] };
   } catch (err) {
     const e = err as { message?: string; node?: { pos?: number } };
     return failure(source, firstLine(e.message ?? String(err)), e.node?.pos ?? null);

@@ -1,5 +1,7 @@
+import { KnowledgeBinding, PublishedSet, type KnowledgeRef } from "../knowledge/index.ts";
 import { compileCondition, dataChars, runCondition, type CelProgram } from "./cel.ts";
 import type { Decision } from "../actions/index.ts";
+import { combineApprovals, type ApprovalPlan } from "./combine-approvals.ts";
 import type { EvalInput, PolicySpec, Reason } from "./types.ts";
 
 /** One enabled policy version, compiled once and reused for every decision. */
@@ -60,27 +62,32 @@ export type Evaluation = {
   shadow: Reason[];
   /** Every policy version that took part (matched or not), for the record. */
   evaluated: { policyId: string; version: number; matched: boolean; error?: string }[];
-  approval: { quorum: number; timeoutSeconds: number } | null;
+  /** The knowledge-set versions those policies read (`data`), for the record. */
+  knowledge: KnowledgeRef[];
+  /** What the matched require_approval policies ask of people (combine-approvals.ts). */
+  approval: ApprovalPlan | null;
+  /** The enforced require_approval policies that matched, in priority order. */
+  approvalPolicyIds: string[];
 };
 
 type Match = { policy: CompiledPolicy; reason: Reason };
 
-function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "approval"> {
+function combine(matches: Match[]): Pick<Evaluation, "decision" | "reasons" | "approval" | "approvalPolicyIds"> {
   const denies = matches.filter((m) => m.policy.spec.effect === "deny");
-  if (denies.length) return { decision: "deny", reasons: denies.map((m) => m.reason), approval: null };
+  if (denies.length) return { decision: "deny", reasons: denies.map((m) => m.reason), approval: null, approvalPolicyIds: [] };
   const approvals = matches.filter((m) => m.policy.spec.effect === "require_approval");
   if (approvals.length) {
-    const quorum = Math.max(...approvals.map((m) => m.policy.spec.approval?.quorum ?? 1));
-    const timeoutSeconds = Math.min(...approvals.map((m) => m.policy.spec.approval?.timeoutSeconds ?? 3600));
-    return { decision: "pending", reasons: approvals.map((m) => m.reason), approval: { quorum, timeoutSeconds } };
+    // Priority order (as the policies were evaluated): the order stages are combined in.
+    return { decision: "pending", reasons: approvals.map((m) => m.reason), approval: combineApprovals(approvals.map((m) => m.policy.spec.approval)), approvalPolicyIds: approvals.map((m) => m.policy.policyId) };
   }
   const allows = matches.filter((m) => m.policy.spec.effect === "allow");
-  return { decision: "allow", reasons: allows.length ? allows.map((m) => m.reason) : [{ code: "default", message: "No policy objected" }], approval: null };
+  return { decision: "allow", reasons: allows.length ? allows.map((m) => m.reason) : [{ code: "default", message: "No policy objected" }], approval: null, approvalPolicyIds: [] };
 }
 
 /**
  * The combining rules of API.md: any enforced deny → deny; else any enforced
- * require_approval → pending (largest quorum, shortest timeout); else allow. A condition
+ * require_approval → pending (largest quorum, shortest timeout; with stages, the union of
+ * stages of combine-approvals.ts); else allow. A condition
  * that fails at run time counts as matched for deny/require_approval (fail closed) and as not
  * matched for allow — so does one whose cost budget the data is too long for. Shadow policies are evaluated the same way and only reported.
  */
@@ -89,12 +96,29 @@ export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Eval
   if (e.result) vars.result = e.result;
   if (e.budgets) vars.budgets = e.budgets;
   const chars = dataChars(vars); // once per decision: what each condition's cost budget is checked against
+  // `data`: each set at the version given, judged fresh or stale at the decision's time.
+  const now = e.now.getTime();
+  const data = new Map<string, KnowledgeBinding>();
+  for (const [name, set] of e.knowledge ?? []) data.set(name, new KnowledgeBinding(name, set, now));
+  vars.data = data;
+  const used = new Map<string, number>();
   const enforced: Match[] = [];
   const shadowed: Match[] = [];
   const evaluated: Evaluation["evaluated"] = [];
   for (const p of policies) {
     if (!targets(p, e)) continue;
-    const r = runCondition(p.program, vars, chars);
+    const k = p.program.knowledge;
+    let extra = 0;
+    for (const name of k?.sets ?? []) {
+      const set = e.knowledge?.get(name);
+      if (set instanceof PublishedSet) used.set(name, set.version);
+    }
+    // A condition that reads a whole set pays for its size, like for the data it is sent.
+    for (const name of k?.wholeSets ?? []) {
+      const set = e.knowledge?.get(name);
+      if (set instanceof PublishedSet) extra += set.jsonChars();
+    }
+    const r = runCondition(p.program, vars, chars + extra);
     let match: Match | null = null;
     if ("error" in r) {
       evaluated.push({ policyId: p.policyId, version: p.version, matched: p.spec.effect !== "allow", error: r.error });
@@ -109,15 +133,26 @@ export function evaluatePolicies(policies: CompiledPolicy[], e: EvalInput): Eval
   }
   const outcome = combine(enforced);
   const shadow = shadowed.length ? combine(shadowed).reasons.filter((r) => r.code === "policy") : [];
-  return { ...outcome, shadow, evaluated };
+  const knowledge = [...used].sort(([a], [b]) => a.localeCompare(b)).map(([set, version]) => ({ set, version }));
+  return { ...outcome, shadow, evaluated, knowledge };
+}
+
+/** The knowledge sets the policies that target this request read: what a decision loads and records. */
+export function knowledgeSetsFor(policies: CompiledPolicy[], e: Pick<EvalInput, "agent" | "action">): string[] {
+  const names = new Set<string>();
+  for (const p of policies) {
+    const sets = p.program.knowledge?.sets;
+    if (sets?.length && targets(p, e)) for (const s of sets) names.add(s);
+  }
+  return [...names];
 }
 
 /** Post-stage: every enforced `flag` policy that matches (errors flag too: a surprise is worth a look). */
-export function evaluatePostChecks(policies: CompiledPolicy[], e: EvalInput): { flags: Reason[]; shadow: Reason[] } {
+export function evaluatePostChecks(policies: CompiledPolicy[], e: EvalInput): { flags: Reason[]; shadow: Reason[]; knowledge: KnowledgeRef[] } {
   const ev = evaluatePolicies(
     policies.map((p) => ({ ...p, spec: { ...p.spec, effect: "deny" as const } })),
     e,
   );
   const restore = (r: Reason): Reason => ({ ...r, effect: "flag" });
-  return { flags: ev.decision === "deny" ? ev.reasons.map(restore) : [], shadow: ev.shadow.map(restore) };
+  return { flags: ev.decision === "deny" ? ev.reasons.map(restore) : [], shadow: ev.shadow.map(restore), knowledge: ev.knowledge };
 }

@@ -10,6 +10,8 @@ export { testPolicy, policyTestSchema, type PolicyTestInput, type PolicyTestResu
 export { activePolicies, policyCache } from "./cache.ts";
 export { compileCondition, compileNumberExpression, runNumberExpression, overBudget, dataChars, runCondition, type CelProgram } from "./cel.ts";
 export { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
-export { evaluatePolicies, evaluatePostChecks, compilePolicy, globToRegExp, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
-export { policySpecSchema, policyUpdateSchema, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
+export { evaluatePolicies, evaluatePostChecks, compilePolicy, globToRegExp, knowledgeSetsFor, type CompiledPolicy, type Evaluation } from "./evaluate.ts";
+export { normalizeText, containsAnyPhrase } from "./text-functions.ts";
+export { combineApprovals, type ApprovalPlan, type StagePlan } from "./combine-approvals.ts";
+export { policySpecSchema, policyUpdateSchema, approvalStageSchema, editablePath, MAX_STAGES, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
 export type { PolicyView, PolicyVersionView } from "./present.ts";

@@ -1,3 +1,4 @@
+import { Prisma } from "../db/index.ts";
 import type { PolicySpec } from "./types.ts";
 
 type VersionRow = {
@@ -16,6 +17,9 @@ type VersionRow = {
   message: string;
   approvalQuorum: number | null;
   approvalTimeoutSeconds: number | null;
+  approvalStages: unknown;
+  approvalFallbackTeam: string | null;
+  approvalEditable: string[];
   createdById: string | null;
   createdAt: Date;
 };
@@ -42,8 +46,19 @@ export function specOf(name: string, v: VersionRow): PolicySpec {
     condition: v.condition,
     priority: v.priority,
     message: v.message,
-    ...(v.approvalQuorum !== null ? { approval: { quorum: v.approvalQuorum, timeoutSeconds: v.approvalTimeoutSeconds ?? 3600 } } : {}),
+    ...(v.approvalQuorum !== null ? { approval: approvalOf(v) } : {}),
   };
+}
+
+type Approval = NonNullable<PolicySpec["approval"]>;
+
+// Only what was given: a single-stage policy reads back as {quorum, timeoutSeconds}, as before.
+function approvalOf(v: VersionRow): Approval {
+  const a: Approval = { quorum: v.approvalQuorum ?? 1, timeoutSeconds: v.approvalTimeoutSeconds ?? 3600 };
+  if (Array.isArray(v.approvalStages) && v.approvalStages.length) a.stages = v.approvalStages as Approval["stages"];
+  if (v.approvalFallbackTeam) a.fallbackTeam = v.approvalFallbackTeam;
+  if (v.approvalEditable.length) a.editable = v.approvalEditable;
+  return a;
 }
 
 export function versionData(spec: PolicySpec) {
@@ -61,6 +76,9 @@ export function versionData(spec: PolicySpec) {
     message: spec.message,
     approvalQuorum: spec.effect === "require_approval" ? (spec.approval?.quorum ?? 1) : null,
     approvalTimeoutSeconds: spec.effect === "require_approval" ? (spec.approval?.timeoutSeconds ?? 3600) : null,
+    approvalStages: spec.effect === "require_approval" && spec.approval?.stages ? (spec.approval.stages as Prisma.InputJsonValue) : Prisma.DbNull,
+    approvalFallbackTeam: spec.effect === "require_approval" ? (spec.approval?.fallbackTeam ?? null) : null,
+    approvalEditable: spec.effect === "require_approval" ? (spec.approval?.editable ?? []) : [],
   };
 }
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { pool } from "../db/index.ts";
 import { activePolicies } from "./cache.ts";
-import { compilePolicy, evaluatePolicies, evaluatePostChecks, targets, type CompiledPolicy } from "./evaluate.ts";
-import { runCondition } from "./cel.ts";
+import { knowledgeSnapshot, VersionLoader, type KnowledgeRef, type PublishedSet } from "../knowledge/index.ts";
+import { compilePolicy, evaluatePolicies, evaluatePostChecks, knowledgeSetsFor, targets, type CompiledPolicy } from "./evaluate.ts";
 import type { Decision } from "../actions/index.ts";
 import { policySpecSchema, type EvalInput, type PolicySpec, type Reason } from "./types.ts";
-import { assertConditionCompiles } from "./validate.ts";
+import { assertConditionCompiles, assertKnowledgeSetsExist } from "./validate.ts";
 
 // The sample is held to the same sizes as an agent's request (/v1 caps input and output at
 // 64 KiB, context at 16 KiB), so a test sees what a real decision could.
@@ -49,6 +49,8 @@ export type PolicyTestResult = {
     /** What the whole enforced policy set decides with this draft in it. */
     decision: Decision | "flag" | "no_flag";
     reasons: Reason[];
+    /** The knowledge-set versions the evaluation read (the current ones). */
+    knowledge: KnowledgeRef[];
   };
   backtest?: {
     evaluated: number;
@@ -68,6 +70,7 @@ function draftCompiled(spec: PolicySpec, replacing: CompiledPolicy | undefined):
 export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResult> {
   const spec = input.policy;
   assertConditionCompiles(spec);
+  await assertKnowledgeSetsExist(spec);
   const active = await activePolicies();
   const stageSet = spec.stage === "pre" ? active.pre : active.post;
   const replacing = stageSet.find((p) => p.spec.name === spec.name);
@@ -87,28 +90,41 @@ export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResu
       now: new Date(),
       ...(spec.stage === "post" ? { result: { status: s.result?.status ?? "succeeded", output: s.result?.output ?? null, error: s.result?.error ?? null } } : {}),
     };
+    e.knowledge = await knowledgeSnapshot(knowledgeSetsFor(withDraft, e));
     const targeted = targets(draft, e);
-    const vars: Record<string, unknown> = { agent: e.agent, action: e.action, resource: e.resource, input: e.input, context: e.context, now: e.now, ...(e.result ? { result: e.result } : {}) };
-    const r = targeted ? runCondition(draft.program, vars) : { value: false };
+    // The draft alone, as evaluatePolicies runs it (with `data`), for its own match and error.
+    const alone = evaluatePolicies(targeted ? [{ ...draft, spec: { ...draft.spec, effect: "deny" } }] : [], e).evaluated[0];
+    const r: { error: string } | { value: boolean } = alone ? (alone.error !== undefined ? { error: alone.error } : { value: alone.matched }) : { value: false };
     if (spec.stage === "pre") {
       const ev = evaluatePolicies(withDraft, e);
-      out.sample = { targeted, matched: "error" in r ? spec.effect !== "allow" : r.value, error: "error" in r ? r.error : null, decision: ev.decision, reasons: ev.reasons };
+      out.sample = { targeted, matched: "error" in r ? spec.effect !== "allow" : r.value, error: "error" in r ? r.error : null, decision: ev.decision, reasons: ev.reasons, knowledge: ev.knowledge };
     } else {
       const pc = evaluatePostChecks([draft], e);
-      out.sample = { targeted, matched: pc.flags.length > 0, error: "error" in r ? r.error : null, decision: pc.flags.length ? "flag" : "no_flag", reasons: pc.flags };
+      out.sample = { targeted, matched: pc.flags.length > 0, error: "error" in r ? r.error : null, decision: pc.flags.length ? "flag" : "no_flag", reasons: pc.flags, knowledge: pc.knowledge };
     }
   }
 
   if (input.backtest && spec.stage === "pre") {
     const { rows } = await pool().query<{
       id: string; created_at: Date; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>;
-      reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string; version: string | null;
+      reasons: Reason[]; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string; knowledge: KnowledgeRef[]; version: string | null;
     }>(
-      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.version
+      `SELECT a.id, a.created_at, a.action, a.resource, a.input, a.context, a.reasons, a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.knowledge, a.version
          FROM actions a JOIN agents g ON g.id = a.agent_id ORDER BY a.created_at DESC LIMIT $1`,
       [input.backtest.last],
     );
     const baseline = stageSet.filter((p) => p.spec.mode === "enforce");
+    // Each action is replayed with the knowledge versions it was decided with (recorded on it),
+    // or, for sets its policies didn't read then, the version current when it was asked.
+    const versions = new VersionLoader();
+    const knowledgeAt = async (row: { knowledge: KnowledgeRef[]; created_at: Date }, names: string[]) => {
+      const m = new Map<string, PublishedSet | string>();
+      for (const name of names) {
+        const recorded = Array.isArray(row.knowledge) ? row.knowledge.find((k) => k.set === name)?.version : undefined;
+        m.set(name, await versions.load(name, recorded ?? (await versions.versionAt(name, row.created_at))));
+      }
+      return m;
+    };
     let skipped = 0;
     let changed = 0;
     const byChange: Record<string, number> = {};
@@ -127,6 +143,7 @@ export async function testPolicy(input: PolicyTestInput): Promise<PolicyTestResu
         context: row.context,
         now: row.created_at,
       };
+      e.knowledge = await knowledgeAt(row, knowledgeSetsFor([...baseline, draft], e));
       const before = evaluatePolicies(baseline, e).decision;
       const after = evaluatePolicies(withDraft, e).decision;
       if (before !== after) {

@@ -1,3 +1,4 @@
+import { pool } from "../db/index.ts";
 import { badRequest } from "../errors/index.ts";
 import { compileCondition, overBudget } from "./cel.ts";
 import { COST_BUDGET, MAX_DATA_CHARS } from "./cost.ts";
@@ -18,4 +19,17 @@ export function assertConditionCompiles(spec: Pick<PolicySpec, "condition" | "st
   }
   const over = overBudget(c);
   if (over) throw badRequest("condition_too_expensive", over, { cost: c.cost, budget: COST_BUDGET, maxDataChars: MAX_DATA_CHARS });
+}
+
+/**
+ * Refuses a condition that reads a knowledge set that doesn't exist (`data["nope"]`):
+ * `invalid_condition` (400) naming it. A set that exists but has nothing published yet is
+ * accepted: until it has, the condition fails closed.
+ */
+export async function assertKnowledgeSetsExist(spec: Pick<PolicySpec, "condition" | "stage">): Promise<void> {
+  const c = compileCondition(spec.condition, spec.stage);
+  if (!c.ok || c.knowledgeSets.length === 0) return;
+  const { rows } = await pool().query<{ name: string }>(`SELECT name FROM knowledge_sets WHERE name = ANY($1::text[])`, [c.knowledgeSets]);
+  const missing = c.knowledgeSets.filter((n) => !rows.some((r) => r.name === n));
+  if (missing.length) throw badRequest("invalid_condition", `The condition reads unknown knowledge set${missing.length === 1 ? "" : "s"} ${missing.map((m) => `"${m}"`).join(", ")}`, { message: "unknown knowledge set", sets: missing });
 }

@@ -4,7 +4,9 @@
  * an HMAC-SHA256 (first 64 bits) of the normalised value under a key kept outside the database
  * (key.ts), so equal values give equal markers and a dump can't test guesses.
  *
- * - detect.ts / redact.ts / marker.ts — pure detection and replacement;
+ * - detect.ts (normalize-text.ts, detect-*.ts, phone-regions.ts) / redact.ts / marker.ts — pure
+ *   detection and replacement: Unicode-normalised text, libphonenumber-js phones, ibantools
+ *   IBANs, RFC 6531 e-mails;
  * - rules.ts / rules-cache.ts — the admin's rules (Settings → PII redaction), cached per
  *   instance and refreshed over NOTIFY;
  * - redact-for-storage.ts — `storageRedactor()`: one per write, used by the decision pipeline
@@ -16,3 +18,4 @@ export { DEFAULT_REDACTION_RULES, normalizeFieldPath, redactionRulesSchema, type
 export { redactionKey } from "./key.ts";
 export { redactionSettings, updateRedactionRules, type RedactionSettings } from "./rules-cache.ts";
 export { storageRedactor, redactorFor, markersFor, previewRedaction, type StorageRedactor } from "./redact-for-storage.ts";
+export { DEFAULT_PHONE_REGIONS, parsePhoneRegions, phoneRegions, type PhoneRegions } from "./phone-regions.ts";

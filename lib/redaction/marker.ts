@@ -1,5 +1,7 @@
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { domainToUnicode } from "node:url";
 import canonicalize from "canonicalize";
+import { normalizeString } from "./normalize-text.ts";
 import type { RedactionKind } from "./rules.ts";
 
 /**
@@ -32,30 +34,58 @@ export function findMarkers(text: string): { kind: RedactionKind; hash: string }
   return [...text.matchAll(MARKERS)].map((m) => ({ kind: m[1] as RedactionKind, hash: m[2] as string }));
 }
 
-/** Formatting variants of one value must hash alike, or equality search would miss them. */
+/**
+ * The e-mail part of normalize(): lower-cased (local parts are case-insensitive in practice,
+ * domains always), and a domain written as A-labels (xn--…) turned into Unicode, so
+ * `jane@xn--exmple-cua.com` and `jane@exämple.com` are one address (IDNA 2008 / UTS #46).
+ */
+function normalizeEmail(s: string): string {
+  const lower = s.toLowerCase();
+  const at = lower.lastIndexOf("@");
+  if (at < 0 || !lower.includes("xn--", at)) return lower;
+  const domain = domainToUnicode(lower.slice(at + 1));
+  return domain ? lower.slice(0, at + 1) + domain : lower;
+}
+
+/**
+ * Formatting variants of one value must hash alike, or equality search would miss them. Every
+ * kind first goes through normalizeString (NFKC: full-width and other-script digits, `＠`, NBSP,
+ * en dashes…). Then: e-mail lower-cased with a Unicode domain; phone the digits, after a `+` when
+ * written internationally (`+…`, `(+…)`, or the `00` exit code, which becomes `+`); card the
+ * digits; IBAN its letters and digits, upper-cased. Values that were already detected before
+ * this normalisation existed keep their marker (ASCII input normalises as it always did).
+ */
 export function normalize(kind: RedactionKind, raw: unknown): string {
   if (kind === "field") {
     const doc = canonicalize(raw);
     if (doc === undefined) throw new Error("a redacted field value must be JSON");
     return doc;
   }
-  const s = String(raw).trim();
+  const s = normalizeString(String(raw)).trim();
   switch (kind) {
     case "email":
-      return s.toLowerCase();
-    case "phone":
-      return (s.startsWith("+") ? "+" : "") + s.replace(/\D/g, "");
+      return normalizeEmail(s);
+    case "phone": {
+      const digits = s.replace(/\D/g, "");
+      if (/^\(?\+/.test(s)) return `+${digits}`;
+      return digits.startsWith("00") ? `+${digits.slice(2)}` : digits;
+    }
     case "card":
       return s.replace(/\D/g, "");
     case "iban":
-      return s.replace(/\s/g, "").toUpperCase();
+      return s.replace(/[^A-Za-z0-9]/g, "").toUpperCase();
   }
 }
+
+// HMAC with a KeyObject skips importing the raw key on every marker (the same bytes, the same hash).
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
 
 /** Keyed, so nobody without the key can confirm a guessed phone number from the stored hash. */
 export function redactionMarker(kind: RedactionKind, raw: unknown, key: Uint8Array): string {
   assertKey(key);
-  const hash = createHmac("sha256", key).update(`${kind}:${normalize(kind, raw)}`).digest("hex").slice(0, 16);
+  let k = keyObjects.get(key);
+  if (!k) keyObjects.set(key, (k = createSecretKey(key)));
+  const hash = createHmac("sha256", k).update(`${kind}:${normalize(kind, raw)}`).digest("hex").slice(0, 16);
   return `[redacted:${kind}:${hash}]`;
 }
 

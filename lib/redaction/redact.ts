@@ -1,5 +1,6 @@
 import { detectPii, isCardNumber } from "./detect.ts";
 import { assertKey, isMarker, redactionMarker } from "./marker.ts";
+import { phoneRegions, type PhoneRegions } from "./phone-regions.ts";
 import { compileRules, type CompiledRules, type FieldNode, type RedactionKind, type RedactionRules } from "./rules.ts";
 
 /** Where a value was redacted: "input.customer.email", "context.notes[2]". */
@@ -8,6 +9,8 @@ export type Redaction = { kind: RedactionKind; path: string };
 type Walk = {
   rules: CompiledRules;
   key: Uint8Array;
+  /** Read once per document: process.env is slow to read per string. */
+  regions: PhoneRegions | undefined;
   root: string;
   /** Keys from the root to the current value; a path string is built only when something is redacted. */
   stack: (string | number)[];
@@ -29,7 +32,7 @@ function pathOf(w: Walk): string {
 
 /** `s` with each PII span replaced by its marker. */
 function masked(s: string, w: Walk, onSpan?: (kind: RedactionKind) => void): string {
-  const spans = detectPii(s, w.rules.detectors);
+  const spans = detectPii(s, w.rules.detectors, w.regions);
   if (spans.length === 0) return s;
   let out = "";
   let at = 0;
@@ -135,7 +138,7 @@ export function redactDocument(
   const compiled = compileRules(rules);
   const node = compiled.roots[root];
   if (!node && !anyDetector(compiled)) return { value, redactions: [] };
-  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [] };
+  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [], regions: compiled.detectors.phone ? phoneRegions() : undefined };
   return { value: walk(value, node ? [node] : NO_FIELDS, w), redactions: w.redactions };
 }
 
@@ -148,7 +151,7 @@ export function redactText(
 ): { value: string; redactions: Redaction[] } {
   assertKey(key);
   const compiled = compileRules(rules);
-  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [] };
+  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [], regions: compiled.detectors.phone ? phoneRegions() : undefined };
   const node = compiled.roots[root];
   if (node?.whole && !isMarker(text)) {
     return { value: redactionMarker("field", text, key), redactions: [{ kind: "field", path: root }] };

@@ -1,8 +1,13 @@
 import { registerAgent } from "../agents/index.ts";
+import { breakerSpecSchema, createBreaker } from "../breakers/index.ts";
+import { budgetSpecSchema, createBudget } from "../budgets/index.ts";
 import { prisma } from "../db/index.ts";
+import { grantCapabilities, type Capability } from "../grants/index.ts";
 import { createPolicy, policySpecSchema } from "../policies/index.ts";
 import { registerVersion } from "../releases/index.ts";
 import { createUser } from "../users/index.ts";
+import { DEMO_KNOWLEDGE_POLICIES, seedDemoKnowledge } from "./demo-knowledge.ts";
+import { seedDemoEscalation } from "./demo-escalation.ts";
 
 type DemoAgent = { name: string; cohort: string; owner: string; riskTier: "low" | "medium" | "high"; description: string };
 
@@ -54,6 +59,7 @@ export const DEMO_VERSIONS: { agent: string; version: string; config: Record<str
 
 export const DEMO_USERS = [
   { email: "olivia.operator@maison.example", name: "Olivia Martin", role: "operator" as const },
+  { email: "eva.editor@maison.example", name: "Eva Moreau", role: "editor" as const },
   { email: "arthur.approver@maison.example", name: "Arthur Bernard", role: "approver" as const },
   { email: "victor.viewer@maison.example", name: "Victor Petit", role: "viewer" as const },
 ];
@@ -71,13 +77,13 @@ export const DEMO_POLICIES = [
   },
   {
     name: "deep-discount-approval",
-    description: "A price cut of more than 30 % against the current price needs a pricing manager.",
+    description: "A price cut of 30 to 40 % against the current price needs a pricing manager (deeper ones climb the deep-markdown escalation path).",
     effect: "require_approval",
     target: { cohorts: ["pricing"], actions: ["pricing.set_price"] },
-    condition: "input.price < input.currentPrice * 0.7",
+    condition: "input.price < input.currentPrice * 0.7 && input.price >= input.currentPrice * 0.6",
     priority: 150,
     message: "Discounts over 30 % need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.price"] },
   },
   {
     name: "large-reorder-approval",
@@ -87,7 +93,7 @@ export const DEMO_POLICIES = [
     condition: "input.units > 1000",
     priority: 150,
     message: "Reorders over 1,000 units need approval",
-    approval: { quorum: 1, timeoutSeconds: 7200 },
+    approval: { quorum: 1, timeoutSeconds: 7200, editable: ["input.units"] },
   },
   {
     name: "large-refund-approval",
@@ -97,7 +103,7 @@ export const DEMO_POLICIES = [
     condition: "input.amount > 500.0",
     priority: 150,
     message: "Refunds over 500 need approval",
-    approval: { quorum: 1, timeoutSeconds: 3600 },
+    approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.amount"] },
   },
   {
     name: "price-applied-as-requested",
@@ -121,22 +127,148 @@ export const DEMO_POLICIES = [
   },
 ] as const;
 
+/** Least privilege for every demo agent: what its job needs, on the resources it works on. */
+export const DEMO_GRANTS: Record<string, Capability[]> = {
+  pricing: [{ action: "pricing.set_price", resources: ["sku:*"] }, { action: "pricing.read_*" }],
+  inventory: [
+    { action: "inventory.reorder", resources: ["sku:*"] },
+    { action: "inventory.transfer", resources: ["sku:*"] },
+  ],
+  "customer-service": [
+    { action: "orders.refund", resources: ["order:*"] },
+    { action: "orders.reship", resources: ["order:*"] },
+    { action: "orders.track", resources: ["order:*"] },
+  ],
+  stylist: [
+    { action: "stylist.recommend", resources: ["customer:*"] },
+    { action: "stylist.reserve", resources: ["store:*"] },
+  ],
+};
+
+/** Budgets that make sense on the demo estate (names are referred to in the README). */
+export const DEMO_BUDGETS = [
+  {
+    name: "refunds-per-day",
+    description: "What client care may refund in a Paris day, in EUR (other currencies converted roughly); beyond it a person approves each refund.",
+    scope: { cohort: "customer-service" },
+    actions: ["orders.refund"],
+    amount: "input.amount * (input.currency == 'EUR' ? 1.0 : input.currency == 'GBP' ? 1.17 : 0.92)",
+    limit: 250_000,
+    unit: "EUR",
+    window: { calendar: "day", timeZone: "Europe/Paris" },
+    onExceed: "require_approval",
+  },
+  {
+    name: "pricing-sku-blast-radius",
+    description: "The pricing cohort may change at most 1,000 distinct SKUs in any hour.",
+    scope: { cohort: "pricing" },
+    actions: ["pricing.set_price"],
+    distinct: "resource",
+    limit: 1000,
+    unit: "SKUs",
+    window: { seconds: 3600 },
+    onExceed: "deny",
+  },
+  {
+    name: "reorder-units-per-day",
+    description: "Units the inventory cohort may reorder in a Paris day before a planner confirms each reorder.",
+    scope: { cohort: "inventory" },
+    actions: ["inventory.reorder"],
+    amount: "input.units",
+    limit: 2_000_000,
+    unit: "units",
+    window: { calendar: "day", timeZone: "Europe/Paris" },
+    onExceed: "require_approval",
+  },
+] as const;
+
+/** Breakers that make sense on the demo estate; `npm run demo:agents -- --scenario breaker` trips the first. */
+export const DEMO_BREAKERS = [
+  {
+    name: "pricing-deny-spike",
+    description: "More than 20 % of pricing decisions denied in 5 minutes means a feed or model is broken: stop the whole cohort until someone looks.",
+    scope: { cohort: "pricing" },
+    metric: "deny_rate",
+    windowSeconds: 300,
+    threshold: 0.2,
+    minSamples: 20,
+    opens: "cohort",
+    recovery: { mode: "manual" },
+  },
+  {
+    name: "refunds-failure-rate",
+    description: "A quarter of client care's actions failing in 10 minutes (payment provider or carrier down): pause, then try 5 probes after 2 minutes.",
+    scope: { cohort: "customer-service" },
+    metric: "failure_rate",
+    windowSeconds: 600,
+    threshold: 0.25,
+    minSamples: 20,
+    opens: "cohort",
+    recovery: { mode: "half_open", cooldownSeconds: 120, probes: 5 },
+  },
+  {
+    name: "replenishment-paris-flood",
+    description: "replenishment-paris asking more than 120 times a minute is a loop, not a plan.",
+    scope: { agent: "replenishment-paris" },
+    metric: "action_rate",
+    windowSeconds: 60,
+    threshold: 120,
+    minSamples: 1,
+    opens: "agent",
+    recovery: { mode: "half_open", cooldownSeconds: 300, probes: 3 },
+  },
+  {
+    name: "client-data-guard",
+    description: "Client care escalating most of what it does, or an unusual-access alert on it, stops the cohort.",
+    scope: { cohort: "customer-service" },
+    metric: "escalation_rate",
+    windowSeconds: 900,
+    threshold: 0.6,
+    minSamples: 50,
+    opens: "cohort",
+    recovery: { mode: "manual" },
+    openOnAnomaly: true,
+  },
+] as const;
+
 /**
- * Fills an empty estate (no agents) with a realistic retail setup. Returns the demo users'
- * shared password (for the start banner), or null when the estate already had agents.
+ * Fills an empty estate (no agents) with a realistic retail setup, escalation paths included
+ * (demo-escalation.ts: teams, staged policies). Returns the demo users' shared password (for
+ * the start banner), or null when the estate already had agents.
  */
 export async function seedDemo(password: string): Promise<{ users: string[]; password: string } | null> {
   if ((await prisma().agent.count()) > 0) return null;
   const actor = "system";
   const ids = new Map<string, string>();
-  for (const a of DEMO_AGENTS) ids.set(a.name, (await registerAgent({ input: a, actor, createdById: null })).agent.id);
+  for (const a of DEMO_AGENTS) {
+    const { agent } = await registerAgent({ input: a, actor, createdById: null });
+    ids.set(a.name, agent.id);
+    await grantCapabilities({ agentId: agent.id, capabilities: DEMO_GRANTS[a.cohort] ?? [], actor });
+  }
   for (const v of DEMO_VERSIONS) await registerVersion({ agentId: ids.get(v.agent)!, input: { version: v.version, config: v.config, notes: v.notes }, actor, createdBy: "system" });
   for (const p of DEMO_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
+  for (const b of DEMO_BUDGETS) await createBudget({ spec: budgetSpecSchema.parse(b), actor, userId: null });
+  for (const b of DEMO_BREAKERS) {
+    const scope = "agent" in b.scope ? { agent: ids.get(b.scope.agent)! } : b.scope;
+    await createBreaker({ spec: breakerSpecSchema.parse({ ...b, scope }), actor, userId: null });
+  }
   const users: string[] = [];
+  const userIds: Record<string, string> = {};
   for (const u of DEMO_USERS) {
-    if (await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } })) continue;
-    await createUser({ input: { ...u, password }, actor });
+    const existing = await prisma().user.findUnique({ where: { email: u.email }, select: { id: true } });
+    if (existing) {
+      userIds[u.role] = existing.id;
+      continue;
+    }
+    userIds[u.role] = (await createUser({ input: { ...u, password }, actor })).user.id;
     users.push(`${u.email} (${u.role})`);
   }
+  // Knowledge: proposed by the editor, published by the approver; then the policies that read it.
+  const person = (role: "editor" | "approver") => ({ userId: userIds[role]!, email: DEMO_USERS.find((u) => u.role === role)!.email });
+  if ((await prisma().knowledgeSet.count()) === 0) {
+    await seedDemoKnowledge(person("editor"), person("approver"));
+    for (const p of DEMO_KNOWLEDGE_POLICIES) await createPolicy({ spec: policySpecSchema.parse(p), actor, userId: null });
+  }
+  users.push(...(await seedDemoEscalation(password)));
   return { users, password };
 }

@@ -14,7 +14,7 @@ export function presentUser(u: {
   id: string;
   email: string;
   name: string;
-  role: "VIEWER" | "OPERATOR" | "APPROVER" | "ADMIN";
+  role: "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN";
   disabledAt: Date | null;
   lastLoginAt: Date | null;
   createdAt: Date;

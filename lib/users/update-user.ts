@@ -6,7 +6,14 @@ import { hashPassword } from "../secrets/index.ts";
 import { presentUser, type UserView } from "./present.ts";
 import type { UpdateUserInput } from "./schemas.ts";
 
-/** Changes a user's name, role, password or enabled state, refusing to leave no active admin. */
+/**
+ * Changes a user's name, role, password or enabled state, refusing to leave no active admin.
+ * A password change ends every dashboard session of the user and revokes their login tokens
+ * (`POST /api/login`) issued before it; disabling ends the sessions and revokes every token.
+ * So a stolen cookie or token doesn't outlive the reset, and re-enabling a user revives none.
+ *
+ * @throws WardenError `not_found` (404), `last_admin` (409)
+ */
 export async function updateUser({ userId, input, actor }: { userId: string; input: UpdateUserInput; actor: string }): Promise<UserView> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   return prisma().$transaction(async (tx) => {
@@ -29,9 +36,13 @@ export async function updateUser({ userId, input, actor }: { userId: string; inp
         passwordHash,
       },
     });
-    if (input.disabled === true) {
-      // A disabled account's API tokens stop working with it.
-      await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    let sessionsEnded = 0;
+    let tokensRevoked = 0;
+    if (input.disabled === true || passwordHash) {
+      sessionsEnded = (await tx.userSession.deleteMany({ where: { userId } })).count;
+      // A disabled account's API tokens stop working with it; a new password, its login tokens.
+      const kinds = input.disabled === true ? undefined : { kind: "LOGIN" as const };
+      tokensRevoked = (await tx.apiToken.updateMany({ where: { userId, revokedAt: null, ...kinds }, data: { revokedAt: new Date() } })).count;
     }
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     if (input.name !== undefined && input.name !== before.name) changes.name = { from: before.name, to: after.name };
@@ -41,7 +52,7 @@ export async function updateUser({ userId, input, actor }: { userId: string; inp
       actor,
       kind: changes.role ? "user.role_changed" : "user.updated",
       subject: `user:${userId}`,
-      data: { email: after.email, changes, passwordChanged: Boolean(passwordHash) },
+      data: { email: after.email, changes, passwordChanged: Boolean(passwordHash), sessionsEnded, tokensRevoked },
     });
     return presentUser(after);
   });

@@ -1,5 +1,24 @@
 /**
  * Boundary validation shared by both planes (the `/v1` data plane and the `/api` routes):
- * zod building blocks for what reaches PostgreSQL from outside.
+ * what reaches PostgreSQL from outside.
+ *
+ * - `parseJsonBody` — the one JSON body parser: nesting at most `MAX_JSON_DEPTH` (64),
+ *   text (values and object keys) without NUL or unpaired surrogates, finite numbers;
+ *   refusals are `400 validation_failed` naming the path.
+ * - `assertDecodableTarget` — a request's path and query decode to clean UTF-8 text.
+ * - `assertSafeFields`, `assertSafeValue`, `unsafeTextReason` — the same rules for decoded
+ *   route parameters, query values and anything else built from a request.
+ * - zod building blocks (`timeParam`).
  */
 export { timeParam } from "./time.ts";
+export {
+  MAX_JSON_DEPTH,
+  parseJsonBody,
+  assertSafeValue,
+  findUnsafeValue,
+  jsonTextTooDeep,
+  unsafeTextReason,
+  validationError,
+  type ValueProblem,
+} from "./safe-json.ts";
+export { assertDecodableTarget, assertSafeFields, findUndecodableTarget } from "./request-target.ts";

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { pool } from "../db/index.ts";
 import type { Resolver } from "./address-guard.ts";
 import { sendWebhook } from "./send.ts";
+import { slackMessage } from "./slack.ts";
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_SECONDS = 60;
@@ -16,7 +17,7 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(3600, 5 * 2 ** Math.max(0, attempts - 1));
 }
 
-type Claimed = { id: string; event: string; payload: unknown; attempts: number; url: string; secret: string };
+type Claimed = { id: string; event: string; payload: { event: string; at: string; data: unknown }; attempts: number; url: string; secret: string; format: string };
 
 /**
  * Sends the deliveries that are due. Each is leased first (next_attempt_at pushed out in its
@@ -32,12 +33,13 @@ export async function deliverDueWebhooks(opts: { limit?: number; timeoutMs?: num
        FROM webhooks w
       WHERE d.id IN (SELECT id FROM webhook_deliveries WHERE status = 'PENDING' AND next_attempt_at <= now() ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         AND w.id = d.webhook_id
-      RETURNING d.id, d.event, d.payload, d.attempts, w.url, w.secret`,
+      RETURNING d.id, d.event, d.payload, d.attempts, w.url, w.secret, w.format`,
     [opts.limit ?? 20],
   );
   await Promise.all(
     rows.map(async (d) => {
-      const body = JSON.stringify({ id: d.id, ...(d.payload as object) });
+      // The endpoint's format: Warden's payload, or a Slack Block Kit message (signed alike).
+      const body = d.format === "slack" ? JSON.stringify(slackMessage(d.payload)) : JSON.stringify({ id: d.id, ...d.payload });
       const ts = Math.floor(Date.now() / 1000);
       let status: number | null = null;
       let error: string | null = null;

@@ -45,6 +45,8 @@ export type Context = {
   traffic: ReturnType<typeof makeTraffic>;
   to: number;
   ord: number;
+  /** The knowledge sets the policies read, at their current versions (history is decided against them). */
+  knowledge?: EvalInput["knowledge"];
 };
 
 function weightedApprover(r: Rng, list: Approver[], exclude: Set<string>): Approver | null {
@@ -55,8 +57,9 @@ function weightedApprover(r: Rng, list: Approver[], exclude: Set<string>): Appro
   return pool[pool.length - 1]!;
 }
 
-export function evalInput(a: SeedAgent, plan: Pick<Plan, "action" | "resource" | "input" | "context">, now: number): EvalInput {
+export function evalInput(a: SeedAgent, plan: Pick<Plan, "action" | "resource" | "input" | "context">, now: number, knowledge?: EvalInput["knowledge"]): EvalInput {
   return {
+    knowledge,
     agent: { id: a.id, name: a.name, cohort: a.cohort, owner: a.owner, riskTier: a.riskTier },
     action: plan.action,
     resource: plan.resource,
@@ -83,7 +86,7 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
   let resolution: { status: "approved" | "rejected" | "expired"; votes: { at: number; user: Approver; vote: "APPROVE" | "REJECT"; comment: string }[]; decidedAt: number } | null = null;
   for (let attempt = 0; ; attempt++) {
     plan = c.traffic[agent.cohort](agent, intent, t);
-    ev = evaluatePolicies(c.pre, evalInput(agent, plan, t));
+    ev = evaluatePolicies(c.pre, evalInput(agent, plan, t, c.knowledge));
     const got: Intent = ev.decision === "allow" ? "allow" : ev.decision === "deny" ? "deny" : "approval";
     if (got !== intent && attempt < 2) continue;
     if (ev.decision !== "pending") break;
@@ -171,7 +174,7 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
       const error = failed ? plan.error() : null;
       // Post-checks see the stored request and the raw result; the result is stored redacted.
       const checks = evaluatePostChecks(c.post, {
-        ...evalInput(agent, plan, resultAt),
+        ...evalInput(agent, plan, resultAt, c.knowledge),
         resource,
         input: input as Record<string, unknown>,
         context: context as Record<string, unknown>,

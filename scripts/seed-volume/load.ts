@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { AUDIT_CHAINS, chainEvents, holdAllChains, moveHeadsSql, type AuditRecord } from "../../lib/audit/index.ts";
 import { clientRunner, pool } from "../../lib/db/index.ts";
+import { knowledgeSnapshot } from "../../lib/knowledge/index.ts";
 import { activePolicies, evaluatePolicies } from "../../lib/policies/index.ts";
 import { copyIn, esc, json, opt } from "./copy.ts";
 import { ensureAgents, loadAgents, SEED_COHORTS, type SeedAgent } from "./estate.ts";
@@ -82,14 +83,17 @@ export async function seedVolume(opts: VolumeOptions): Promise<VolumeResult> {
 
   const redact = opts.redact ?? ((_root, v) => v);
   const plain = (): SeedRedactor => ({ document: redact, text: (v) => v, resource: (v) => v, redactions: [], markers: [] });
-  const c: Context = { r, pre: policies.pre, post: policies.post, approvers, redactor: opts.redactor ?? plain, traffic: makeTraffic(r), to, ord: 0 };
+  // Knowledge sets the policies read, at their current versions: history is decided against them.
+  const sets = [...new Set([...policies.pre, ...policies.post].flatMap((p) => p.program.knowledge?.sets ?? []))];
+  const knowledge = await knowledgeSnapshot(sets);
+  const c: Context = { r, pre: policies.pre, post: policies.post, approvers, redactor: opts.redactor ?? plain, traffic: makeTraffic(r), to, ord: 0, knowledge };
 
   // Which agents can be denied or held for approval by the policies in place (tried, not guessed).
   const probeAt = to - DAY / 2;
   for (const a of agents) {
     for (let i = 0; i < 12; i++) {
-      const d = evaluatePolicies(c.pre, evalInput(a, c.traffic[a.cohort](a, "deny", probeAt), probeAt)).decision;
-      const p = evaluatePolicies(c.pre, evalInput(a, c.traffic[a.cohort](a, "approval", probeAt), probeAt)).decision;
+      const d = evaluatePolicies(c.pre, evalInput(a, c.traffic[a.cohort](a, "deny", probeAt), probeAt, c.knowledge)).decision;
+      const p = evaluatePolicies(c.pre, evalInput(a, c.traffic[a.cohort](a, "approval", probeAt), probeAt, c.knowledge)).decision;
       a.canDeny ||= d === "deny";
       a.canApprove ||= p === "pending";
     }

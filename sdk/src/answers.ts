@@ -38,6 +38,11 @@ export function parseActionAnswer(v: unknown, httpStatus: number, expectedId?: s
   };
   if (typeof v.expiresAt === "string") answer.expiresAt = v.expiresAt;
   else delete answer.expiresAt;
+  // What the agent must act on can't be half-understood.
+  if (v.approvedInput !== undefined && !isObject(v.approvedInput)) throw malformed("approvedInput is not an object", httpStatus);
+  if (v.approvedChanges !== undefined && !(Array.isArray(v.approvedChanges) && v.approvedChanges.every((c) => isObject(c) && typeof c.path === "string" && c.path.startsWith("input.")))) {
+    throw malformed("approvedChanges is not a list of {path: input.…}", httpStatus);
+  }
   return answer;
 }
 

@@ -1,5 +1,6 @@
 import { parseActionAnswer, parseRelease, parseResultAnswer, parseWhoAmI } from "./answers.ts";
 import { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
+import { KnowledgeReader } from "./knowledge.ts";
 import type {
   ActionAnswer,
   ActionRequest,
@@ -17,7 +18,8 @@ import type {
 
 const USER_AGENT = "warden-sdk/0.1";
 const MAX_WAIT_SECONDS = 60; // the API's cap on long-polls
-const ASK_RETRIES = 2;
+const DEFAULT_RETRIES = 2;
+const DEFAULT_RETRY_BUDGET_MS = 10_000;
 const REPORT_ATTEMPTS = 4;
 const MAX_ERROR_CHARS = 4000; // the API's cap on a reported error
 const MAX_OUTPUT_BYTES = 64 * 1024; // the API's cap on a reported output
@@ -45,10 +47,13 @@ export class Warden {
   readonly #timeoutMs: number;
   readonly #waitSeconds: number;
   readonly #maxWaitMs: number | undefined;
+  readonly #maxRetries: number;
+  readonly #retryBudgetMs: number;
   readonly #onResultReportError: NonNullable<WardenOptions["onResultReportError"]>;
   readonly #version: string | undefined;
   readonly #releaseCacheMs: number;
   readonly #releases = new Map<string, { release: Release; etag: string | null; at: number }>();
+  readonly #knowledge = new Map<string, KnowledgeReader>();
 
   constructor(options: WardenOptions) {
     let base: URL;
@@ -66,6 +71,8 @@ export class Warden {
     this.#timeoutMs = positive(options.timeoutMs, "timeoutMs") ?? 5000;
     this.#waitSeconds = clampWait(options.waitSeconds ?? MAX_WAIT_SECONDS);
     this.#maxWaitMs = options.maxWaitMs === undefined ? undefined : Math.max(0, positive(options.maxWaitMs, "maxWaitMs", true) ?? 0);
+    this.#maxRetries = Math.floor(positive(options.maxRetries, "maxRetries", true) ?? DEFAULT_RETRIES);
+    this.#retryBudgetMs = positive(options.retryBudgetMs, "retryBudgetMs", true) ?? DEFAULT_RETRY_BUDGET_MS;
     this.#onResultReportError = options.onResultReportError ?? warnReportFailure;
     this.#version = options.version;
     this.#releaseCacheMs = positive(options.releaseCacheMs, "releaseCacheMs", true) ?? 5000;
@@ -121,10 +128,10 @@ export class Warden {
       try {
         body = JSON.parse(text) as unknown;
       } catch {
-        if (!res.ok) throw errorFromResponse(res.status, undefined);
+        if (!res.ok) throw errorFromResponse(res.status, undefined, retryAfterMs(res.headers.get("retry-after")));
         throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
       }
-      if (!res.ok) throw errorFromResponse(res.status, body);
+      if (!res.ok) throw errorFromResponse(res.status, body, retryAfterMs(res.headers.get("retry-after")));
       return { release: parseRelease(body, res.status), etag: res.headers.get("etag") };
     } finally {
       clearTimeout(timer);
@@ -141,8 +148,10 @@ export class Warden {
 
   /**
    * Asks once whether the action may happen (`POST /v1/actions`). With `wait` > 0 the server
-   * holds the request while a human decides. Network errors and 5xx are retried twice with the
-   * same idempotency key (generated when absent), so the action is recorded once.
+   * holds the request while a human decides. Network errors, 5xx (`503 unavailable` when Warden
+   * can't reach its database) and 429 are retried — `maxRetries` times within `retryBudgetMs`,
+   * after the server's Retry-After — with the same idempotency key (generated when absent), so
+   * the action is recorded once; past that, `WardenUnavailable` (the action must not run).
    */
   async ask(request: AskRequest, options: { signal?: AbortSignal } = {}): Promise<ActionAnswer> {
     const wait = clampWait(request.wait ?? 0);
@@ -176,6 +185,46 @@ export class Warden {
     });
   }
 
+  /**
+   * Reads of a knowledge set this agent's cohort is granted (`GET /v1/knowledge/…`), cached by
+   * version: `get(key)` revalidates with the version's ETag, `sync()` keeps a local replica.
+   */
+  knowledge(set: string): KnowledgeReader {
+    let r = this.#knowledge.get(set);
+    if (!r) {
+      r = new KnowledgeReader(set, (path, headers) => this.#withRetries(() => this.#rawGet(path, headers)));
+      this.#knowledge.set(set, r);
+    }
+    return r;
+  }
+
+  /** A GET whose 304 and 404 are answers, not errors (knowledge reads). */
+  async #rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; etag: string | null; body: unknown }> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.#timeoutMs);
+    try {
+      let res: Response;
+      try {
+        res = await this.#fetch(this.url + path, { method: "GET", headers: { authorization: `Bearer ${this.#apiKey}`, accept: "application/json", "user-agent": USER_AGENT, ...headers }, signal: ctrl.signal });
+      } catch (err) {
+        throw new WardenUnavailable(ctrl.signal.aborted ? `Warden did not answer GET ${path} within ${this.#timeoutMs} ms` : `Warden is unreachable at ${this.url}: ${errorText(err)}`, { code: ctrl.signal.aborted ? "timeout" : "network_error", cause: err });
+      }
+      if (res.status === 304) return { status: 304, etag: res.headers.get("etag"), body: null };
+      const text = await res.text();
+      let body: unknown;
+      try {
+        body = text ? (JSON.parse(text) as unknown) : null;
+      } catch {
+        throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
+      }
+      if (res.status === 404 && path.split("?")[0]!.split("/").length > 4) return { status: 404, etag: null, body };
+      if (!res.ok) throw errorFromResponse(res.status, body, retryAfterMs(res.headers.get("retry-after")));
+      return { status: res.status, etag: res.headers.get("etag"), body };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Who this key belongs to, and whether it is halted (`GET /v1/agent`). */
   whoami(options: { signal?: AbortSignal } = {}): Promise<WhoAmI> {
     return this.#withRetries(() => this.#request({ method: "GET", path: "/v1/agent", signal: options.signal, parse: parseWhoAmI }), options.signal);
@@ -183,19 +232,22 @@ export class Warden {
 
   /**
    * Asks, waits for a human when needed, runs `fn` only when allowed, reports its outcome and
-   * returns its value with the post-check flags. The version the action runs under is attached
+   * returns its value with the post-check flags. `fn` gets the input to act on: the request's,
+   * or — when an approver approved it with changes (a lower price, fewer units) — the request's
+   * with those changes applied; act on that one. The report then says which input was acted on,
+   * so Warden can check it against the approval. The version the action runs under is attached
    * (its own `version`, else the version `release(releaseKey)` assigns, else the client's). Throws `ActionDenied`, `ApprovalTimeout`,
    * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
    * reporting it as failed.
    */
-  async guard<T>(request: ActionRequest, fn: () => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
+  async guard<T>(request: ActionRequest, fn: (input: Record<string, unknown>, answer: ActionAnswer) => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
     const started = Date.now();
     const capSeconds = this.#maxWaitMs === undefined ? MAX_WAIT_SECONDS : Math.ceil(this.#maxWaitMs / 1000);
     const wait = Math.min(clampWait(options.wait ?? this.#waitSeconds), capSeconds);
     let answer = await this.ask({ ...request, idempotencyKey: request.idempotencyKey ?? newKey(), wait }, { signal: options.signal });
     if (answer.decision === "pending") answer = await this.#awaitDecision(answer, started, options);
     if (answer.decision !== "allow") throw new ActionDenied(answer, request.action);
-    return this.#run(answer, fn);
+    return this.#run(answer, inputToActOn(request.input ?? {}, answer), fn);
   }
 
   async #awaitDecision(first: ActionAnswer, started: number, { onPending, signal }: GuardOptions): Promise<ActionAnswer> {
@@ -225,17 +277,19 @@ export class Warden {
     return answer;
   }
 
-  async #run<T>(answer: ActionAnswer, fn: () => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+  async #run<T>(answer: ActionAnswer, input: Record<string, unknown>, fn: (input: Record<string, unknown>, answer: ActionAnswer) => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+    // Only an approval with changes is checked against the input acted on.
+    const actedOn = answer.approvedInput ? { input } : {};
     let value: Awaited<T>;
     try {
-      value = await fn();
+      value = await fn(input, answer);
     } catch (err) {
-      await this.#reportSafely(answer.id, { status: "failed", error: errorText(err) });
+      await this.#reportSafely(answer.id, { status: "failed", error: errorText(err), ...actedOn });
       throw err;
     }
     const output = toOutput(value);
-    const flags = await this.#reportSafely(answer.id, output === undefined ? { status: "succeeded" } : { status: "succeeded", output });
-    return { value, action: answer, flags };
+    const flags = await this.#reportSafely(answer.id, output === undefined ? { status: "succeeded", ...actedOn } : { status: "succeeded", output, ...actedOn });
+    return { value, input, action: answer, flags };
   }
 
   /** The action already ran: a lost report must not lose its outcome, nor throw it away. */
@@ -262,13 +316,22 @@ export class Warden {
     return [];
   }
 
+  /**
+   * Retries a retriable failure with the same call (so the same idempotency key): up to
+   * `maxRetries` times, each after the server's Retry-After or a backoff, whichever is longer,
+   * and never past `retryBudgetMs` from the first attempt — a wait that would end past it is
+   * not started: the last error is thrown at once.
+   */
   async #withRetries<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const deadline = Date.now() + this.#retryBudgetMs;
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        if (attempt >= ASK_RETRIES || !isRetriable(err) || signal?.aborted) throw err;
-        await sleep(backoff(attempt), signal);
+        if (attempt >= this.#maxRetries || !isRetriable(err) || signal?.aborted) throw err;
+        const pause = Math.max(backoff(attempt), err instanceof WardenError ? (err.retryAfterMs ?? 0) : 0);
+        if (Date.now() + pause > deadline) throw err;
+        await sleep(pause, signal);
       }
     }
   }
@@ -317,7 +380,7 @@ export class Warden {
       } catch {
         isJson = false;
       }
-      if (!res.ok) throw errorFromResponse(res.status, isJson ? body : undefined);
+      if (!res.ok) throw errorFromResponse(res.status, isJson ? body : undefined, retryAfterMs(res.headers.get("retry-after")));
       if (!isJson) throw new WardenUnavailable(`Warden answered ${res.status} with a body that is not JSON`, { code: "malformed_response", status: res.status });
       return call.parse(body, res.status);
     } finally {
@@ -327,13 +390,21 @@ export class Warden {
   }
 }
 
-function errorFromResponse(status: number, body: unknown): WardenError {
+function errorFromResponse(status: number, body: unknown, retryAfter: number | undefined): WardenError {
   const e = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
   const err = typeof e === "object" && e !== null ? (e as { code?: unknown; message?: unknown; details?: unknown }) : {};
   const code = typeof err.code === "string" ? err.code : `http_${status}`;
   const message = typeof err.message === "string" ? err.message : `Warden answered HTTP ${status}`;
-  if (status >= 500) return new WardenUnavailable(message, { code, status, details: err.details });
-  return new WardenError(code, status, message, { details: err.details });
+  if (status >= 500) return new WardenUnavailable(message, { code, status, details: err.details, retryAfterMs: retryAfter });
+  return new WardenError(code, status, message, { details: err.details, retryAfterMs: retryAfter });
+}
+
+/** `Retry-After` (RFC 9110 §10.2.3): delay-seconds or an HTTP-date; undefined when absent or unreadable. Capped at an hour. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const t = header.trim();
+  const ms = /^\d+$/.test(t) ? Number(t) * 1000 : Date.parse(t) - Date.now();
+  return Number.isFinite(ms) ? Math.min(3600_000, Math.max(0, ms)) : undefined;
 }
 
 /** Worth asking again: no answer, a 5xx, or rate-limited. Not: a 4xx, or an answer we can't read. */
@@ -342,12 +413,40 @@ function isRetriable(err: unknown): boolean {
   return err instanceof WardenError && err.status === 429;
 }
 
+/**
+ * The input an allowed action runs with. Approved with changes: the request's own input with
+ * the approvers' changes applied path by path — not `approvedInput` itself, where Warden keeps
+ * personal data redacted (`[redacted:email:…]`); without the list of changes, `approvedInput`.
+ */
+export function inputToActOn(requested: Record<string, unknown>, answer: ActionAnswer): Record<string, unknown> {
+  if (!answer.approvedInput) return requested;
+  if (!answer.approvedChanges) return answer.approvedInput;
+  let out: Record<string, unknown> = structuredClone(requested);
+  for (const c of answer.approvedChanges) out = setPath(out, c.path.split(".").slice(1), c.to, "to" in c);
+  return out;
+}
+
+function setPath(doc: Record<string, unknown>, keys: string[], value: unknown, present: boolean): Record<string, unknown> {
+  const [k, ...rest] = keys;
+  if (k === undefined) return doc;
+  const copy = { ...doc };
+  if (rest.length === 0) {
+    if (present) copy[k] = value;
+    else delete copy[k];
+    return copy;
+  }
+  const child = copy[k];
+  copy[k] = setPath(typeof child === "object" && child !== null && !Array.isArray(child) ? (child as Record<string, unknown>) : {}, rest, value, present);
+  return copy;
+}
+
 function actionBody(request: AskRequest, idempotencyKey: string, wait: number): Record<string, unknown> {
   // Only the contract's fields: the server refuses unknown ones.
   const body: Record<string, unknown> = { action: request.action };
   if (request.resource !== undefined) body.resource = request.resource;
   if (request.input !== undefined) body.input = request.input;
   if (request.context !== undefined) body.context = request.context;
+  if (request.handoff !== undefined) body.handoff = request.handoff;
   if (request.version !== undefined) body.version = request.version;
   body.idempotencyKey = idempotencyKey;
   body.wait = wait;

@@ -10,22 +10,26 @@ export class WardenError extends Error {
     readonly code: string,
     readonly status: number,
     message: string,
-    options?: { details?: unknown; cause?: unknown },
+    options?: { details?: unknown; cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.details = options?.details;
+    this.retryAfterMs = options?.retryAfterMs;
   }
   readonly details: unknown;
+  /** How long Warden asked the client to wait before retrying (its `Retry-After`, on 503 and 429). */
+  readonly retryAfterMs: number | undefined;
 }
 
 /**
- * Warden could not be asked: unreachable, too slow (`code` "timeout"), a 5xx, or an answer that
- * is not what the API promises (`code` "malformed_response"). `status` is 0 when no HTTP answer
+ * Warden could not be asked: unreachable, too slow (`code` "timeout"), a 5xx — notably `503
+ * unavailable` when Warden can't reach its database, with `retryAfterMs` — or an answer that is
+ * not what the API promises (`code` "malformed_response"). `status` is 0 when no HTTP answer
  * came. Worth retrying later; the action was not run.
  */
 export class WardenUnavailable extends WardenError {
   override name = "WardenUnavailable";
-  constructor(message: string, options: { code?: string; status?: number; details?: unknown; cause?: unknown } = {}) {
+  constructor(message: string, options: { code?: string; status?: number; details?: unknown; cause?: unknown; retryAfterMs?: number } = {}) {
     super(options.code ?? "unavailable", options.status ?? 0, message, options);
   }
 }

@@ -1,5 +1,6 @@
-export { Warden } from "./client.ts";
+export { Warden, inputToActOn } from "./client.ts";
 export { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
+export { KnowledgeReader, type KnowledgeRecord, type KnowledgeChange } from "./knowledge.ts";
 export type {
   ActionAnswer,
   ActionRequest,

@@ -4,7 +4,7 @@ export type Decision = "allow" | "deny" | "pending";
 export type ActionStatus = "allowed" | "denied" | "pending" | "approved" | "rejected" | "expired";
 
 /** Known reason codes; the server may add new ones, so any string is accepted. */
-export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default" | (string & {});
+export type ReasonCode = "policy" | "agent_halted" | "cohort_halted" | "global_halt" | "circuit_open" | "default" | "not_granted" | "budget_exceeded" | "budget_error" | "handoff" | (string & {});
 
 export type Reason = {
   code: ReasonCode;
@@ -24,6 +24,12 @@ export type ActionAnswer = {
   shadow: Reason[];
   /** When a pending action expires if nobody decides. */
   expiresAt?: string;
+  /** Pending: the stage of its escalation path waiting for people (team null: any approver). */
+  stage?: { index: number; of: number; team: string | null; expiresAt: string | null };
+  /** Approved with changes: the input to act on, as Warden stores it (PII stays redacted). */
+  approvedInput?: Record<string, unknown>;
+  /** ... and what the approvers changed, path by path (`input.price`). */
+  approvedChanges?: { path: string; from?: unknown; to?: unknown }[];
 };
 
 /** What the agent is about to do. `input` and `context` are what policies (CEL) see. */
@@ -34,6 +40,11 @@ export type ActionRequest = {
   context?: Record<string, unknown>;
   /** Same key, same answer: retries are recorded once. Generated when absent. */
   idempotencyKey?: string;
+  /**
+   * Ask for a human yourself (e.g. when unsure): the action always waits for a person, unless
+   * a policy denies it. `confidence` (0..1) is also `context.confidence` to policies.
+   */
+  handoff?: { reason: string; confidence?: number };
   /**
    * The agent version this action runs under (must be registered in Warden). Default: the
    * version `release(releaseKey)` answers when `releaseKey` is given, else the client's `version`.
@@ -64,7 +75,13 @@ export type AskRequest = ActionRequest & {
   wait?: number;
 };
 
-export type ResultReport = { status: "succeeded" | "failed"; output?: unknown; error?: string };
+export type ResultReport = {
+  status: "succeeded" | "failed";
+  output?: unknown;
+  error?: string;
+  /** The input acted on: an approval with changes is checked against it (guard sends it). */
+  input?: Record<string, unknown>;
+};
 
 export type Flag = { policyId?: string; policyName?: string; message: string };
 
@@ -74,6 +91,8 @@ export type ResultAnswer = { id: string; flags: Flag[] };
 export type GuardResult<T> = {
   /** What the guarded function returned. */
   value: T;
+  /** The input the function was given: the request's, or the one approvers changed it to. */
+  input: Record<string, unknown>;
   /** Warden's final answer (decision `allow`, status `allowed` or `approved`). */
   action: ActionAnswer;
   /** Post-check flags on the reported result; empty when the report could not be delivered. */
@@ -95,8 +114,12 @@ export type WhoAmI = {
   cohort: string;
   owner: string;
   riskTier?: "low" | "medium" | "high";
-  status: "active" | "halted";
+  /** `circuit_open`: an open circuit breaker holds the agent or its cohort (circuitReason says which and why). */
+  status: "active" | "halted" | "circuit_open";
   haltReason?: string;
+  circuitReason?: string;
+  /** Its capability grants: null = unrestricted. */
+  capabilities?: { action: string; resources?: string[] }[] | null;
 };
 
 export type ResultReportFailure = { actionId: string; result: ResultReport };
@@ -115,6 +138,17 @@ export type WardenOptions = {
    * Default: until the pending action's `expiresAt` (plus a minute's grace), 24 h at most.
    */
   maxWaitMs?: number;
+  /**
+   * How many times a request that got no answer, a 5xx (e.g. `503 unavailable`) or a 429 is
+   * sent again, always with the same idempotency key. Default 2.
+   */
+  maxRetries?: number;
+  /**
+   * The time retries of one request may take in all, from its first attempt. A retry waits
+   * for the server's `Retry-After` (or a backoff, 200 ms × 3ⁿ); when that wait would end past
+   * the budget, the SDK gives up at once (fail closed) instead. Default 10000.
+   */
+  retryBudgetMs?: number;
   /** A fetch implementation (tests, proxies). Default: the global `fetch`. */
   fetch?: typeof fetch;
   /** The version this agent runs, attached to every action that names none (see ActionRequest.version). */

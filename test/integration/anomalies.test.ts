@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as anomaliesRoute from "../../app/api/anomalies/route.ts";
+import * as settingsRoute from "../../app/api/settings/anomalies/route.ts";
 import { detectAnomalies } from "../../lib/anomalies/index.ts";
 import { listAuditEvents } from "../../lib/audit/index.ts";
 import { breakerSpecSchema, createBreaker, getBreaker } from "../../lib/breakers/index.ts";
@@ -85,5 +86,19 @@ describe("unusual access", () => {
     expect((await detectAnomalies({ hour })).filter((f) => f.agentId === a.agent.id)).toEqual([]);
     await pool().query(`UPDATE signal_usage SET requests = requests + 10 WHERE agent_id = $1 AND hour = $2 AND shard = 98`, [a.agent.id, hour]);
     expect((await detectAnomalies({ hour })).filter((f) => f.agentId === a.agent.id).map((f) => f.explanation)).toEqual(["touched 50 order records this hour; its 7-day hourly p99 is 1"]);
+  });
+
+  it("takes its factor and minimum volume from settings that only admins change, audited, refusing bad values", async () => {
+    const [admin, operator] = [await userWithToken("admin"), await userWithToken("operator")];
+    expect((await call(settingsRoute.GET, { token: operator.token })).json).toMatchObject({ factor: 5, minVolume: 50, minHistoryHours: 24 });
+    expect((await call(settingsRoute.PUT, { method: "PUT", token: operator.token, body: { factor: 3, minVolume: 10, minHistoryHours: 24 } })).status).toBe(403);
+    for (const bad of [{ factor: 1, minVolume: 10, minHistoryHours: 24 }, { factor: 3, minVolume: 0, minHistoryHours: 24 }, { factor: 3, minVolume: 10, minHistoryHours: 500 }, { factor: 3 }]) {
+      const res = await call(settingsRoute.PUT, { method: "PUT", token: admin.token, body: bad });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+    const ok = await call(settingsRoute.PUT, { method: "PUT", token: admin.token, body: { factor: 3, minVolume: 10, minHistoryHours: 12 } });
+    expect(ok.json).toMatchObject({ factor: 3, minVolume: 10, minHistoryHours: 12 });
+    const audit = (await listAuditEvents({ kind: "settings.updated", limit: 1 })).events[0]!;
+    expect(audit.data).toMatchObject({ key: "anomalies", before: { factor: 5 }, after: { factor: 3 } });
   });
 });

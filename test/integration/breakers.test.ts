@@ -35,7 +35,7 @@ const opened = async (id: string) => (await pool().query(`SELECT payload FROM we
 
 /** Evaluates (as the jobs loop does every second) and says what the breaker's state is. */
 async function evaluated(id: string) {
-  await evaluateBreakers();
+  await evaluateBreakers({ everything: true });
   return state(id);
 }
 

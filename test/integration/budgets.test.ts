@@ -4,6 +4,7 @@ import * as budgetRoute from "../../app/api/budgets/[id]/route.ts";
 import * as budgetsRoute from "../../app/api/budgets/route.ts";
 import { expireDueActions } from "../../lib/actions/index.ts";
 import { listAuditEvents } from "../../lib/audit/index.ts";
+import { pruneReservations } from "../../lib/budgets/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
@@ -236,5 +237,20 @@ describe("calendar windows", () => {
     await pool().query(`UPDATE budget_states SET total = 90, watermark = $2 WHERE budget_id = $1`, [b.id, new Date(now.getTime() - 120_000)]);
     expect((await refund(api, 71)).json.decision).toBe("deny"); // 30 still in the window
     expect((await refund(api, 70)).json.decision).toBe("allow");
+  });
+
+  it("prunes reservations no window counts any more, but keeps pending ones", async () => {
+    const a = await newAgent();
+    const b = await budget({ scope: { agent: a.agent.id }, window: { seconds: 60 } });
+    const wm = (await pool().query<{ watermark: Date }>(`SELECT watermark FROM budget_states WHERE budget_id = $1`, [b.id])).rows[0]!.watermark;
+    const old = new Date(wm.getTime() - 2 * 86_400_000);
+    await pool().query(
+      `INSERT INTO budget_reservations (budget_id, action_id, amount, resource, at, state) VALUES ($1, 'act_old_used', 5, NULL, $2, 'USED'), ($1, 'act_old_pending', 5, NULL, $2, 'RESERVED'), ($1, 'act_recent', 5, NULL, $3, 'USED')`,
+      [b.id, old, wm],
+    );
+    const run = async (sql: string, params: unknown[]) => (await pool().query(sql, params)).rows;
+    expect(await pruneReservations(run as never)).toBeGreaterThanOrEqual(1);
+    const left = (await pool().query<{ action_id: string }>(`SELECT action_id FROM budget_reservations WHERE budget_id = $1 ORDER BY action_id`, [b.id])).rows.map((r) => r.action_id);
+    expect(left).toEqual(["act_old_pending", "act_recent"]);
   });
 });

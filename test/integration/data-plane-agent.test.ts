@@ -23,7 +23,7 @@ describe("GET /v1/agent", () => {
     const { agent, apiKey } = await registerAgent({ input: { name: unique("stylist"), cohort: "stylist", owner: "dx@maison.example", riskTier: "low" }, actor: "system", createdById: null });
     const res = await get("/v1/agent", apiKey);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ id: agent.id, name: agent.name, cohort: "stylist", owner: "dx@maison.example", riskTier: "low", status: "active" });
+    expect(await res.json()).toEqual({ id: agent.id, name: agent.name, cohort: "stylist", owner: "dx@maison.example", riskTier: "low", status: "active", capabilities: null });
   });
 
   it("reads halted when the agent, its cohort or everything is halted", async () => {

@@ -33,6 +33,19 @@ async function pending(cohort = unique("life")) {
   return { ...a, api, cohort, id: res.json.id as string };
 }
 
+/** Waits for a condition the test can observe (no fixed sleeps), failing after 20 s. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached in 20 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Sessions of this database waiting for a lock (row or table). */
+const lockWaiters = async () =>
+  (await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0]!.n;
+
 const payloadOf = async (actionId: string) =>
   (await pool().query<{ payload: { data: Record<string, unknown> } }>(`SELECT payload FROM webhook_deliveries WHERE event = 'approval.decided' AND payload->'data'->>'actionId' = $1`, [actionId])).rows.map((r) => r.payload.data);
 const settledAudit = async (actionId: string) =>
@@ -49,7 +62,8 @@ describe("the action lifecycle", () => {
     expect(await expireDueActions()).toBeGreaterThanOrEqual(1);
 
     const byHalt = await pending();
-    await halt({ scope: { kind: "cohort", name: byHalt.cohort }, reason: "incident 42", actor: "user:ops" });
+    const ops = await userWithToken("operator");
+    await halt({ scope: { kind: "cohort", name: byHalt.cohort }, reason: "incident 42", actor: `user:${ops.user.id}` });
 
     const payloads = await Promise.all([byVote, byTimeout, byHalt].map((p) => payloadOf(p.id)));
     for (const p of payloads) expect(p).toHaveLength(1);
@@ -59,12 +73,60 @@ describe("the action lifecycle", () => {
     expect(Object.keys(halted!).sort()).toEqual(Object.keys(vote!).sort());
     expect(vote).toMatchObject({ status: "approved", cause: "vote", by: approver.user.email, approvals: 1, agentId: byVote.agent.id, agent: byVote.agent.name });
     expect(timeout).toMatchObject({ status: "expired", cause: "timeout", by: "system", reason: "No decision before the approval timed out" });
-    expect(halted).toMatchObject({ status: "rejected", cause: "halt", by: "user:ops", reason: "Rejected by halt: incident 42", cohort: byHalt.cohort });
+    expect(halted).toMatchObject({ status: "rejected", cause: "halt", by: ops.user.email, reason: "Rejected by halt: incident 42", cohort: byHalt.cohort });
 
     const audits = await Promise.all([byVote, byTimeout, byHalt].map((p) => settledAudit(p.id)));
     expect(audits.map((a) => a.map((e) => e.kind))).toEqual([["action.approved"], ["action.expired"], ["action.rejected"]]);
     expect(audits.map((a) => a[0]!.data.cause)).toEqual(["vote", "timeout", "halt"]);
     expect((await verifyAuditChain()).ok).toBe(true);
+  });
+
+  it("a vote settled before the timeout but committing after it wins: a reader waits for it instead of answering expired", async () => {
+    const p = await pending();
+    const approver = await userWithToken("approver");
+    await pool().query(`UPDATE actions SET expires_at = clock_timestamp() + interval '2 seconds' WHERE id = $1`, [p.id]);
+    // Hold the vote's transaction open after its settlement: its webhook insert waits on this lock.
+    const holder = await pool().connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("LOCK TABLE webhook_deliveries IN EXCLUSIVE MODE");
+      const vote = decideApproval({ actionId: p.id, principal: approver.principal, input: { decision: "approve" } });
+      await until(async () => (await lockWaiters()) >= 1);
+      await until(async () => (await pool().query(`SELECT clock_timestamp() > expires_at AS late FROM actions WHERE id = $1`, [p.id])).rows[0].late);
+      const read = p.api.get(p.id, 5); // the action is overdue now, with a settlement in flight
+      await until(async () => (await lockWaiters()) >= 2); // the vote, and now the reader behind it
+      await holder.query("COMMIT");
+      expect(await vote).toMatchObject({ status: "approved" });
+      expect((await read).json).toMatchObject({ decision: "allow", status: "approved" });
+    } finally {
+      holder.release();
+    }
+    expect(await settledAudit(p.id)).toEqual([expect.objectContaining({ kind: "action.approved" })]);
+  });
+
+  it("a vote whose settlement comes after the timeout is refused whole; the action expires, as a reader was told", async () => {
+    const p = await pending();
+    const approver = await userWithToken("approver");
+    await pool().query(`UPDATE actions SET expires_at = clock_timestamp() + interval '2 seconds' WHERE id = $1`, [p.id]);
+    // The vote locks the row in time but its audit write waits (every chain head held) past the timeout.
+    const holder = await pool().connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT chain FROM audit_chain_heads ORDER BY chain FOR UPDATE");
+      const vote = decideApproval({ actionId: p.id, principal: approver.principal, input: { decision: "approve" } }).catch((e: unknown) => e);
+      await until(async () => (await lockWaiters()) >= 1);
+      await until(async () => (await pool().query(`SELECT clock_timestamp() > expires_at AS late FROM actions WHERE id = $1`, [p.id])).rows[0].late);
+      const read = p.api.get(p.id);
+      await holder.query("COMMIT");
+      expect(await vote).toMatchObject({ code: "action_expired" });
+      expect((await read).json).toMatchObject({ decision: "deny", status: "expired" });
+    } finally {
+      holder.release();
+    }
+    const row = (await pool().query<{ status: string; votes: number }>(`SELECT status, (SELECT count(*)::int FROM approvals WHERE action_id = a.id) AS votes FROM actions a WHERE id = $1`, [p.id])).rows[0]!;
+    expect(row).toEqual({ status: "EXPIRED", votes: 0 });
+    expect(await settledAudit(p.id)).toEqual([expect.objectContaining({ kind: "action.expired" })]);
+    expect(await payloadOf(p.id)).toHaveLength(1);
   });
 
   it("answers an overdue action as expired without writing; the job then records exactly that answer", async () => {

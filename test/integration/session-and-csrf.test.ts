@@ -1,11 +1,14 @@
 import { encode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import * as agentsRoute from "../../app/api/agents/route.ts";
+import { startSession } from "../../lib/auth/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
 
+/** A session cookie as next-auth issues it at sign-in (app/auth-options.ts: sub + a live session's sid). */
 async function sessionCookie(userId: string) {
-  const jwt = await encode({ token: { sub: userId }, secret: process.env.NEXTAUTH_SECRET! });
+  const sid = await startSession(userId);
+  const jwt = await encode({ token: { sub: userId, sid }, secret: process.env.NEXTAUTH_SECRET! });
   return `next-auth.session-token=${jwt}`;
 }
 
@@ -37,9 +40,27 @@ describe("dashboard session cookie", () => {
     expect((await pool().query("SELECT 1 FROM agents WHERE name = $1", [body.name])).rowCount).toBe(0);
   });
 
-  it("rejects a forged or foreign-signed cookie", async () => {
+  it("refuses a forged X-Forwarded-Host: the host compared is the one the ingress resolved", async () => {
     const op = await userWithToken("operator");
-    const forged = await encode({ token: { sub: op.user.id }, secret: "some-other-secret-that-is-long-enough" });
+    const cookie = await sessionCookie(op.user.id);
+    const body = newAgent();
+    // Without a trusted proxy the ingress drops X-Forwarded-Host; called directly, it is ignored too.
+    const res = await call(agentsRoute.POST, { headers: { cookie, origin: "https://evil.example", "x-forwarded-host": "evil.example" }, body });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe("csrf");
+    expect((await pool().query("SELECT 1 FROM agents WHERE name = $1", [body.name])).rowCount).toBe(0);
+  });
+
+  it("rejects a forged or foreign-signed cookie, and one without a live session", async () => {
+    const op = await userWithToken("operator");
+    const noSession = await encode({ token: { sub: op.user.id }, secret: process.env.NEXTAUTH_SECRET! });
+    expect((await call(agentsRoute.GET, { headers: { cookie: `next-auth.session-token=${noSession}` } })).status).toBe(401);
+    const unknownSession = await encode({ token: { sub: op.user.id, sid: "ses_gone" }, secret: process.env.NEXTAUTH_SECRET! });
+    expect((await call(agentsRoute.GET, { headers: { cookie: `next-auth.session-token=${unknownSession}` } })).status).toBe(401);
+    const other = await userWithToken("viewer");
+    const foreignSid = await encode({ token: { sub: op.user.id, sid: await startSession(other.user.id) }, secret: process.env.NEXTAUTH_SECRET! });
+    expect((await call(agentsRoute.GET, { headers: { cookie: `next-auth.session-token=${foreignSid}` } })).status).toBe(401);
+    const forged = await encode({ token: { sub: op.user.id, sid: await startSession(op.user.id) }, secret: "some-other-secret-that-is-long-enough" });
     expect((await call(agentsRoute.GET, { headers: { cookie: `next-auth.session-token=${forged}` } })).status).toBe(401);
     expect((await call(agentsRoute.GET, { headers: { cookie: "next-auth.session-token=garbage" } })).status).toBe(401);
   });

@@ -6,9 +6,12 @@ import { closeBus } from "../../lib/events/index.ts";
 
 // Per-process state bound to one database: caches, waiters, the LISTEN connection.
 async function resetProcessState() {
+  // The decision circuit probes on a timer while open: stop it with its batcher.
+  (globalThis as Record<symbol, { circuit?: { dispose(): void } } | undefined>)[Symbol.for("warden.decisionBatcher")]?.circuit?.dispose();
   await closeBus();
   await closeDb();
-  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.budgetCache", "warden.breakerWatch", "warden.breakerEvaluator"]) {
+  (globalThis as Record<symbol, { stop?: () => void } | undefined>)[Symbol.for("warden.knowledgeReads")]?.stop?.();
+  for (const k of ["warden.policyCache", "warden.identityCache", "warden.actionWaiters", "warden.decisionBatcher", "warden.redactionRules", "warden.knowledgeCache", "warden.knowledgeReads", "warden.teamDirectory", "warden.budgetCache", "warden.breakerWatch", "warden.breakerEvaluator"]) {
     delete (globalThis as Record<symbol, unknown>)[Symbol.for(k)];
   }
 }
@@ -52,4 +55,10 @@ export async function asSuperuser<T>(fn: (c: pg.Client) => Promise<T>): Promise<
   } finally {
     await c.end();
   }
+}
+
+/** Points lib/db at a database of the caller's own (e.g. a PostgreSQL server a test kills and restarts). */
+export async function useDatabase(url: string): Promise<void> {
+  await resetProcessState();
+  process.env.DATABASE_URL = url;
 }

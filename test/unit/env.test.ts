@@ -23,4 +23,9 @@ describe("environment validation", () => {
       expect(() => readEnv({ WARDEN_WEBHOOK_ALLOWED_HOSTS: bad }), bad).toThrow(/WARDEN_WEBHOOK_ALLOWED_HOSTS/);
     }
   });
+  it("takes phone regions libphonenumber knows, and refuses unknown ones at start", () => {
+    expect(readEnv({ WARDEN_PHONE_REGION: "us, ca" }).WARDEN_PHONE_REGION).toBe("us, ca");
+    expect(() => readEnv({ WARDEN_PHONE_REGION: "XX" })).toThrow(/WARDEN_PHONE_REGION: .*"XX"/);
+    expect(() => readEnv({ WARDEN_PHONE_REGION: " , " })).toThrow(/WARDEN_PHONE_REGION/);
+  });
 });

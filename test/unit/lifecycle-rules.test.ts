@@ -21,10 +21,11 @@ describe("the action's vocabulary", () => {
     }
   });
 
-  it("answers an overdue pending action as expired, with the timeout's reason, without a write", () => {
+  it("answers a pending action read as overdue as expired, with the timeout's reason, without a write", () => {
     const row = { id: "act_1", status: "PENDING", reasons: [], shadow: [], expires_at: new Date(1000) };
-    expect(answerOf(row, 999)).toMatchObject({ decision: "pending", status: "pending", expiresAt: new Date(1000).toISOString() });
-    expect(answerOf(row, 1000)).toEqual({ id: "act_1", decision: "deny", status: "expired", reasons: [{ code: "policy", message: "No decision before the approval timed out" }], shadow: [] });
+    expect(answerOf({ ...row, overdue: false })).toMatchObject({ decision: "pending", status: "pending", expiresAt: new Date(1000).toISOString() });
+    expect(answerOf(row)).toMatchObject({ status: "pending" }); // not known: as stored
+    expect(answerOf({ ...row, overdue: true })).toEqual({ id: "act_1", decision: "deny", status: "expired", reasons: [{ code: "policy", message: "No decision before the approval timed out" }], shadow: [] });
   });
 });
 

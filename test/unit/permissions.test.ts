@@ -8,13 +8,14 @@ describe("role permissions (API.md table)", () => {
   it("lets operators and above register, edit and halt agents, but not viewers", () => {
     expect(can("viewer", "agents:write")).toBe(false);
     expect(can("viewer", "agents:halt")).toBe(false);
-    for (const r of ["operator", "approver", "admin"] as const) {
+    for (const r of ["operator", "editor", "approver", "admin"] as const) {
       expect(can(r, "agents:write")).toBe(true);
       expect(can(r, "agents:halt")).toBe(true);
     }
   });
   it("reserves approving for approvers and admins", () => {
     expect(can("operator", "approvals:decide")).toBe(false);
+    expect(can("editor", "approvals:decide")).toBe(false);
     expect(can("approver", "approvals:decide")).toBe(true);
     expect(can("admin", "approvals:decide")).toBe(true);
   });
@@ -23,5 +24,20 @@ describe("role permissions (API.md table)", () => {
       expect(can("approver", p)).toBe(false);
       expect(can("admin", p)).toBe(true);
     }
+  });
+
+  it("lets editors and above propose knowledge changes; approvers and admins approve them; admins manage sets", () => {
+    for (const r of ["viewer", "operator"] as const) expect(can(r, "knowledge:propose")).toBe(false);
+    for (const r of ["editor", "approver", "admin"] as const) expect(can(r, "knowledge:propose")).toBe(true);
+    for (const r of ["viewer", "operator", "editor"] as const) expect(can(r, "knowledge:approve")).toBe(false);
+    for (const r of ["approver", "admin"] as const) expect(can(r, "knowledge:approve")).toBe(true);
+    for (const r of ["viewer", "operator", "editor", "approver"] as const) expect(can(r, "knowledge:manage")).toBe(false);
+    expect(can("admin", "knowledge:manage")).toBe(true);
+  });
+  it("orders the editor role between operator and approver, each role holding the rights of those before it", () => {
+    expect(ROLES).toEqual(["viewer", "operator", "editor", "approver", "admin"]);
+    const perms = ["read", "agents:write", "agents:halt", "knowledge:propose"] as const;
+    for (const p of perms) if (can("operator", p)) expect(can("editor", p)).toBe(true);
+    for (const p of perms) if (can("editor", p)) expect(can("approver", p)).toBe(true);
   });
 });

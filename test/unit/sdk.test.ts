@@ -6,7 +6,7 @@ import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, 
 // A scripted stand-in for Warden's data plane: each request gets the next scripted reply, and
 // every request is kept so tests can check what the SDK sent.
 type Seen = { method: string; url: string; headers: http.IncomingHttpHeaders; body: unknown };
-type JsonReply = { status?: number; json?: unknown; raw?: string; delayMs?: number };
+type JsonReply = { status?: number; json?: unknown; raw?: string; delayMs?: number; headers?: Record<string, string> };
 type Reply = JsonReply | "hang" | "stall-body";
 
 const servers: { close: () => Promise<void> }[] = [];
@@ -32,7 +32,7 @@ async function fakeWarden(script: Reply[] | ((req: Seen, index: number) => Reply
         return;
       }
       const send = () => {
-        res.writeHead(reply.status ?? 200, { "content-type": "application/json" });
+        res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
         res.end(reply.raw ?? JSON.stringify(reply.json));
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs);
@@ -265,6 +265,67 @@ describe("guard fails closed", () => {
     expect(err).toMatchObject({ code: "unavailable", status: 503, message: "db down" });
     expect(w.seen).toHaveLength(3);
     expect(effect.runs).toBe(0);
+  });
+
+  it("takes 503 unavailable as WardenUnavailable with the server's Retry-After, and fails closed when retries run out", async () => {
+    const w = await fakeWarden(() => ({ ...apiError(503, "unavailable", "The database can't be reached right now"), headers: { "retry-after": "1" } }));
+    const effect = spy(1);
+    const err = await client(w.url, { maxRetries: 1 }).guard(request, effect.fn).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WardenUnavailable);
+    expect(err).toMatchObject({ code: "unavailable", status: 503, retryAfterMs: 1000 });
+    expect(w.seen).toHaveLength(2);
+    expect(effect.runs).toBe(0);
+  });
+
+  it("retries a 503 after its Retry-After with the same idempotency key and body, then acts on the 200", async () => {
+    const times: number[] = [];
+    const w = await fakeWarden((_req, i) => {
+      times.push(Date.now());
+      if (i === 0) return { ...apiError(503, "unavailable"), headers: { "retry-after": "1" } };
+      return i === 1 ? answer("allow", "allowed") : flags();
+    });
+    const effect = spy("done");
+    const out = await client(w.url).guard(request, effect.fn);
+    expect(out.value).toBe("done");
+    expect(effect.runs).toBe(1);
+    const [first, second] = w.seen;
+    expect(second!.body).toEqual(first!.body);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950); // it waited as asked, not the 200 ms backoff
+  });
+
+  it("keeps retrying within maxRetries while the budget lasts, always with one key", { timeout: 10_000 }, async () => {
+    const w = await fakeWarden((_req, i) => (i < 3 ? apiError(503, "unavailable") : answer("deny", "denied")));
+    const err = await client(w.url, { maxRetries: 3, retryBudgetMs: 60_000 }).guard(request, () => 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ActionDenied);
+    expect(w.seen).toHaveLength(4);
+    expect(new Set(w.seen.map((s) => (s.body as { idempotencyKey: string }).idempotencyKey)).size).toBe(1);
+  });
+
+  it("gives up at once when the server's Retry-After would end past the retry budget", async () => {
+    const later = new Date(Date.now() + 120_000).toUTCString(); // an HTTP-date works too
+    const w = await fakeWarden(() => ({ ...apiError(503, "unavailable"), headers: { "retry-after": later } }));
+    const effect = spy(1);
+    const started = Date.now();
+    const err = await client(w.url, { retryBudgetMs: 3000, maxRetries: 10 }).guard(request, effect.fn).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WardenUnavailable);
+    expect((err as WardenUnavailable).retryAfterMs).toBeGreaterThan(100_000);
+    expect(w.seen).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(3000); // it did not sit out the wait it could not afford
+    expect(effect.runs).toBe(0);
+  });
+
+  it("a 429 carries its Retry-After too", async () => {
+    const w = await fakeWarden(() => ({ ...apiError(429, "rate_limited"), headers: { "retry-after": "60" } }));
+    const err = await client(w.url).whoami().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WardenError);
+    expect(err).not.toBeInstanceOf(WardenUnavailable);
+    expect(err).toMatchObject({ code: "rate_limited", status: 429, retryAfterMs: 60_000 });
+    expect(w.seen).toHaveLength(1); // 60 s is past the default 10 s budget
+  });
+
+  it("refuses a negative retry setting", () => {
+    expect(() => new Warden({ url: "http://localhost:3000", apiKey: "k", maxRetries: -1 })).toThrow(RangeError);
+    expect(() => new Warden({ url: "http://localhost:3000", apiKey: "k", retryBudgetMs: Number.NaN })).toThrow(RangeError);
   });
 
   it("when the body is not JSON", async () => {

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { GrantsBadge } from "@/components/containment/grants-badge.tsx";
 import { Badge, riskTone, StatusBadge } from "@/components/ui/badge.tsx";
 import { Button, ButtonLink } from "@/components/ui/button.tsx";
 import { inputClass } from "@/components/ui/field.tsx";
@@ -48,7 +49,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             {agents.length} {agents.length === 1 ? "agent" : "agents"}
           </span>
         </form>
-        <Table label="Agents" head={["Name", "Cohort", "Owner", "Risk tier", "Status"]} empty={agents.length === 0 ? <Empty>{filtered ? "No agents match these filters." : "No agents yet."}</Empty> : null}>
+        <Table label="Agents" head={["Name", "Cohort", "Owner", "Risk tier", "Status", "Grants"]} empty={agents.length === 0 ? <Empty>{filtered ? "No agents match these filters." : "No agents yet."}</Empty> : null}>
           {agents.map((a) => (
             <tr key={a.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
               <Td>
@@ -61,6 +62,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               <Td className="text-slate-700 dark:text-slate-300">{a.owner}</Td>
               <Td><Badge tone={riskTone(a.riskTier)}>{a.riskTier}</Badge></Td>
               <Td><StatusBadge status={a.status} /></Td>
+              <Td><GrantsBadge capabilities={a.capabilities} /></Td>
             </tr>
           ))}
         </Table>

@@ -11,8 +11,8 @@ export default async function ApprovalsPage() {
   const cohorts = await listCohorts();
   return (
     <>
-      <PageHeader title="Approvals" subtitle="Actions a policy sent to a human, oldest first. The waiting agent hears your decision at once." />
-      <ApprovalQueue canDecide={can(p.role, "approvals:decide")} cohorts={cohorts.map((c) => c.name)} />
+      <PageHeader title="Approvals" subtitle="Actions a policy or an agent sent to a human, oldest first: yours first, by your teams' stages. The waiting agent hears your decision at once." />
+      <ApprovalQueue canDecide={can(p.role, "approvals:decide")} isAdmin={p.role === "admin"} cohorts={cohorts.map((c) => c.name)} />
     </>
   );
 }

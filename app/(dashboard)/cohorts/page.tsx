@@ -1,13 +1,14 @@
 import Link from "next/link";
 import { HaltControl } from "@/components/halt-control.tsx";
-import { StatusBadge } from "@/components/ui/badge.tsx";
+import { GrantsBadge } from "@/components/containment/grants-badge.tsx";
+import { Badge, StatusBadge } from "@/components/ui/badge.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { Empty } from "@/components/ui/table.tsx";
 import { listAgents } from "@/lib/agents/index.ts";
 import { globalHaltState } from "@/lib/killswitch/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
-import { cohortRates, type CohortRates } from "@/lib/overview/index.ts";
+import { cohortRates, containmentSummary, type CohortRates } from "@/lib/overview/index.ts";
 import { requirePrincipal } from "../../session.ts";
 import { pct } from "@/components/ui/format.ts";
 
@@ -15,7 +16,7 @@ export const metadata = { title: "Cohorts" };
 
 export default async function CohortsPage() {
   const p = await requirePrincipal();
-  const [cohorts, agents, global, rates] = await Promise.all([listCohorts(), listAgents(), globalHaltState(), cohortRates()]);
+  const [cohorts, agents, global, rates, containment] = await Promise.all([listCohorts(), listAgents(), globalHaltState(), cohortRates(), containmentSummary()]);
   const rateOf = new Map(rates.map((r) => [r.cohort, r]));
   const globallyHalted = Boolean(global?.haltedAt);
   const canHalt = can(p.role, "agents:halt") && !globallyHalted;
@@ -46,6 +47,16 @@ export default async function CohortsPage() {
               title={
                 <span className="flex items-center gap-2" data-testid={`cohort-${c.name}`}>
                   {c.name} <StatusBadge status={c.status} />
+                  {c.unrestrictedAgents > 0 && (
+                    <Badge tone="amber" dot>
+                      {c.unrestrictedAgents} unrestricted
+                    </Badge>
+                  )}
+                  {(containment.anomalies.byCohort[c.name] ?? 0) > 0 && (
+                    <Link href="/containment">
+                      <Badge tone="amber">{containment.anomalies.byCohort[c.name]} unusual</Badge>
+                    </Link>
+                  )}
                 </span>
               }
               description={`${c.agents} ${c.agents === 1 ? "agent" : "agents"}${c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}`}
@@ -55,6 +66,11 @@ export default async function CohortsPage() {
               {c.status === "halted" && (
                 <p className="border-b border-red-100 bg-red-50/60 px-4 py-2 text-sm text-red-700 dark:border-red-500/20 dark:bg-red-500/5 dark:text-red-300">Halted: {c.haltReason}</p>
               )}
+              {c.status === "circuit_open" && (
+                <p className="border-b border-red-100 bg-red-50/60 px-4 py-2 text-sm text-red-700 dark:border-red-500/20 dark:bg-red-500/5 dark:text-red-300" data-testid={`cohort-circuit-${c.name}`}>
+                  {c.circuitReason}
+                </p>
+              )}
               <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
                 {members.map((a) => (
                   <li key={a.id} className="flex items-center justify-between gap-3 px-4 py-2">
@@ -62,7 +78,7 @@ export default async function CohortsPage() {
                       {a.name}
                     </Link>
                     <span className="flex min-w-0 items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
-                      <span className="truncate">{a.owner}</span> <StatusBadge status={a.status} />
+                      <span className="truncate">{a.owner}</span> <StatusBadge status={a.status} /> {a.capabilities === null && <GrantsBadge capabilities={null} />}
                     </span>
                   </li>
                 ))}

@@ -5,7 +5,10 @@ import { verifyCredentials } from "@/lib/users/index.ts";
 
 const body = z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) });
 
-/** A short-lived API token for command-line tools and scripts. */
+/**
+ * A short-lived API token for command-line tools and scripts. Throttled like the dashboard's
+ * sign-in (429 `rate_limited` with Retry-After while delayed).
+ */
 export const POST = publicRoute({
   body,
   maxBodyBytes: 4096,

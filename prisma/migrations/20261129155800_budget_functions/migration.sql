@@ -45,46 +45,23 @@ RETURNS TABLE (budget_id text, name text, version integer, scope_kind text, scop
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-  r record;
   t timestamptz;
-  lo timestamptz;
 BEGIN
   PERFORM 1 FROM budget_states s WHERE s.budget_id = ANY(ids) ORDER BY s.budget_id FOR UPDATE;
   t := clock_timestamp();
-  FOR r IN SELECT s.budget_id AS id, s.total AS total, s.watermark AS wm, s.exceeded_at AS ex, b.name AS bname, b.version AS bversion,
-                  b.scope_kind::text AS skind, b.scope_value AS svalue, coalesce(a.name, b.scope_value) AS sname, b.limit_value AS lim, b.unit AS bunit,
-                  b.on_exceed::text AS onex, b.approval_quorum AS aq, b.approval_timeout_seconds AS ats,
-                  b.window_seconds AS ws, b.calendar AS cal, b.time_zone AS tz, (b.distinct_by IS NOT NULL) AS dist
-             FROM budget_states s JOIN budgets b ON b.id = s.budget_id
-             LEFT JOIN agents a ON b.scope_kind = 'AGENT' AND a.id = b.scope_value
-            WHERE s.budget_id = ANY(ids) ORDER BY s.budget_id
-  LOOP
-    lo := budget_window_start(r.ws, r.cal, r.tz, t);
-    IF lo > r.wm THEN
-      r.total := r.total - budget_aged(r.id, r.dist, r.wm, lo);
-      r.wm := lo;
-      UPDATE budget_states SET total = r.total, watermark = lo WHERE budget_states.budget_id = r.id;
-    END IF;
-    budget_id := r.id;
-    name := r.bname;
-    version := r.bversion;
-    scope_kind := r.skind;
-    scope_value := r.svalue;
-    scope_name := r.sname;
-    limit_value := r.lim;
-    unit := r.bunit;
-    on_exceed := r.onex;
-    approval_quorum := r.aq;
-    approval_timeout_seconds := r.ats;
-    is_distinct := r.dist;
-    total := r.total;
-    watermark := r.wm;
-    window_start := lo;
-    window_end := budget_window_end(r.ws, r.cal, r.tz, t);
-    at := t;
-    exceeded_at := r.ex;
-    RETURN NEXT;
-  END LOOP;
+  -- Age the windows that moved since the last decision (set-based: one statement for all).
+  UPDATE budget_states s
+     SET total = s.total - budget_aged(s.budget_id, w.dist, s.watermark, w.lo), watermark = w.lo
+    FROM (SELECT b.id, b.distinct_by IS NOT NULL AS dist, budget_window_start(b.window_seconds, b.calendar, b.time_zone, t) AS lo
+            FROM budgets b WHERE b.id = ANY(ids)) w
+   WHERE s.budget_id = w.id AND w.lo > s.watermark;
+  RETURN QUERY
+    SELECT s.budget_id, b.name, b.version, b.scope_kind::text, b.scope_value, coalesce(a.name, b.scope_value), b.limit_value, b.unit,
+           b.on_exceed::text, b.approval_quorum, b.approval_timeout_seconds, b.distinct_by IS NOT NULL,
+           s.total, s.watermark, budget_window_start(b.window_seconds, b.calendar, b.time_zone, t), budget_window_end(b.window_seconds, b.calendar, b.time_zone, t), t, s.exceeded_at
+      FROM budget_states s JOIN budgets b ON b.id = s.budget_id
+      LEFT JOIN agents a ON b.scope_kind = 'AGENT' AND a.id = b.scope_value
+     WHERE s.budget_id = ANY(ids) ORDER BY s.budget_id;
 END $$;
 
 -- A budget's total as of now without writing anything (dashboards, the `budgets` snapshot

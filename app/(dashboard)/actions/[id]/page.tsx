@@ -17,7 +17,10 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
   await requirePrincipal();
   const { id } = await params;
   const a = await orNotFound(getAction(id));
-  const flags = (Array.isArray(a.flags) ? a.flags : []) as { policyName?: string; policyVersion?: number; message: string; shadow?: boolean }[];
+  const allFlags = (Array.isArray(a.flags) ? a.flags : []) as { kind?: string; policyName?: string; policyVersion?: number; message: string; shadow?: boolean; knowledge?: { set: string; version: number }[] }[];
+  // Citation flags are raised at decision time; the rest by post-checks on the result.
+  const citations = allFlags.filter((f) => f.kind === "knowledge_citation");
+  const flags = allFlags.filter((f) => f.kind !== "knowledge_citation");
   const redacted = JSON.stringify([a.input, a.context, a.resource, a.result]).includes("[redacted:");
   return (
     <>
@@ -52,6 +55,23 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
                 </ul>
               </div>
             )}
+            <div data-testid="action-knowledge">
+              <h3 className="text-xs font-medium text-slate-500 dark:text-slate-400">Knowledge versions evaluated</h3>
+              {a.knowledge.length ? (
+                <ul className="mt-1 flex flex-wrap gap-2">
+                  {a.knowledge.map((k) => (
+                    <li key={k.set}><Link className="link font-mono text-xs" href={`/knowledge/${k.set}?version=${k.version}`}>{k.set} v{k.version}</Link></li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-xs text-slate-500">None: no policy that targets this action reads knowledge.</p>
+              )}
+            </div>
+            {citations.length > 0 && (
+              <ul aria-label="Knowledge citation flags" className="space-y-1">
+                {citations.map((f, i) => <li key={i} className="text-amber-700 dark:text-amber-300"><Badge tone="amber">citation</Badge> {f.message}</li>)}
+              </ul>
+            )}
             <details className="text-xs"><summary className="cursor-pointer text-slate-500">Policy versions evaluated</summary>{json(a.policyVersions)}</details>
           </div>
         </Panel>
@@ -66,6 +86,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
                   {flags.map((f, i) => (
                     <li key={i} className={f.shadow ? "text-amber-700 dark:text-amber-300" : "text-red-700 dark:text-red-300"}>
                       <Badge tone={f.shadow ? "amber" : "red"}>{f.shadow ? "shadow flag" : "flagged"}</Badge> {f.policyName ? `${f.policyName}${f.policyVersion ? ` v${f.policyVersion}` : ""}: ` : ""}{f.message}
+                      {f.knowledge?.length ? <span className="ml-1 text-xs text-slate-500">(checked against {f.knowledge.map((k) => `${k.set} v${k.version}`).join(", ")})</span> : null}
                     </li>
                   ))}
                 </ul>

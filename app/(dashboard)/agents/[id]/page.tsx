@@ -3,12 +3,20 @@ import { AgentKeys } from "@/components/agent-keys.tsx";
 import { AgentTabs } from "@/components/agent-tabs.tsx";
 import { AgentProfile } from "@/components/agent-profile.tsx";
 import { AuditFeed } from "@/components/audit-feed.tsx";
+import { AnomaliesList } from "@/components/containment/anomalies-list.tsx";
+import { BreakersPanel } from "@/components/containment/breakers-panel.tsx";
+import { BudgetsPanel } from "@/components/containment/budgets-panel.tsx";
+import { GrantsBadge } from "@/components/containment/grants-badge.tsx";
+import { GrantsEditor } from "@/components/containment/grants-editor.tsx";
 import { HaltControl } from "@/components/halt-control.tsx";
 import { AgentTimeline } from "@/components/agent-timeline.tsx";
-import { StatusBadge } from "@/components/ui/badge.tsx";
+import { Badge, StatusBadge } from "@/components/ui/badge.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { getAgent } from "@/lib/agents/index.ts";
+import { listAnomalies } from "@/lib/anomalies/index.ts";
 import { listAuditEvents } from "@/lib/audit/index.ts";
+import { listBreakers } from "@/lib/breakers/index.ts";
+import { listBudgets } from "@/lib/budgets/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { listActionNames, listActions } from "@/lib/decisions/index.ts";
@@ -21,12 +29,15 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
   const p = await requirePrincipal();
   const { id } = await params;
   const agent = await orNotFound(getAgent(id));
-  const [actions, actionNames, history, cohorts, labels] = await Promise.all([
+  const [actions, actionNames, history, cohorts, labels, budgets, breakers, anomalies] = await Promise.all([
     listActions({ agent: id, limit: 25 }),
     listActionNames(id),
     listAuditEvents({ agent: id, limit: 20 }),
     listCohorts(),
     actorLabels(),
+    listBudgets({ agentId: id }),
+    listBreakers({ agentId: id }),
+    listAnomalies({ agent: id, hours: 24 }),
   ]);
   const canWrite = can(p.role, "agents:write");
   // A cohort or global halt is lifted where it was pulled, not from one agent's page.
@@ -39,7 +50,14 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-3">
-            <span className="font-mono">{agent.name}</span> <StatusBadge status={agent.status} />
+            <span className="font-mono">{agent.name}</span> <StatusBadge status={agent.status} /> <GrantsBadge capabilities={agent.capabilities} />
+            {anomalies.length > 0 && (
+              <a href="#containment" className="text-sm font-normal">
+                <Badge tone="amber" dot>
+                  {anomalies.length} unusual
+                </Badge>
+              </a>
+            )}
           </span>
         }
         subtitle={agent.description || "No description."}
@@ -51,6 +69,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           <strong className="font-semibold">Halted {agent.haltedBy === "agent" ? "" : `(${agent.haltedBy})`}:</strong> {agent.haltReason}. Every action it asks for is denied until it is resumed.
         </p>
       )}
+      {agent.status === "circuit_open" && (
+        <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+          <strong className="font-semibold">{agent.circuitReason}.</strong> Every action it asks for is denied (circuit_open) until the breaker closes — see <Link className="underline" href="/containment">Containment</Link>.
+        </p>
+      )}
       <div className="grid gap-6 xl:grid-cols-5">
         <div className="xl:col-span-2">
           <AgentProfile agent={agent} cohorts={cohorts.map((c) => c.name)} canWrite={canWrite} />
@@ -58,6 +81,22 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <Panel title="Keys" description="Agents authenticate with these. Rotate, then revoke the old key once the agent uses the new one." className="xl:col-span-3" flush>
           <AgentKeys agentId={agent.id} keys={agent.keys} canWrite={canWrite} />
         </Panel>
+        <section id="containment" className="grid gap-6 xl:col-span-5 xl:grid-cols-5">
+          <Panel title="Capability grants" description="What it may ask for. Outside these, Warden denies with not_granted before any policy runs." className="xl:col-span-2">
+            <GrantsEditor agentId={agent.id} capabilities={agent.capabilities} canGrant={can(p.role, "agents:grant")} />
+          </Panel>
+          <Panel title="Budgets" description="Budgets on this agent or its cohort, used now." className="xl:col-span-3" flush>
+            <BudgetsPanel initial={budgets} query={`?agent=${agent.id}`} canManage={false} />
+          </Panel>
+          <Panel title="Breakers" description="Breakers watching or holding this agent or its cohort." className="xl:col-span-5" flush>
+            <BreakersPanel initial={breakers} query={`?agent=${agent.id}`} canManage={can(p.role, "breakers:write")} />
+          </Panel>
+          {anomalies.length > 0 && (
+            <Panel title="Unusual access" description="Last 24 hours." className="xl:col-span-5" flush>
+              <AnomaliesList anomalies={anomalies} showAgent={false} />
+            </Panel>
+          )}
+        </section>
         <Panel title="Timeline" description="What it asked for, what Warden answered and why, who voted, what happened. Open an action for its whole story." className="xl:col-span-5" flush>
           <AgentTimeline agentId={agent.id} first={actions} actionNames={actionNames} />
         </Panel>

@@ -4,6 +4,7 @@ import { route } from "@/lib/http/index.ts";
 export const POST = route({
   permission: "approvals:decide",
   body: approvalDecisionSchema,
-  maxBodyBytes: 16 * 1024,
+  // An approval with changes carries the whole modified input (≤ 64 KiB).
+  maxBodyBytes: 96 * 1024,
   handler: ({ principal, body, params }) => decideApproval({ actionId: params.actionId!, principal, input: body }),
 });

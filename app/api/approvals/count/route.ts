@@ -1,4 +1,4 @@
 import { pendingCount } from "@/lib/approvals/index.ts";
 import { route } from "@/lib/http/index.ts";
 
-export const GET = route({ permission: "read", handler: () => pendingCount() });
+export const GET = route({ permission: "read", handler: ({ principal }) => pendingCount(principal) });

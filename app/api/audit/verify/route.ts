@@ -1,16 +1,41 @@
 import { z } from "zod";
 import { lastVerification, verifyAuditChain } from "@/lib/audit/index.ts";
 import { route } from "@/lib/http/index.ts";
+import { takeVerificationSlot } from "@/lib/throttle/index.ts";
 
-const query = z.object({
-  // full (default): every chain from genesis. incremental: from the last passing verification.
-  scope: z.enum(["full", "incremental"]).default("full"),
-  // last=1 reads the last recorded outcome without verifying again.
+const getQuery = z.object({
+  // Accepted for older clients: GET always reads the last recorded outcome now.
   last: z.enum(["1", "true"]).optional(),
+  scope: z.enum(["full", "incremental"]).optional(),
 });
 
+/**
+ * The last recorded verification, without verifying (a GET has no side effects): `{last}`
+ * and, when there is one, its outcome at the top level as `POST` answers it
+ * (`ok`, `events`, `head` or `firstBadSeq` + `why`, `scope`, `verifiedAt`).
+ */
 export const GET = route({
   permission: "read",
-  query,
-  handler: async ({ query: q, principal }) => (q.last ? { last: await lastVerification() } : verifyAuditChain({ scope: q.scope, actor: `user:${principal.userId}` })),
+  query: getQuery,
+  handler: async () => {
+    const last = await lastVerification();
+    if (!last) return { last: null };
+    const outcome = last.ok ? { ok: true, head: last.head } : { ok: false, firstBadSeq: last.firstBadSeq, why: last.why };
+    return { ...outcome, scope: last.scope, events: last.events, verifiedAt: last.at, last };
+  },
+});
+
+const postBody = z.strictObject({
+  // full (default): every chain from genesis. incremental: from the last passing verification.
+  scope: z.enum(["full", "incremental"]).default("full"),
+});
+
+/** Verifies the chain now and records the outcome; at most 5 a minute per user (429 + Retry-After). */
+export const POST = route({
+  permission: "read",
+  body: postBody,
+  handler: async ({ body, principal }) => {
+    await takeVerificationSlot(principal.userId);
+    return verifyAuditChain({ scope: body.scope, actor: `user:${principal.userId}` });
+  },
 });

@@ -1,0 +1,10 @@
+// A Warden data plane (/v1, as server.ts mounts it) in its own process on DATABASE_URL, for
+// benchmarks that need several instances without a Next.js build. Prints `PORT <n>`.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { handleDataPlane } from "../lib/dataplane/index.ts";
+
+const server = http.createServer((req, res) => void handleDataPlane(req, res));
+server.keepAliveTimeout = 65_000;
+server.listen(0, "127.0.0.1", () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

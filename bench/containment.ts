@@ -1,7 +1,8 @@
 // The containment steps of `npm run bench:decisions`: the same load with and without 10
 // budgets, 10 breakers and grants on every agent; a budget's exactness under 400 concurrent
 // requests on two instances; a breaker tripped by load on two instances. Prints figures.
-import { grantCapabilities, type Capability } from "../lib/grants/index.ts";
+import { grantCapabilities } from "../lib/capability-changes/index.ts";
+import type { Capability } from "../lib/grants/index.ts";
 import { budgetSpecSchema, createBudget, deleteBudget } from "../lib/budgets/index.ts";
 import { breakerSpecSchema, createBreaker, deleteBreaker } from "../lib/breakers/index.ts";
 import { pool } from "../lib/db/index.ts";

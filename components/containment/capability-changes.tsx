@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import type { CapabilityChangeView } from "@/lib/grants/index.ts";
+import type { CapabilityChangeView } from "@/lib/capability-changes/index.ts";
 import { api } from "../api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorText } from "../ui/field.tsx";

@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { capabilitiesSchema } from "../grants/index.ts";
+import { cohortNameSchema, ownerSchema } from "../validation/index.ts";
+
+export { cohortNameSchema, ownerSchema };
 
 export const RISK_TIERS = ["low", "medium", "high"] as const;
 export type RiskTierName = (typeof RISK_TIERS)[number];
@@ -10,21 +13,6 @@ export const agentNameSchema = z
   .min(2)
   .max(64)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
-
-export const cohortNameSchema = z
-  .string()
-  .trim()
-  .min(2)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, '_' and '-', starting with a letter or digit");
-
-// An accountable person (e-mail) or team name.
-export const ownerSchema = z
-  .string()
-  .trim()
-  .min(2)
-  .max(120)
-  .regex(/^[^\s<>"']+(?: [^\s<>"']+)*$/, "an e-mail address or team name");
 
 export const registerAgentSchema = z.strictObject({
   name: agentNameSchema,

@@ -11,4 +11,5 @@ export { decideApproval, approvalDecisionSchema, type ApprovalDecision } from ".
 export { decideBulk, bulkDecisionSchema, spreadOf, MAX_BULK, type BulkDecision, type BulkOutcome, type Spread } from "./decide-bulk.ts";
 export { castVote, type ApprovalOutcome, type Vote } from "./cast-vote.ts";
 export { listApprovals, pendingCount, listApprovalsSchema, type ApprovalItem, type ApprovalCounts, type ApprovalVoteItem, type ListApprovalsInput } from "./list-approvals.ts";
-export { isAgentOwner, ownerWouldApproveAlone, ownersWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";
+export { isAgentOwner } from "../agents/index.ts";
+export { ownerWouldApproveAlone, ownersWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";

@@ -1,14 +1,10 @@
+import { isAgentOwner } from "../agents/index.ts";
 import type { AuditInput } from "../audit/index.ts";
 
 /**
  * The rules and records of a vote, shared by `decideApproval` and the history writer
  * (`npm run seed:volume`), so both record the same thing.
  */
-
-/** Whether `email` is the agent's accountable owner (case- and space-insensitive). */
-export function isAgentOwner(owner: string, email: string): boolean {
-  return owner.trim().toLowerCase() === email.trim().toLowerCase();
-}
 
 /**
  * Segregation of duties: an owner's approval may not be the one that completes the quorum

@@ -9,23 +9,11 @@
  *   value, malformed → nothing granted).
  * - match.ts — `isGranted(caps, action, resource)`, globs compiled once per value.
  * - widening.ts — whether a change widens what an agent may do (`globCovers`).
- * - set-capabilities.ts — `setAgentCapabilities` (admins; audited before/after; exact across
- *   instances like a halt) and the four-eyes rule: an owner's widening of their own agent
- *   waits as a request another person confirms or rejects (`decideCapabilityChange`).
+ *
+ * Pure rules only (no database), so the agent registry can use them; changing an agent's grants
+ * (audited, four eyes) is lib/capability-changes.
  */
 export { capabilitySchema, capabilitiesSchema, capabilitiesOf, MAX_GRANTS, type Capability, type Capabilities } from "./schema.ts";
 export { isGranted, compileGrants, globToRegExp } from "./match.ts";
 export { globCovers, wideningOf } from "./widening.ts";
 export { notGrantedReason } from "./reason.ts";
-export {
-  setAgentCapabilities,
-  grantCapabilities,
-  decideCapabilityChange,
-  listCapabilityChanges,
-  capabilityDecisionSchema,
-  listCapabilityChangesSchema,
-  assertCanGrant,
-  type SetCapabilitiesResult,
-  type CapabilityDecision,
-} from "./set-capabilities.ts";
-export { type CapabilityChangeView } from "./changes.ts";

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { cohortNameSchema, ownerSchema } from "../agents/index.ts";
 import { badRequest } from "../errors/index.ts";
-import { timeParam } from "../validation/index.ts";
+import { cohortNameSchema, ownerSchema, timeParam } from "../validation/index.ts";
 
 /**
  * What reaches knowledge sets from outside: set names, record keys, and the bodies of the

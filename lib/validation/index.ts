@@ -8,9 +8,11 @@
  * - `assertDecodableTarget` — a request's path and query decode to clean UTF-8 text.
  * - `assertSafeFields`, `assertSafeValue`, `unsafeTextReason` — the same rules for decoded
  *   route parameters, query values and anything else built from a request.
- * - zod building blocks (`timeParam`).
+ * - zod building blocks (`timeParam`; `cohortNameSchema` and `ownerSchema`, the names the
+ *   registry and everything that refers to cohorts and owners share).
  */
 export { timeParam } from "./time.ts";
+export { cohortNameSchema, ownerSchema } from "./names.ts";
 export {
   MAX_JSON_DEPTH,
   parseJsonBody,

@@ -3,7 +3,7 @@ import { detectAnomalies } from "../../lib/anomalies/index.ts";
 import { breakerSpecSchema, createBreaker, evaluateBreakers } from "../../lib/breakers/index.ts";
 import { budgetSpecSchema, createBudget } from "../../lib/budgets/index.ts";
 import { pool } from "../../lib/db/index.ts";
-import { grantCapabilities } from "../../lib/grants/index.ts";
+import { grantCapabilities } from "../../lib/capability-changes/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
 import { unique } from "../support/fixtures.ts";
 

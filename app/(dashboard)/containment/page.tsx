@@ -15,7 +15,7 @@ import { can } from "@/lib/auth/index.ts";
 import { listBreakers } from "@/lib/breakers/index.ts";
 import { listBudgets } from "@/lib/budgets/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
-import { listCapabilityChanges } from "@/lib/grants/index.ts";
+import { listCapabilityChanges } from "@/lib/capability-changes/index.ts";
 import { requirePrincipal } from "../../session.ts";
 
 export const metadata = { title: "Containment" };

@@ -1,6 +1,6 @@
 import { getAgent, updateAgent, updateAgentSchema } from "@/lib/agents/index.ts";
 import { actorOf, can } from "@/lib/auth/index.ts";
-import { assertCanGrant, setAgentCapabilities } from "@/lib/grants/index.ts";
+import { assertCanGrant, setAgentCapabilities } from "@/lib/capability-changes/index.ts";
 import { json, route } from "@/lib/http/index.ts";
 
 export const GET = route({ permission: "read", handler: async ({ params }) => ({ agent: await getAgent(params.id!) }) });

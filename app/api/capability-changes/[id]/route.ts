@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/index.ts";
-import { capabilityDecisionSchema, decideCapabilityChange } from "@/lib/grants/index.ts";
+import { capabilityDecisionSchema, decideCapabilityChange } from "@/lib/capability-changes/index.ts";
 
 /** A second person confirms or rejects a request to widen an agent's grants. */
 export const POST = route({

@@ -1,6 +1,5 @@
 import type { CapabilityChange } from "../db/index.ts";
-import { capabilitiesOf, type Capabilities, type Capability } from "./schema.ts";
-import { wideningOf } from "./widening.ts";
+import { capabilitiesOf, wideningOf, type Capabilities, type Capability } from "../grants/index.ts";
 
 /** A request to widen an agent's grants, waiting for (or decided by) a second person. */
 export type CapabilityChangeView = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isAgentOwner } from "../approvals/index.ts";
+import { isAgentOwner } from "../agents/index.ts";
 import { auditTx } from "../audit/index.ts";
 import type { Principal } from "../auth/index.ts";
 import { Prisma, prisma, type Tx } from "../db/index.ts";
@@ -8,8 +8,7 @@ import { CHANNEL, notifySql } from "../events/index.ts";
 import { newId } from "../ids.ts";
 import { HALT_LOCK } from "../killswitch/index.ts";
 import { presentChange, type CapabilityChangeView } from "./changes.ts";
-import { capabilitiesOf, type Capabilities } from "./schema.ts";
-import { wideningOf } from "./widening.ts";
+import { capabilitiesOf, wideningOf, type Capabilities } from "../grants/index.ts";
 
 export type SetCapabilitiesResult = { status: "applied" | "unchanged" | "pending"; capabilities: Capabilities; change?: CapabilityChangeView };
 

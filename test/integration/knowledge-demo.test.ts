@@ -32,7 +32,7 @@ describe("the demo estate's knowledge", () => {
     const asked = await stylist.ask({ action: "stylist.recommend", resource: "customer:C-1", input: { items: ["LUX-0001"] } });
     const flagged = await stylist.result(asked.json.id, { status: "succeeded", output: { message: "It pairs beautifully with a Ｚａｒａ blazer" } });
     expect(flagged.json.flags.map((f: { policyName: string }) => f.policyName)).toEqual(["no-competitor-recommendations"]);
-    const banned = await stylist.ask({ action: "stylist.recommend", input: {} });
+    const banned = await stylist.ask({ action: "stylist.recommend", resource: "customer:C-2", input: {} }); // inside its grants
     expect((await stylist.result(banned.json.id, { status: "succeeded", output: { message: "A cheap alternative" } })).json.flags.map((f: { policyName: string }) => f.policyName)).toEqual(["brand-voice-banned-phrases"]);
 
     const warden = new Warden({ url: dp.base, apiKey: await keyOf("price-optimizer-eu") });

@@ -10,6 +10,9 @@
  *   transaction.
  * - expire-due.ts — `expireDueActions()`: the timeout transition, run by the jobs.
  *
+ * - action-name.ts — `actionNameSchema`, and `actionGlobSchema` for anything that targets actions
+ *   by glob (policies; budgets and grants to come).
+ *
  * Creating an action (→ allowed | denied | pending) is the decision pipeline's group commit
  * (lib/decisions/commit-batch.ts), using `initialStatus` and `toDbStatus` from here.
  */
@@ -19,3 +22,4 @@ export { answerOf, type ActionAnswer, type ActionRow } from "./answer.ts";
 export { settlePending, type Settlement, type SettleTarget, type SettledAction } from "./settle-pending.ts";
 export { expireDueActions } from "./expire-due.ts";
 export { decidedEvent, settledEvent, settledPayload, type SettlementFacts, type SettledFacts } from "./events.ts";
+export { ACTION_NAME, actionNameSchema, actionGlobSchema } from "./action-name.ts";

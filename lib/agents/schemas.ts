@@ -1,21 +1,33 @@
 import { z } from "zod";
+import { nameGlobSchema, nameRegExp, type NameRule } from "../validation/index.ts";
 
 export const RISK_TIERS = ["low", "medium", "high"] as const;
 export type RiskTierName = (typeof RISK_TIERS)[number];
 
+export const AGENT_NAME: NameRule = { first: "a-z0-9", rest: "a-z0-9._-", min: 2, max: 64 };
+export const COHORT_NAME: NameRule = { first: "a-z0-9", rest: "a-z0-9_-", min: 2, max: 48 };
+
 export const agentNameSchema = z
   .string()
   .trim()
-  .min(2)
-  .max(64)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
+  .min(AGENT_NAME.min)
+  .max(AGENT_NAME.max)
+  .regex(nameRegExp(AGENT_NAME), "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
 
 export const cohortNameSchema = z
   .string()
   .trim()
-  .min(2)
-  .max(48)
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, "lowercase letters, digits, '_' and '-', starting with a letter or digit");
+  .min(COHORT_NAME.min)
+  .max(COHORT_NAME.max)
+  .regex(nameRegExp(COHORT_NAME), "lowercase letters, digits, '_' and '-', starting with a letter or digit");
+
+/**
+ * Globs over agents (policy targets): they match an agent's name or its id (`agt_…`, lower-case
+ * letters and digits, itself a valid name), so the name rule decides what can match.
+ */
+export const agentGlobSchema = nameGlobSchema(AGENT_NAME, "agent");
+/** Globs over cohort names (policy targets). */
+export const cohortGlobSchema = nameGlobSchema(COHORT_NAME, "cohort");
 
 // An accountable person (e-mail) or team name.
 export const ownerSchema = z

@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { actionGlobSchema } from "../actions/index.ts";
+import { agentGlobSchema, cohortGlobSchema } from "../agents/index.ts";
 import type { PublishedSet } from "../knowledge/index.ts";
 
 export const STAGES = ["pre", "post"] as const;
 export const PRE_EFFECTS = ["deny", "require_approval", "allow"] as const;
 export const MODES = ["enforce", "shadow"] as const;
-
-const glob = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:*-]+$/, "letters, digits, _ . : - and * as a wildcard");
 
 export const policySpecSchema = z
   .strictObject({
@@ -16,9 +16,10 @@ export const policySpecSchema = z
     mode: z.enum(MODES).default("enforce"),
     target: z
       .strictObject({
-        cohorts: z.array(glob).max(100).default([]),
-        agents: z.array(glob).max(100).default([]),
-        actions: z.array(glob).max(100).default([]),
+        // Globs (`*` a wildcard) that can match some valid name: a target that can't would never apply.
+        cohorts: z.array(cohortGlobSchema).max(100).default([]),
+        agents: z.array(agentGlobSchema).max(100).default([]),
+        actions: z.array(actionGlobSchema).max(100).default([]),
       })
       .default({ cohorts: [], agents: [], actions: [] }),
     condition: z.string().trim().min(1).max(4000),

@@ -8,9 +8,12 @@
  * - `assertDecodableTarget` — a request's path and query decode to clean UTF-8 text.
  * - `assertSafeFields`, `assertSafeValue`, `unsafeTextReason` — the same rules for decoded
  *   route parameters, query values and anything else built from a request.
- * - zod building blocks (`timeParam`).
+ * - zod building blocks (`timeParam`), and name rules (`NameRule`): one rule gives a name's
+ *   schema and the schema of globs over such names (`nameGlobSchema`), refusing globs that
+ *   could never match a valid name.
  */
 export { timeParam } from "./time.ts";
+export { MAX_GLOB_CHARS, globMismatch, nameGlobSchema, nameRegExp, type NameRule } from "./name-rule.ts";
 export {
   MAX_JSON_DEPTH,
   parseJsonBody,

@@ -4,13 +4,16 @@ import { expect, test } from "@playwright/test";
 import { ADMIN, ask, createUser, registerAgentInUi, signedInAs, uniq } from "./helpers.ts";
 
 // The demo agents (npm run demo:agents) driving real traffic through the SDK while the
-// operator watches; stopped when the journeys are done.
+// operator watches; stopped when the journeys are done. Started as a newcomer would beside
+// `PORT=… npm start`: with the same PORT and no WARDEN_URL.
 let demo: ChildProcess | undefined;
 test.beforeAll(({}, info) => {
+  const env = { ...process.env };
+  delete env.WARDEN_URL;
   demo = spawn("node_modules/.bin/tsx", ["scripts/demo-agents.ts", "--rate", "12", "--duration", "150"], {
     env: {
-      ...process.env,
-      WARDEN_URL: String(info.project.use.baseURL),
+      ...env,
+      PORT: new URL(String(info.project.use.baseURL)).port,
       WARDEN_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
       WARDEN_ADMIN_EMAIL: ADMIN.email,
       WARDEN_ADMIN_PASSWORD: ADMIN.password,

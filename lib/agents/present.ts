@@ -1,4 +1,4 @@
-import { effectiveHalt, type HaltScopeKind, type HaltSwitch } from "../killswitch/index.ts";
+import { effectiveHalt, haltsCovering, switchHalt, type HaltCover, type HaltScopeKind, type HaltSwitch, type SwitchHalt } from "../killswitch/index.ts";
 import type { RiskTierName } from "./schemas.ts";
 
 export type AgentView = {
@@ -11,6 +11,10 @@ export type AgentView = {
   status: "active" | "halted";
   haltReason?: string;
   haltedBy?: HaltScopeKind;
+  /** The agent's own switch, whether or not its cohort or everything is halted too. */
+  ownHalt: SwitchHalt;
+  /** Every halt that covers it, strongest first (global, cohort, agent); empty when it may act. */
+  halts: HaltCover[];
   createdBy: { id: string; email: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -30,8 +34,12 @@ export type AgentRow = {
   createdBy?: { id: string; email: string; name: string } | null;
 };
 
-/** An agent as the API shows it; its status follows the halt precedence of lib/killswitch. */
+/**
+ * An agent as the API shows it: `status`/`haltedBy`/`haltReason` are the effective halt (the
+ * precedence of lib/killswitch), `ownHalt` the agent's own switch, `halts` every halt covering it.
+ */
 export function presentAgent(a: AgentRow, global: HaltSwitch | null): AgentView {
+  const switches = { global, cohort: a.cohort, agent: a };
   return {
     id: a.id,
     name: a.name,
@@ -39,7 +47,9 @@ export function presentAgent(a: AgentRow, global: HaltSwitch | null): AgentView 
     cohort: a.cohort.name,
     owner: a.owner,
     riskTier: a.riskTier.toLowerCase() as RiskTierName,
-    ...effectiveHalt({ global, cohort: a.cohort, agent: a }),
+    ...effectiveHalt(switches),
+    ownHalt: switchHalt("agent", a),
+    halts: haltsCovering(switches),
     createdBy: a.createdBy ?? null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),

@@ -17,11 +17,28 @@ const fill = (make: (i: number) => unknown, chars: number) => {
   return out;
 };
 const room = MAX_DATA_CHARS - 800; // leaves room for the agent, action and resource
+/** `n` letters a or b, pseudo-random (xorshift32, fixed seed): no period a DFA could learn. */
+const randomAb = (n: number) => {
+  let x = 2463534242;
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out += x & 1 ? "a" : "b";
+  }
+  return out;
+};
 
 const cases: { condition: string; input: Record<string, unknown> }[] = [
   { condition: "'flagship' in input.tags && input.price < 100.0", input: { price: 120, tags: fill(() => 0, room - 30) } },
   { condition: "input.s.matches('(a+)+$')", input: { s: "a".repeat(room - 10) + "!" } },
   { condition: "input.s.matches('[a-q][^u-z]{200}x')", input: { s: Array.from({ length: room - 10 }, (_, i) => "abcdefghijklmnopqrstuvwxyz"[(i * 7) % 26]).join("") } },
+  // Programs much larger than their text (903 and 304 RE2 instructions). On random a/b text the
+  // second keeps ~300 NFA threads alive: re2js's lazy DFA runs out of memory and falls back to
+  // the NFA, whose work per character grows with the program.
+  { condition: "input.s.matches('(?:a?){300}a{300}\\\\d')", input: { s: "a".repeat(room - 10) } },
+  { condition: "input.s.matches('a[ab]{300}c')", input: { s: `c${randomAb(room - 12)}` } },
   { condition: "input.items.exists(i, i > 100.0 && i < 50.0 && i != 3.0)", input: { items: fill(() => 0, room) } },
   { condition: "input.items.exists(i, i.price > 100.0 && i.sku.startsWith('LUX') && i.qty < 5.0)", input: { items: fill(() => ({ price: 1, sku: "A", qty: 9 }), room) } },
   { condition: "input.l.map(x, x.matches('a+b')).exists(y, y)", input: { l: fill(() => "aaaa", room) } },

@@ -74,10 +74,30 @@ test("an operator halts a cohort with a reason, its agents are denied at once, a
   const who = await request.get("/v1/agent", { headers: { authorization: `Bearer ${a.key}` } });
   expect(await who.json()).toMatchObject({ status: "halted", haltReason: "supplier feed is corrupt" });
 
+  // Under the cohort halt, one agent's page still shows (and flips) the agent's own switch.
+  const agentPage = await ctx.newPage();
+  await agentPage.goto(`/agents/${a.id}`);
+  await expect(agentPage.getByRole("status").filter({ hasText: "Halted (cohort): supplier feed is corrupt" })).toBeVisible();
+  await expect(agentPage.getByTestId("own-halt")).toContainText("This agent's own switch is not halted");
+  await agentPage.getByRole("button", { name: "Halt this agent" }).click();
+  await agentPage.getByLabel("Halt reason").fill("reorders far too much");
+  await agentPage.getByRole("button", { name: "Confirm halt" }).click();
+  await expect(agentPage.getByTestId("own-halt")).toContainText("This agent is halted on its own too: reorders far too much");
+  await expect(agentPage.getByRole("button", { name: "Resume this agent" })).toBeVisible();
+
   await card.getByRole("button", { name: `Resume cohort ${cohort}` }).click();
   await card.getByLabel("Resume reason").fill("feed fixed");
   await card.getByRole("button", { name: "Confirm resume" }).click();
   await expect(op.getByTestId(`cohort-${cohort}`)).toContainText("active");
+  expect((await ask(request, b.key, { action: "inventory.reorder", input: { units: 10 } })).decision).toBe("allow");
+  // The agent halted on its own stays halted once its cohort resumes, until it is resumed itself.
+  expect(await ask(request, a.key, { action: "inventory.reorder", input: { units: 10 } })).toMatchObject({ decision: "deny", reasons: [{ code: "agent_halted" }] });
+  await agentPage.reload();
+  await expect(agentPage.getByRole("status").filter({ hasText: "Halted: reorders far too much" })).toBeVisible();
+  await agentPage.getByRole("button", { name: "Resume this agent" }).click();
+  await agentPage.getByLabel("Resume reason").fill("thresholds fixed");
+  await agentPage.getByRole("button", { name: "Confirm resume" }).click();
+  await expect(agentPage.getByRole("button", { name: "Halt this agent" })).toBeVisible();
   expect((await ask(request, a.key, { action: "inventory.reorder", input: { units: 10 } })).decision).toBe("allow");
   await ctx.close();
 

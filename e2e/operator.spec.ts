@@ -1,16 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { expect, test } from "@playwright/test";
-import { ADMIN, ask, createUser, registerAgentInUi, signedInAs, uniq } from "./helpers.ts";
+import { expect, test, type Locator } from "@playwright/test";
+import { ADMIN, ask, createUser, registerAgentInUi, sameOrigin, signedInAs, uniq } from "./helpers.ts";
 
 // The demo agents (npm run demo:agents) driving real traffic through the SDK while the
-// operator watches; stopped when the journeys are done.
+// operator watches; stopped when the journeys are done. Started as a newcomer would beside
+// `PORT=… npm start`: with the same PORT and no WARDEN_URL.
 let demo: ChildProcess | undefined;
 test.beforeAll(({}, info) => {
+  const env = { ...process.env };
+  delete env.WARDEN_URL;
   demo = spawn("node_modules/.bin/tsx", ["scripts/demo-agents.ts", "--rate", "12", "--duration", "150"], {
     env: {
-      ...process.env,
-      WARDEN_URL: String(info.project.use.baseURL),
+      ...env,
+      PORT: new URL(String(info.project.use.baseURL)).port,
       WARDEN_DATA_DIR: process.env.E2E_DATA_DIR ?? ".data-e2e",
       WARDEN_ADMIN_EMAIL: ADMIN.email,
       WARDEN_ADMIN_PASSWORD: ADMIN.password,
@@ -22,9 +25,26 @@ test.afterAll(() => {
   demo?.kill("SIGINT");
 });
 
-test("an operator watches the overview move with demo traffic, opens the busiest agent and follows an action to its audit events", async ({ browser, page }) => {
+/** Whether a table's scrolling wrapper hides part of it (the overview's tables must fit their panels). */
+async function overflow(table: Locator) {
+  return table.evaluate((t) => {
+    const box = t.parentElement!;
+    return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth };
+  });
+}
+
+test("an operator watches the overview move with demo traffic, opens the busiest agent and follows an action to its audit events", async ({ browser, page }, info) => {
+  test.slow(); // waits for traffic, and looks at the overview at two widths
   const operator = { email: `${uniq("op")}@maison.example`, name: "Olga Operator", role: "operator", password: "operator-password-123" };
   await createUser(page, operator);
+  // A policy with a long name that matches (in shadow) every pricing decision the demo makes.
+  const longName = uniq("shadow-check-of-every-price-change-the-pricing-agents-make");
+  expect(longName.length).toBeLessThanOrEqual(80);
+  const created = await page.request.post("/api/policies", {
+    headers: sameOrigin(page),
+    data: { name: longName, effect: "require_approval", mode: "shadow", target: { cohorts: ["pricing"] }, condition: "true", message: "Watching price changes" },
+  });
+  expect(created.status()).toBe(201);
   const { page: op, ctx } = await signedInAs(browser, operator.email, operator.password);
 
   await op.goto("/");
@@ -37,6 +57,26 @@ test("an operator watches the overview move with demo traffic, opens the busiest
   await expect.poll(total, { timeout: 40_000, intervals: [2_000] }).toBeGreaterThan(before + 5);
   await expect(chart.locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(op.getByTestId("cohort-rates-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+
+  // "Policies that fired most" fits its panel on a laptop and on a phone: long names are cut
+  // (the whole name in their title) and the bars stay in view.
+  const fired = op.getByRole("table", { name: "Policies that fired most" });
+  await expect(fired.getByRole("link", { name: longName })).toBeVisible({ timeout: 20_000 });
+  for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
+    await op.setViewportSize(viewport);
+    const size = await overflow(fired);
+    expect(size.scrollWidth, `at ${viewport.width} px`).toBeLessThanOrEqual(size.clientWidth);
+    await expect(fired.getByRole("link", { name: longName })).toHaveAttribute("title", longName);
+    // The panel sits below the fold: scroll down to it (only down, never sideways, so a bar
+    // pushed off to the right stays out of view), then the whole first bar must be in view.
+    await fired.evaluate((t) => window.scrollTo({ left: 0, top: t.getBoundingClientRect().top + window.scrollY - 100 }));
+    await expect(fired.getByTestId("fired-bar").first()).toBeInViewport({ ratio: 1 });
+    const bar = await fired.getByTestId("fired-bar").first().boundingBox();
+    expect(bar!.width, `bar width at ${viewport.width} px`).toBeGreaterThanOrEqual(48);
+    await info.attach(`overview-policies-${viewport.width}px`, { body: await fired.locator("xpath=ancestor::section[1]").screenshot(), contentType: "image/png" });
+    await info.attach(`overview-${viewport.width}px`, { body: await op.screenshot({ fullPage: true }), contentType: "image/png" });
+  }
+  await op.setViewportSize({ width: 1280, height: 720 });
 
   // The busiest agent, from the list, to its timeline, to one action's whole story.
   const busiest = op.getByRole("table", { name: "Busiest agents" }).getByRole("link").first();

@@ -10,11 +10,12 @@
 // an approver who lowers a price or a refund is obeyed: the guarded function acts on the
 // approved input.
 //
-//   WARDEN_URL             default http://localhost:3000
+//   WARDEN_URL             default http://localhost:$PORT (PORT as given to `npm start`, default 3000)
 //   WARDEN_TOKEN           an API token (operator or above), or
 //   WARDEN_ADMIN_EMAIL + WARDEN_ADMIN_PASSWORD   to log in (the login `npm start` printed)
 //   --rate N               actions per second (default 5)
-//   --duration S           stop after S seconds (default: until Ctrl-C)
+//   --duration S           stop after S seconds, counted from the start: waiting for Warden to
+//                          answer included (default: until Ctrl-C; then it waits for Warden forever)
 //   --once                 one action per agent, then exit
 //   --scenario breaker     a pricing feed glitch: a burst of flagship prices under the floor from
 //                          the pricing agents, until the pricing-deny-spike breaker opens the
@@ -38,7 +39,8 @@ import { DEMO_VERSIONS } from "../lib/seed/index.ts";
 import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, type ActionRequest, type Reason } from "../sdk/src/index.ts";
 
 // ── configuration ────────────────────────────────────────────────────────────────────────────
-const url = (process.env.WARDEN_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+const startedAt = Date.now();
+const url = (process.env.WARDEN_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, "");
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
 const args = (() => {
   try {
@@ -47,7 +49,7 @@ const args = (() => {
     return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]`, 2);
   }
 })();
-if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]   (env: WARDEN_URL, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]   (env: WARDEN_URL or PORT, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
 const scenario = args.scenario;
 if (scenario !== undefined && scenario !== "bad-release" && scenario !== "breaker") fail(`unknown --scenario ${scenario} (known: breaker, bad-release)`, 2);
 const BAD_RELEASE = { agent: "price-optimizer-eu", candidate: "pricing-2026.11.3" } as const;
@@ -478,22 +480,33 @@ function refreshFleet(why: string): Promise<void> {
   return refreshing;
 }
 
-/** Provisions the fleet, waiting for Warden to come up (unless --once). */
-async function setUp(): Promise<Driven[]> {
+/** Provisions the fleet, waiting for Warden to come up (unless --once) until `until` (ms since the epoch). */
+async function setUp(until = Infinity): Promise<Driven[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await provision();
+      return await beforeDeadline(provision(), until);
     } catch (err) {
       if (err instanceof Fatal) fail(err.message);
       const cause = (err as Error & { cause?: Error }).cause?.message;
       const message = `Warden not ready at ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ""}`;
-      if (once || stopping) fail(message);
-      const delay = Math.min(30, 5 * attempt);
-      console.error(`${message}; retrying in ${delay} s`);
-      await sleep(delay * 1000);
+      if (once || stopping) fail(`${message}\n${WHERE}`);
+      const delay = Math.min(30_000, 5000 * attempt, until - Date.now());
+      if (delay <= 0) fail(`${message}\nGave up after --duration ${duration} s. ${WHERE}`);
+      console.error(`${message}; retrying in ${Math.ceil(delay / 1000)} s`);
+      await sleep(delay);
     }
   }
 }
+/** `work`, or a rejection when `until` (ms since the epoch) comes first: a hanging Warden can't outlast --duration. */
+function beforeDeadline<T>(work: Promise<T>, until: number): Promise<T> {
+  if (until === Infinity) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within --duration ${duration} s`)), Math.max(0, until - Date.now()));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+const WHERE = "Is Warden running there? Set WARDEN_URL, or PORT to the port `npm start` was given.";
 
 // ── the bad-release scenario ─────────────────────────────────────────────────────────────────
 type RolloutGuard = { metric: string; verdict: string; candidate: { rate: number; n: number }; baseline: { rate: number; n: number } };
@@ -578,7 +591,7 @@ process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 process.on("unhandledRejection", (err) => console.error(`${time()} unexpected: ${String(err)}`)); // keep driving
 
-fleet = await setUp();
+fleet = await setUp(startedAt + duration * 1000);
 
 // ── scenario: trip a breaker ─────────────────────────────────────────────────────────────────
 /**
@@ -630,7 +643,7 @@ setInterval(() => {
   recent = zero();
 }, 10_000).unref();
 
-const endAt = Date.now() + duration * 1000;
+const endAt = startedAt + duration * 1000;
 for (let next = Date.now(); !stopping && Date.now() < endAt; ) {
   if (downSince === null && !refreshing && inFlight < MAX_IN_FLIGHT && fleet.length) void act(focus && chance(0.85) ? focus : pick(fleet));
   next += 1000 / rate;

@@ -121,22 +121,29 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           </Table>
         </Panel>
         <Panel title="Policies that fired most" description="Last 24 hours; shadow matches counted apart." className="xl:col-span-2" flush>
-          <Table label="Policies that fired most" head={["Policy", "Effect", "Fired", ""]} empty={o.topPolicies.length === 0 ? <Empty>No policy matched in the last 24 hours.</Empty> : null}>
-            {o.topPolicies.map((p) => (
-              <tr key={p.policyId}>
-                <Td><Link className="link whitespace-nowrap" href={`/policies/${p.policyId}`}>{p.name}</Link></Td>
-                <Td><Badge tone={p.effect === "deny" ? "red" : p.effect === "require_approval" ? "amber" : "gray"}>{p.effect.replace("_", " ")}</Badge></Td>
-                <Td className="tabular-nums">
-                  {num(p.fired)}
-                  {p.shadow > 0 && <span className="ml-1 text-xs text-slate-500">+{num(p.shadow)} shadow</span>}
-                </Td>
-                <Td className="w-28">
-                  <div className="h-2 min-w-16 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
-                    <div className="h-full bg-brand-500" style={{ width: `${((p.fired + p.shadow) / policyMax) * 100}%` }} />
-                  </div>
-                </Td>
-              </tr>
-            ))}
+          {/* Fits its panel at any width: the name column takes what is left and cuts long names
+              (the whole name in its title). The effect has a column of its own only where the panel is
+              wide (full width, sm to lg); on phones and in the narrow xl column it goes under the name. */}
+          <Table label="Policies that fired most" head={["Policy", "Effect", "Fired"]} headClassNames={["w-full", "hidden sm:table-cell xl:hidden", "w-28"]} empty={o.topPolicies.length === 0 ? <Empty>No policy matched in the last 24 hours.</Empty> : null}>
+            {o.topPolicies.map((p) => {
+              const effect = <Badge tone={p.effect === "deny" ? "red" : p.effect === "require_approval" ? "amber" : "gray"}>{p.effect.replace("_", " ")}</Badge>;
+              return (
+                <tr key={p.policyId}>
+                  <Td className="w-full max-w-0">
+                    <Link className="link block truncate" href={`/policies/${p.policyId}`} title={p.name}>{p.name}</Link>
+                    <span className="mt-1 block sm:hidden xl:block">{effect}</span>
+                  </Td>
+                  <Td className="hidden sm:table-cell xl:hidden">{effect}</Td>
+                  <Td className="w-28 tabular-nums">
+                    <span className="whitespace-nowrap">{num(p.fired)}</span>
+                    {p.shadow > 0 && <span className="block whitespace-nowrap text-xs text-slate-500">+{num(p.shadow)} shadow</span>}
+                    <div data-testid="fired-bar" className="mt-1 h-2 w-24 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+                      <div className="h-full bg-brand-500" style={{ width: `${((p.fired + p.shadow) / policyMax) * 100}%` }} />
+                    </div>
+                  </Td>
+                </tr>
+              );
+            })}
           </Table>
         </Panel>
 

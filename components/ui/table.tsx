@@ -1,15 +1,18 @@
 import type { ReactNode } from "react";
 import { cx } from "./cx.ts";
 
-/** A data table; `label` names it for assistive tech (and getByRole("table", { name })). */
-export function Table({ head, children, empty, label }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode; label?: string }) {
+/**
+ * A data table; `label` names it for assistive tech (and getByRole("table", { name })).
+ * `headClassNames[i]` is added to the i-th header cell (e.g. "hidden sm:table-cell" for a column left out on phones).
+ */
+export function Table({ head, children, empty, label, headClassNames }: { head: ReactNode[]; children: ReactNode; empty?: ReactNode; label?: string; headClassNames?: (string | undefined)[] }) {
   return (
     <div className="overflow-x-auto">
       <table aria-label={label} className="min-w-full text-sm">
         <thead>
           <tr className="border-b border-slate-200 text-left text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
             {head.map((h, i) => (
-              <th key={i} scope="col" className="whitespace-nowrap px-3 py-2 font-medium first:pl-4 last:pr-4">
+              <th key={i} scope="col" className={cx("whitespace-nowrap px-3 py-2 font-medium first:pl-4 last:pr-4", headClassNames?.[i])}>
                 {h}
               </th>
             ))}

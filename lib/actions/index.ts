@@ -15,6 +15,9 @@
  * - expire-due.ts / escalate-due.ts — the jobs: `expireDueActions()` (single-stage timeouts)
  *   and `escalateDueActions()` (stage timeouts: climb, approve, reject or expire).
  *
+ * - action-name.ts — `actionNameSchema`, and `actionGlobSchema` for anything that targets actions
+ *   by glob (policies; budgets and grants to come).
+ *
  * Creating an action (→ allowed | denied | pending) is the decision pipeline's group commit
  * (lib/decisions/commit-batch.ts), using `initialStatus` and `toDbStatus` from here.
  */
@@ -28,3 +31,4 @@ export { escalateDueActions } from "./escalate-due.ts";
 export { ON_TIMEOUT, routingOf, stageView, stageLabel, secondsLeftFrom, timeoutPlan, type ApprovalRouting, type OnTimeout, type RoutedStage, type StageView, type TimeoutPlan } from "./stages.ts";
 export { inputChanges, inputHash, inputSummary, valueAt, withValueAt, type InputChange } from "./input-changes.ts";
 export { decidedEvent, settledEvent, settledPayload, requestedPayload, stageMovedEvent, escalatedPayload, type SettlementFacts, type SettledFacts, type PendingFacts, type StageMoveFacts } from "./events.ts";
+export { ACTION_NAME, actionNameSchema, actionGlobSchema } from "./action-name.ts";

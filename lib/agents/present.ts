@@ -1,6 +1,6 @@
 import { holdMessage, holdsCovering, type BreakerHold } from "../breakers/index.ts";
 import { capabilitiesOf, type Capabilities } from "../grants/index.ts";
-import { effectiveHalt, type HaltScopeKind, type HaltSwitch } from "../killswitch/index.ts";
+import { effectiveHalt, haltsCovering, switchHalt, type HaltCover, type HaltScopeKind, type HaltSwitch, type SwitchHalt } from "../killswitch/index.ts";
 import type { RiskTierName } from "./schemas.ts";
 
 export type AgentView = {
@@ -19,6 +19,10 @@ export type AgentView = {
   breaker?: { id: string; name: string; state: "open" | "half_open"; holds: "agent" | "cohort" };
   /** Capability grants: null = unrestricted (shown amber), [] = nothing granted. */
   capabilities: Capabilities;
+  /** The agent's own switch, whether or not its cohort or everything is halted too. */
+  ownHalt: SwitchHalt;
+  /** Every halt that covers it, strongest first (global, cohort, agent); empty when it may act. */
+  halts: HaltCover[];
   createdBy: { id: string; email: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
@@ -40,8 +44,8 @@ export type AgentRow = {
 };
 
 /** The display status: a halt (global > cohort > agent), else a breaker that holds it, else active. */
-function statusOf(a: AgentRow, global: HaltSwitch | null, holds: BreakerHold[]) {
-  const halt = effectiveHalt({ global, cohort: a.cohort, agent: a });
+function statusOf(switches: Parameters<typeof effectiveHalt>[0], a: AgentRow, holds: BreakerHold[]) {
+  const halt = effectiveHalt(switches);
   if (halt.status === "halted") return halt;
   const h = holdsCovering(holds, { agentId: a.id, cohort: a.cohort.name })[0];
   if (!h) return halt;
@@ -49,10 +53,12 @@ function statusOf(a: AgentRow, global: HaltSwitch | null, holds: BreakerHold[]) 
 }
 
 /**
- * An agent as the API shows it; its status follows the halt precedence of lib/killswitch,
- * then the breakers holding it (`holds`: lib/breakers breakerHolds).
+ * An agent as the API shows it: `status`/`haltedBy`/`haltReason` are the effective halt (the
+ * precedence of lib/killswitch), else the breakers holding it (`holds`: lib/breakers
+ * breakerHolds); `ownHalt` is the agent's own switch, `halts` every halt covering it.
  */
 export function presentAgent(a: AgentRow, global: HaltSwitch | null, holds: BreakerHold[] = []): AgentView {
+  const switches = { global, cohort: a.cohort, agent: a };
   return {
     id: a.id,
     name: a.name,
@@ -60,8 +66,10 @@ export function presentAgent(a: AgentRow, global: HaltSwitch | null, holds: Brea
     cohort: a.cohort.name,
     owner: a.owner,
     riskTier: a.riskTier.toLowerCase() as RiskTierName,
-    ...statusOf(a, global, holds),
+    ...statusOf(switches, a, holds),
     capabilities: capabilitiesOf(a.capabilities),
+    ownHalt: switchHalt("agent", a),
+    halts: haltsCovering(switches),
     createdBy: a.createdBy ?? null,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { actionNameSchema } from "../actions/index.ts";
 
 const jsonObject = (maxBytes: number, what: string) =>
   z
@@ -11,7 +12,7 @@ export const knowledgeCitationsSchema = z
   .max(50);
 
 export const actionRequestSchema = z.strictObject({
-  action: z.string().regex(/^[a-z0-9_.:-]{1,128}$/, "1–128 characters of a-z 0-9 _ . : -"),
+  action: actionNameSchema,
   resource: z.string().max(256).optional(),
   input: jsonObject(64 * 1024, "input").optional(),
   context: jsonObject(16 * 1024, "context")

@@ -59,6 +59,18 @@ export function effectiveHalt(s: Parameters<typeof haltsCovering>[0]): Effective
   return { status: "halted", haltedBy: first.scope, haltReason: own?.haltReason?.trim() || UNNAMED[first.scope] };
 }
 
+/** One switch on its own, whatever covers it from above: `haltedAt` is an ISO 8601 UTC timestamp. */
+export type SwitchHalt = { status: "active" } | { status: "halted"; haltReason: string; haltedAt: string };
+
+/**
+ * The state of one switch by itself (e.g. an agent's own switch while its cohort is halted,
+ * so it can be seen and flipped on its own). Precedence between switches is `effectiveHalt`'s.
+ */
+export function switchHalt(kind: HaltScopeKind, s: HaltSwitch): SwitchHalt {
+  if (!s.haltedAt) return { status: "active" };
+  return { status: "halted", haltReason: s.haltReason?.trim() || UNNAMED[kind], haltedAt: s.haltedAt.toISOString() };
+}
+
 /**
  * SQL that is true when an agent is halted by any switch, for lists and counts. `agent` and
  * `cohort` are the aliases of the agents and cohorts rows in the query (omit `agent` for "is

@@ -4,5 +4,5 @@
  * (halt-state.ts).
  */
 export { halt, resume, haltSchema, resumeSchema, type Scope, type HaltResult } from "./halt.ts";
-export { HALT_LOCK, HALT_REASON_CODE, haltsCovering, effectiveHalt, haltedSql, type HaltSwitch, type HaltCover, type HaltScopeKind, type EffectiveHalt } from "./halt-state.ts";
+export { HALT_LOCK, HALT_REASON_CODE, haltsCovering, effectiveHalt, switchHalt, haltedSql, type HaltSwitch, type HaltCover, type HaltScopeKind, type EffectiveHalt, type SwitchHalt } from "./halt-state.ts";
 export { globalHaltState } from "./global-halt.ts";

@@ -1,5 +1,5 @@
 import { isNode, nodesIn, stringLiteral, type CelNode } from "./cel-ast.ts";
-import { MAX_REGEX_INSTRUCTIONS } from "./regex.ts";
+import { MAX_REGEX_INSTRUCTIONS, programSize } from "./regex.ts";
 
 /**
  * The cost bound of a policy condition (issue #10 §2: "input size × expression").
@@ -19,8 +19,10 @@ import { MAX_REGEX_INSTRUCTIONS } from "./regex.ts";
  *   smaller side; other string/list work (`contains`, `+`, `split`, ordering, …) one unit per
  *   CHARS_PER_UNIT characters of its operands; sizes grow through `+`, `map`, `join`, `cel.bind`;
  * - `matches` costs, per character of the text, 1 + instructions/64 units (RE2 is linear in
- *   the text, and its per-character work grows with the compiled program); a pattern computed
- *   at run time counts as the largest program allowed.
+ *   the text, and its per-character work grows with the compiled program), where instructions
+ *   is the size of the pattern's compiled RE2 program (regex.ts programSize: `(?:a?){300}a{300}\d`
+ *   is 903, not a guess from its 19 characters); a pattern computed at run time counts as the
+ *   largest program allowed (MAX_REGEX_INSTRUCTIONS, 1,024, beyond which a pattern is refused).
  *
  * The estimate is an upper bound (branches not taken are counted too). A condition whose cost
  * at MAX_DATA_CHARS exceeds COST_BUDGET is refused when saved or tested; at run time data longer
@@ -93,7 +95,8 @@ function estimateCall(node: CelNode, scope: Scope, n: number, depth: number): Es
   const first = inputs[0]?.size ?? 0;
   if (name === "matches" && receiver) {
     const literal = argNodes[0] ? stringLiteral(argNodes[0]) : null;
-    const instructions = literal === null ? MAX_REGEX_INSTRUCTIONS : Math.min(MAX_REGEX_INSTRUCTIONS, literal.length * 4 + 8);
+    // The compiled program's size, never a guess from the pattern's length (repetitions multiply).
+    const instructions = literal === null ? MAX_REGEX_INSTRUCTIONS : programSize(literal);
     return { cost: cost + receiver.size * (1 + instructions / 64), size: SCALAR };
   }
   const size = isScalar(node)

@@ -25,12 +25,6 @@ export class RegexError extends Error {
   }
 }
 
-function instructionsOf(re: RE2JS): number {
-  // re2js exposes the compiled program (typed `any` in its declarations).
-  const prog = (re.re2() as { prog?: { inst?: unknown[] } }).prog;
-  return Array.isArray(prog?.inst) ? prog.inst.length : MAX_REGEX_INSTRUCTIONS;
-}
-
 /**
  * Compiles an RE2 pattern for a partial match (CEL: `'abc'.matches('b')` is true).
  * Throws RegexError: not RE2 syntax (message from RE2, offset of the bad part), or a program
@@ -47,11 +41,40 @@ export function compileRegex(pattern: string): Regex {
     const message = (e.message ?? String(err)).replace(/^error parsing regexp: /, "");
     throw new RegexError(message, at >= 0 ? at : null);
   }
-  const instructions = instructionsOf(re);
+  // The compiled program's instruction count (re2js's public RE2JS.programSize(), as RE2's
+  // ProgramSize): what bounds RE2's work per character of text, not the pattern's length —
+  // `(?:a?){300}a{300}\d` is 19 characters and 903 instructions.
+  const instructions = re.programSize();
   if (instructions > MAX_REGEX_INSTRUCTIONS) {
     throw new RegexError(`pattern too large (${instructions} RE2 instructions; at most ${MAX_REGEX_INSTRUCTIONS})`, null);
   }
   return { test: (text) => re.test(text), instructions };
+}
+
+// Program sizes of the patterns written in conditions, for the cost estimate, which asks for
+// each one many times while it searches a condition's data limit. Bounded; cleared whole when full.
+const sizeCache = new Map<string, number>();
+const SIZE_CACHE_SIZE = 1000;
+
+/**
+ * The compiled RE2 program size (instructions) of a pattern written in a condition: what the
+ * cost estimate charges per character of text. A pattern RE2 refuses or whose program is over
+ * MAX_REGEX_INSTRUCTIONS counts as MAX_REGEX_INSTRUCTIONS (compiling the condition refuses it
+ * anyway).
+ */
+export function programSize(pattern: string): number {
+  let size = sizeCache.get(pattern);
+  if (size === undefined) {
+    try {
+      size = compileRegex(pattern).instructions;
+    } catch (err) {
+      if (!(err instanceof RegexError)) throw err;
+      size = MAX_REGEX_INSTRUCTIONS;
+    }
+    if (sizeCache.size >= SIZE_CACHE_SIZE) sizeCache.clear();
+    sizeCache.set(pattern, size);
+  }
+  return size;
 }
 
 // Patterns that come from the data are compiled on first use and kept (errors too): the same

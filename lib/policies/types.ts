@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { actionGlobSchema } from "../actions/index.ts";
+import { agentGlobSchema, cohortGlobSchema } from "../agents/index.ts";
 import type { PublishedSet } from "../knowledge/index.ts";
 import type { OnTimeout } from "../actions/index.ts";
 
@@ -6,6 +8,7 @@ export const STAGES = ["pre", "post"] as const;
 export const PRE_EFFECTS = ["deny", "require_approval", "allow"] as const;
 export const MODES = ["enforce", "shadow"] as const;
 
+/** Globs over agent version labels (free-form labels: any case). */
 const glob = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9_.:*-]+$/, "letters, digits, _ . : - and * as a wildcard");
 
 const timeoutSeconds = z.number().int().min(10).max(7 * 86_400);
@@ -42,9 +45,10 @@ export const policySpecSchema = z
     mode: z.enum(MODES).default("enforce"),
     target: z
       .strictObject({
-        cohorts: z.array(glob).max(100).default([]),
-        agents: z.array(glob).max(100).default([]),
-        actions: z.array(glob).max(100).default([]),
+        // Globs (`*` a wildcard) that can match some valid name: a target that can't would never apply.
+        cohorts: z.array(cohortGlobSchema).max(100).default([]),
+        agents: z.array(agentGlobSchema).max(100).default([]),
+        actions: z.array(actionGlobSchema).max(100).default([]),
         // Agent versions (lib/releases), e.g. "stylist-v15" or "stylist-v1*"; empty = all.
         versions: z.array(glob).max(100).default([]),
       })

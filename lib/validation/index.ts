@@ -8,11 +8,14 @@
  * - `assertDecodableTarget` — a request's path and query decode to clean UTF-8 text.
  * - `assertSafeFields`, `assertSafeValue`, `unsafeTextReason` — the same rules for decoded
  *   route parameters, query values and anything else built from a request.
- * - zod building blocks (`timeParam`; `cohortNameSchema` and `ownerSchema`, the names the
- *   registry and everything that refers to cohorts and owners share).
+ * - zod building blocks (`timeParam`), and name rules (`NameRule`): one rule gives a name's
+ *   schema and the schema of globs over such names (`nameGlobSchema`), refusing globs that
+ *   could never match a valid name; `cohortNameSchema` and `ownerSchema`, the names the
+ *   registry and everything that refers to cohorts and owners share.
  */
 export { timeParam } from "./time.ts";
-export { cohortNameSchema, ownerSchema } from "./names.ts";
+export { MAX_GLOB_CHARS, globMismatch, nameGlobSchema, nameRegExp, type NameRule } from "./name-rule.ts";
+export { COHORT_NAME, cohortNameSchema, ownerSchema } from "./names.ts";
 export {
   MAX_JSON_DEPTH,
   parseJsonBody,

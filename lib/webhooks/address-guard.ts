@@ -21,6 +21,22 @@ export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
+/** Resolver errors that mean "this name has no address" (getaddrinfo / c-ares codes, RFC 1035 NXDOMAIN). */
+const NOT_FOUND_CODES = new Set(["ENOTFOUND", "ENODATA", "EAI_NONAME", "EAI_NODATA", "NXDOMAIN", "ENONAME"]);
+
+/**
+ * Why a name could not be turned into addresses — never a reason to call it forbidden:
+ * `not_found` — the name has no address (NXDOMAIN, no A/AAAA records, or an empty answer);
+ * `lookup_failed` — the lookup itself failed (EAI_AGAIN, SERVFAIL, timeout …), so it may resolve later.
+ */
+export type LookupFailure = "not_found" | "lookup_failed";
+
+/** Classifies what a Resolver threw (an error with a `code`, as node:dns sets). */
+export function lookupFailureOf(err: unknown): LookupFailure {
+  const code = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "";
+  return NOT_FOUND_CODES.has(code) ? "not_found" : "lookup_failed";
+}
+
 export type AllowList = { hosts: ReadonlySet<string>; ranges: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] };
 
 const METADATA_ADDRESSES = ["169.254.169.254", "169.254.170.2", "fd00:ec2::254", "100.100.100.200"].map((a) => ipaddr.parse(a).toNormalizedString());

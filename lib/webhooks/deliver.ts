@@ -24,7 +24,9 @@ type Claimed = { id: string; event: string; payload: { event: string; at: string
  * own short transaction), so instances never send the same one twice at once and no
  * transaction stays open during HTTP. Sending checks every address as it connects (send.ts):
  * a receiver inside the network is refused unless WARDEN_WEBHOOK_ALLOWED_HOSTS admits it.
- * `last_error` records only "HTTP <status>", "refused: …", "connection failed" or "timed out".
+ * `last_error` records only "HTTP <status>", "refused: …" (the address guard said no),
+ * "unresolvable: host not found" / "unresolvable: lookup failed" (DNS gave no address),
+ * "connection failed" or "timed out".
  * `resolve` replaces the system resolver (tests point a name at an address with it).
  */
 export async function deliverDueWebhooks(opts: { limit?: number; timeoutMs?: number; resolve?: Resolver } = {}): Promise<number> {

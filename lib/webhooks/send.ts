@@ -1,10 +1,14 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { addressAllowed, currentAllowList, hostNameForbidden, literalAddress, normalizeHost, systemResolver, type AllowList, type Resolver } from "./address-guard.ts";
+import { addressAllowed, currentAllowList, hostNameForbidden, literalAddress, lookupFailureOf, normalizeHost, systemResolver, type AllowList, type LookupFailure, type Resolver } from "./address-guard.ts";
 
-/** What a failed delivery records: no addresses, ports or resolver errors (they map the network). */
-export type DeliveryFailure = "refused: address not allowed" | "refused: URL not allowed" | "connection failed" | "timed out";
+/**
+ * What a failed delivery records: no addresses, ports or resolver errors (they map the network).
+ * "refused: …" is the SSRF guard saying no; "unresolvable: …" is DNS giving no address — the
+ * name has none ("host not found") or the lookup failed ("lookup failed", may pass on retry).
+ */
+export type DeliveryFailure = "refused: address not allowed" | "refused: URL not allowed" | "unresolvable: host not found" | "unresolvable: lookup failed" | "connection failed" | "timed out";
 
 class AddressRefused extends Error {
   constructor() {
@@ -12,11 +16,19 @@ class AddressRefused extends Error {
   }
 }
 
+/** The name gave no usable address (raised by guardedLookup, so it is told apart from a refusal). */
+class HostUnresolvable extends Error {
+  constructor(readonly failure: LookupFailure) {
+    super(failure === "not_found" ? "unresolvable: host not found" : "unresolvable: lookup failed");
+  }
+}
+
 /**
  * A `lookup` for node:net that resolves with `resolve` and refuses (AddressRefused) when any
  * address the name has is not allowed — checked as the socket connects, so a name that
  * resolved to a public address when the webhook was created and to 127.0.0.1 now (DNS
- * rebinding) is refused.
+ * rebinding) is refused. A name with no usable address, or a failed lookup, fails with
+ * HostUnresolvable instead: DNS trouble is never reported as a refusal, nor a refusal as DNS trouble.
  */
 export function guardedLookup(resolve: Resolver, allow: AllowList, hostListed: boolean): LookupFunction {
   return (hostname, options, callback) => {
@@ -26,11 +38,11 @@ export function guardedLookup(resolve: Resolver, allow: AllowList, hostListed: b
         const usable = found.filter((a) => family === 0 || a.family === family);
         if (found.some((a) => !addressAllowed(a.address, allow, hostListed))) return callback(new AddressRefused(), "", 0);
         const first = usable[0];
-        if (!first) return callback(Object.assign(new Error("no address"), { code: "ENOTFOUND" }), "", 0);
+        if (!first) return callback(Object.assign(new HostUnresolvable("not_found"), { code: "ENOTFOUND" }), "", 0);
         if (options.all) return (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(null, usable);
         callback(null, first.address, first.family);
       },
-      (err: NodeJS.ErrnoException) => callback(err, "", 0),
+      (err: unknown) => callback(Object.assign(new HostUnresolvable(lookupFailureOf(err)), { code: "ENOTFOUND" }), "", 0),
     );
   };
 }
@@ -86,6 +98,7 @@ export async function sendWebhook(opts: SendOptions): Promise<{ status: number }
     });
     req.on("error", (err) => {
       if (err instanceof AddressRefused) done({ failure: "refused: address not allowed" });
+      else if (err instanceof HostUnresolvable) done({ failure: err.failure === "not_found" ? "unresolvable: host not found" : "unresolvable: lookup failed" });
       else if (err.name === "TimeoutError" || err.name === "AbortError") done({ failure: "timed out" });
       else done({ failure: "connection failed" });
     });

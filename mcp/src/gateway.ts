@@ -4,6 +4,7 @@ import {
   CallToolRequestSchema,
   ErrorCode,
   ListToolsRequestSchema,
+  McpError,
   type CallToolRequest,
   type CallToolResult,
   type Progress,
@@ -12,6 +13,7 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { Warden, WardenError } from "../../sdk/src/index.ts";
+import { checkToolArguments } from "./check-arguments.ts";
 import { RpcError } from "./rpc-error.ts";
 import { ConfigError, type GatewayConfig } from "./config.ts";
 import { Governor } from "./governor.ts";
@@ -137,8 +139,24 @@ export class Gateway {
     this.#closeFetch();
   }
 
+  /**
+   * One `tools/call`. Errors are JSON-RPC errors a client can act on — -32602 for arguments the
+   * gateway can't pass on (checkToolArguments) or an unknown tool — never a JavaScript message:
+   * anything unexpected is logged and answered -32603 with a fixed text.
+   */
   async #callTool(request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
+    try {
+      return await this.#governedCall(request, extra);
+    } catch (err) {
+      if (err instanceof RpcError || err instanceof McpError || extra.signal.aborted) throw err;
+      this.#log(`internal error on tools/call ${request.params.name}: ${(err as Error)?.stack ?? String(err)}`);
+      throw new RpcError(ErrorCode.InternalError, "The Warden MCP gateway failed on this call; see its log");
+    }
+  }
+
+  async #governedCall(request: CallToolRequest, extra: Extra): Promise<CallToolResult> {
     const { name, arguments: args = {} } = request.params;
+    checkToolArguments(args);
     const { upstream, tool } = await this.#resolve(name);
     const progressToken = request.params._meta?.progressToken;
     let progress = 0;

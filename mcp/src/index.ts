@@ -9,6 +9,7 @@ import { stderrLog } from "./log.ts";
 
 export { actionNameFor } from "./action-name.ts";
 export { callFingerprint } from "./call-fingerprint.ts";
+export { checkToolArguments, MAX_ARGUMENT_DEPTH } from "./check-arguments.ts";
 export { ConfigError, loadGatewayConfig, parseGatewayConfig, type GatewayConfig, type UpstreamConfig } from "./config.ts";
 export { Gateway, TOOL_SEPARATOR, type GatewayOptions } from "./gateway.ts";
 export { checkJsonRpc } from "./jsonrpc-check.ts";

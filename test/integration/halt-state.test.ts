@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listAgents } from "../../lib/agents/index.ts";
+import { getAgent, listAgents } from "../../lib/agents/index.ts";
 import { listCohorts } from "../../lib/cohorts/index.ts";
 import { halt, resume } from "../../lib/killswitch/index.ts";
 import { cohortRates, getOverview } from "../../lib/overview/index.ts";
@@ -52,5 +52,35 @@ describe("halt state, one rule for enforcement and every display", () => {
     expect(after.agents.halted).toBe(1);
     expect((await api.raw("GET", "/v1/agent")).json).toMatchObject({ status: "halted", haltReason: "agent incident" });
     await resume({ scope: { kind: "agent", agentId: a.agent.id }, actor: "system" });
+  });
+
+  it("shows an agent's own switch beside the halt that wins, so it can be seen and flipped under a cohort or global halt", async () => {
+    const cohort = unique("shop");
+    const { agent } = await newAgent({ cohort });
+    await halt({ scope: { kind: "agent", agentId: agent.id }, reason: "agent incident", actor: "system" });
+    await halt({ scope: { kind: "cohort", name: cohort }, reason: "cohort incident", actor: "system" });
+
+    const both = await getAgent(agent.id);
+    expect(both).toMatchObject({ status: "halted", haltedBy: "cohort", haltReason: "cohort incident", ownHalt: { status: "halted", haltReason: "agent incident" } });
+    expect(both.halts.map((h) => [h.scope, h.code])).toEqual([["cohort", "cohort_halted"], ["agent", "agent_halted"]]);
+    expect(Date.parse(both.ownHalt.status === "halted" ? both.ownHalt.haltedAt : "")).not.toBeNaN();
+    expect((await listAgents({ cohort })).map((a) => a.ownHalt.status)).toEqual(["halted"]);
+
+    // Resuming the agent itself while its cohort is halted: it stays halted (by the cohort), its own switch is off.
+    await resume({ scope: { kind: "agent", agentId: agent.id }, actor: "system" });
+    const cohortOnly = await getAgent(agent.id);
+    expect(cohortOnly).toMatchObject({ status: "halted", haltedBy: "cohort", ownHalt: { status: "active" } });
+    expect(cohortOnly.halts.map((h) => h.scope)).toEqual(["cohort"]);
+
+    // Halting it on its own under a global halt, then lifting both: it is halted by itself alone.
+    await halt({ scope: { kind: "global" }, reason: "everything stops", actor: "system" });
+    await halt({ scope: { kind: "agent", agentId: agent.id }, reason: "still wrong", actor: "system" });
+    expect(await getAgent(agent.id)).toMatchObject({ haltedBy: "global", ownHalt: { status: "halted", haltReason: "still wrong" } });
+    await resume({ scope: { kind: "global" }, actor: "system" });
+    await resume({ scope: { kind: "cohort", name: cohort }, actor: "system" });
+    const own = await getAgent(agent.id);
+    expect(own).toMatchObject({ status: "halted", haltedBy: "agent", haltReason: "still wrong", ownHalt: { status: "halted", haltReason: "still wrong" } });
+    await resume({ scope: { kind: "agent", agentId: agent.id }, actor: "system" });
+    expect(await getAgent(agent.id)).toMatchObject({ status: "active", ownHalt: { status: "active" }, halts: [] });
   });
 });

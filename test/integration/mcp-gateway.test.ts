@@ -205,6 +205,43 @@ describe("the MCP gateway as a stdio server (the warden-mcp command)", () => {
     expect(await next()).toMatchObject({ id: 8, result: { content: [{ type: "text", text: "Echo: still here" }] } });
     expect(child.exitCode).toBeNull();
   });
+  it("answers tool arguments it can't pass on — a lone surrogate, NUL, 1e309, deep nesting — with -32602, asking Warden nothing", async () => {
+    const a = await agentWith();
+    const configFile = path.join(dir, `${unique("config")}.json`);
+    await writeFile(configFile, JSON.stringify({ warden: { url: dp.base }, upstreams: [everythingUpstream(a.apiKey)] }));
+    const child: ChildProcess = spawn(process.execPath, [CLI, "--config", configFile], { stdio: ["pipe", "pipe", "pipe"] });
+    cleanups.push(async () => {
+      child.kill();
+    });
+    child.stderr!.on("data", (c: Buffer) => logs.push(c.toString().trimEnd()));
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async () => JSON.parse(((await lines.next()).value as string) ?? "null") as any;
+    const send = (line: string) => child.stdin!.write(`${line}\n`);
+    send(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }));
+    expect((await next()).id).toBe(1);
+    send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
+
+    const call = (id: number, args: string) => `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"echo","arguments":${args}}}`;
+    const cases: [string, RegExp][] = [
+      ['{"message":"\\ud800 alone"}', /^Invalid params: arguments\.message: contains an unpaired UTF-16 surrogate/],
+      ['{"message":"a\\u0000b"}', /^Invalid params: arguments\.message: contains a NUL character/],
+      ['{"message":"x","n":1e309}', /^Invalid params: arguments\.n: must be a finite number/],
+      [`{"message":"x","deep":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, /^Invalid params: arguments\.deep(\.0)+: nested deeper than 63 levels/],
+      ['{"\\udfff":"key"}', /^Invalid params: arguments\.\\udfff: the key contains an unpaired UTF-16 surrogate/],
+    ];
+    let id = 10;
+    for (const [args, message] of cases) {
+      send(call(++id, args));
+      const answer = await next();
+      expect(answer, args.slice(0, 40)).toMatchObject({ jsonrpc: "2.0", id, error: { code: ErrorCode.InvalidParams, message: expect.stringMatching(message) } });
+      expect(answer.error.message).not.toMatch(/Lone surrogate|Maximum call stack|Infinity is not allowed/);
+    }
+    expect(await actionsOf(a.agent.id)).toEqual([]); // Warden was never asked
+    // At the limit (the arguments object and 62 levels inside it), Warden takes them: the gateway refuses nothing Warden would accept.
+    send(call(++id, `{"message":"still here","deep":${"[".repeat(62)}${"]".repeat(62)}}`));
+    expect(await next()).toMatchObject({ id, result: { content: [{ type: "text", text: "Echo: still here" }] } });
+    expect(await actionsOf(a.agent.id)).toEqual([expect.objectContaining({ action: "mcp.everything.echo", status: "ALLOWED" })]);
+  });
 });
 
 describe("the MCP gateway on Streamable HTTP", () => {

@@ -58,6 +58,23 @@ describe("policies API", () => {
     expect((await call(policiesRoute.POST, { token: admin.token, body: spec({ effect: "explode" }) })).status).toBe(400);
   });
 
+  it("refuses a target glob that could never match (an upper-case action name) with the path, storing nothing", async () => {
+    const admin = await userWithToken("admin");
+    const name = unique("print-env");
+    // Action names are lower-case and matching is case-sensitive: this deny would never fire.
+    const res = await call(policiesRoute.POST, { token: admin.token, body: spec({ name, target: { actions: ["mcp.everything.printEnv"] } }) });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe("validation_failed");
+    expect(res.json.error.message).toMatch(/^target\.actions\.0: can never match.*mcp\.everything\.printenv/);
+    expect(res.json.error.details[0]).toMatchObject({ path: "target.actions.0" });
+    const cohort = await call(policiesRoute.POST, { token: admin.token, body: spec({ name, target: { cohorts: ["Pricing"] } }) });
+    expect(cohort.json.error.details[0]).toMatchObject({ path: "target.cohorts.0" });
+    const { rows } = await pool().query("SELECT 1 FROM policies WHERE name = $1", [name]);
+    expect(rows).toHaveLength(0);
+    // The lower-case glob is what the MCP gateway's actions are called.
+    expect((await call(policiesRoute.POST, { token: admin.token, body: spec({ name, target: { actions: ["mcp.everything.printenv"] } }) })).status).toBe(201);
+  });
+
   it("tests a draft on a sample and backtests it over recorded actions", async () => {
     const admin = await userWithToken("admin");
     const cohort = unique("bt");

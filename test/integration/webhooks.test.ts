@@ -245,6 +245,54 @@ describe("webhooks can't reach inside the network", () => {
     }
   });
 
+  it("tells a host DNS can't resolve from a forbidden one, when the webhook is created and at every delivery", async () => {
+    const admin = await userWithToken("admin");
+    const failing = (code: string): Resolver => async (host) => {
+      throw Object.assign(new Error(`getaddrinfo ${code} ${host}`), { code });
+    };
+    try {
+      allowOnly(undefined);
+      const create = (url: string, resolve?: Resolver) => createWebhook({ input: { url, events: ["agent.halted"] }, actor: "user:test", userId: admin.user.id, ...(resolve ? { resolve } : {}) });
+      // Creation: no such name, an empty answer, a failed lookup — unresolvable, each saying which; an inside address — forbidden.
+      await expect(create("https://nowhere.test/hook", resolverOf({}))).rejects.toMatchObject({ kind: "invalid", code: "webhook_url_unresolvable", details: { reason: "not_found" }, message: expect.stringMatching(/does not resolve/) });
+      await expect(create("https://empty.test/hook", async () => [])).rejects.toMatchObject({ code: "webhook_url_unresolvable", details: { reason: "not_found" } });
+      await expect(create("https://flaky.test/hook", failing("EAI_AGAIN"))).rejects.toMatchObject({ code: "webhook_url_unresolvable", details: { reason: "lookup_failed" }, message: expect.stringMatching(/lookup failed/) });
+      await expect(create("https://inside.test/hook", resolverOf({ "inside.test": ["192.168.7.7"] }))).rejects.toMatchObject({ code: "webhook_url_forbidden" });
+      // An allow-listed name that doesn't resolve is still unresolvable, not admitted and not forbidden.
+      allowOnly("gone.intranet");
+      await expect(create("https://gone.intranet/hook", resolverOf({}))).rejects.toMatchObject({ code: "webhook_url_unresolvable", details: { reason: "not_found" } });
+      allowOnly(undefined);
+      // Over HTTP with the system resolver: .invalid never resolves (RFC 6761), and is not called forbidden.
+      const res = await call(webhooksRoute.POST, { token: admin.token, body: { url: `https://${unique("no-such-host")}.invalid/hook`, events: ["agent.halted"] } });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("webhook_url_unresolvable");
+
+      // Delivery: the same stored webhook, as DNS changes under it.
+      const created = await create(`http://moved.test:${port()}/hooks`, resolverOf({ "moved.test": ["93.184.215.14"] }));
+      const { agent } = await newAgent({ cohort: unique("wh-dns") });
+      await halt({ scope: { kind: "agent", agentId: agent.id }, reason: "dns changes", actor: "user:test" });
+      const delivery = async () => (await pool().query("SELECT id, status, attempts, response_status, last_error FROM webhook_deliveries WHERE webhook_id = $1", [created.webhook.id])).rows[0];
+      const id = (await delivery()).id as string;
+      const attempt = async (resolve: Resolver) => {
+        await pool().query("UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 second' WHERE id = $1", [id]);
+        await deliverDueWebhooks({ resolve });
+        return delivery();
+      };
+      received = [];
+      expect(await attempt(resolverOf({}))).toMatchObject({ status: "PENDING", attempts: 1, response_status: null, last_error: "unresolvable: host not found" });
+      expect(await attempt(async () => [])).toMatchObject({ attempts: 2, last_error: "unresolvable: host not found" });
+      expect(await attempt(failing("EAI_AGAIN"))).toMatchObject({ attempts: 3, last_error: "unresolvable: lookup failed" });
+      expect(await attempt(resolverOf({ "moved.test": ["127.0.0.1"] }))).toMatchObject({ attempts: 4, last_error: "refused: address not allowed" });
+      expect(received.filter((r) => r.headers["x-warden-delivery"] === id)).toHaveLength(0);
+      // Resolvable and admitted again: delivered.
+      allowOnly("127.0.0.1");
+      expect(await attempt(resolverOf({ "moved.test": ["127.0.0.1"] }))).toMatchObject({ status: "DELIVERED", attempts: 5, response_status: 204, last_error: null });
+      await pool().query("DELETE FROM webhooks WHERE id = $1", [created.webhook.id]);
+    } finally {
+      allowOnly("127.0.0.1");
+    }
+  });
+
   it("refuses at delivery a stored address no longer allowed, and records failures without addresses or ports", async () => {
     const hook = await webhook(["agent.halted"]);
     const closed = http.createServer();

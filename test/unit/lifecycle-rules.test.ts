@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ACTION_STATUSES, answerOf, canTransition, decisionOf, fromDbStatus, initialStatus, toDbStatus } from "../../lib/actions/index.ts";
-import { effectiveHalt, haltsCovering } from "../../lib/killswitch/index.ts";
+import { effectiveHalt, haltsCovering, switchHalt } from "../../lib/killswitch/index.ts";
 
 const off = { haltedAt: null, haltReason: null };
 const on = (why: string) => ({ haltedAt: new Date(), haltReason: why });
@@ -42,5 +42,12 @@ describe("halt precedence (global > cohort > agent)", () => {
     expect(effectiveHalt({ global: off, cohort: { name: "p", ...off }, agent: on("a") })).toEqual({ status: "halted", haltedBy: "agent", haltReason: "a" });
     expect(effectiveHalt({ global: off, cohort: { name: "p", ...off }, agent: off })).toEqual({ status: "active" });
     expect(haltsCovering({ global: off, cohort: { name: "p", ...off }, agent: off })).toEqual([]);
+  });
+
+  it("tells one switch's own state, whatever covers it from above", () => {
+    const at = new Date("2025-01-02T03:04:05.000Z");
+    expect(switchHalt("agent", { haltedAt: at, haltReason: "  bad prices " })).toEqual({ status: "halted", haltReason: "bad prices", haltedAt: "2025-01-02T03:04:05.000Z" });
+    expect(switchHalt("agent", { haltedAt: at, haltReason: null })).toEqual({ status: "halted", haltReason: "agent halted", haltedAt: "2025-01-02T03:04:05.000Z" });
+    expect(switchHalt("agent", off)).toEqual({ status: "active" });
   });
 });

@@ -2,7 +2,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { keepAliveFetch } from "../../mcp/src/http-fetch.ts";
-import { actionNameFor, callFingerprint, checkJsonRpc, ConfigError, parseGatewayConfig } from "../../mcp/src/index.ts";
+import { actionNameFor, callFingerprint, checkJsonRpc, checkToolArguments, ConfigError, MAX_ARGUMENT_DEPTH, parseGatewayConfig } from "../../mcp/src/index.ts";
+import { MAX_JSON_DEPTH } from "../../lib/validation/index.ts";
 import { reportOfResult } from "../../mcp/src/result-report.ts";
 import { Warden, WardenUnavailable } from "../../sdk/src/index.ts";
 
@@ -75,6 +76,47 @@ describe("the same call", () => {
     expect(callFingerprint(secret, "fs", "edit_file", { path: "/a", content: "x", n: 1 })).not.toBe(one);
     expect(callFingerprint(secret, "fs2", "write_file", { path: "/a", content: "x", n: 1 })).not.toBe(one);
     expect(callFingerprint(Buffer.alloc(32, 2), "fs", "write_file", { path: "/a", content: "x", n: 1 })).not.toBe(one);
+  });
+});
+
+describe("tool arguments the gateway can pass on", () => {
+  const refusal = (args: unknown) => {
+    try {
+      checkToolArguments(args);
+      return null;
+    } catch (err) {
+      return err as { code: number; message: string; data?: { path: string } };
+    }
+  };
+  const nested = (levels: number): unknown => {
+    let v: unknown = "leaf";
+    for (let i = 1; i < levels; i++) v = [v];
+    return { deep: v }; // the arguments object is the first level
+  };
+
+  it("answers -32602 naming the path, for what Warden's boundary refuses, before anything hashes it", () => {
+    const cases: [unknown, string, RegExp][] = [
+      [{ note: "\ud800" }, "arguments.note", /unpaired UTF-16 surrogate/],
+      [{ items: [{ ok: 1 }, { bad: "a\u0000b" }] }, "arguments.items.1.bad", /NUL character/],
+      [{ n: Infinity }, "arguments.n", /finite number/],
+      [{ n: NaN }, "arguments.n", /finite number/],
+      [{ ["\udc00k"]: 1 }, "arguments.\\udc00k", /the key contains an unpaired/],
+      [nested(100_000), "arguments.deep" + ".0".repeat(MAX_ARGUMENT_DEPTH - 1), /nested deeper than 63 levels/],
+    ];
+    for (const [args, path, message] of cases) {
+      const err = refusal(args);
+      expect(err, path).toMatchObject({ code: -32602, message: expect.stringMatching(message), data: { path } });
+      expect(err!.message.startsWith(`Invalid params: ${path}: `), err!.message).toBe(true);
+      // What the gateway would otherwise have thrown on, with a raw JavaScript message.
+      if (path !== "arguments.items.1.bad") expect(() => callFingerprint(Buffer.alloc(32), "u", "t", args as Record<string, unknown>)).toThrow();
+    }
+  });
+
+  it("passes everything Warden takes: arguments travel one level inside the /v1 body", () => {
+    expect(MAX_ARGUMENT_DEPTH).toBe(MAX_JSON_DEPTH - 1);
+    expect(refusal(nested(MAX_ARGUMENT_DEPTH))).toBeNull();
+    expect(refusal(nested(MAX_ARGUMENT_DEPTH + 1))).toMatchObject({ code: -32602 });
+    expect(refusal({ emoji: "😀", n: -0, big: 1e308, text: "é\t\n", list: [null, true, {}] })).toBeNull();
   });
 });
 

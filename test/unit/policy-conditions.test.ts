@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { WardenError } from "../../lib/http/errors.ts";
 import { compileCondition, overBudget, runCondition } from "../../lib/policies/cel.ts";
+import { RE2JS } from "re2js";
 import { COST_BUDGET, MAX_DATA_CHARS } from "../../lib/policies/cost.ts";
+import { programSize } from "../../lib/policies/regex.ts";
 import { compilePolicy, evaluatePolicies } from "../../lib/policies/evaluate.ts";
 import { policySpecSchema, type EvalInput } from "../../lib/policies/types.ts";
 import { assertConditionCompiles } from "../../lib/policies/validate.ts";
@@ -106,6 +108,34 @@ describe("a condition's cost is bounded (input size × expression)", () => {
       expect(err.details).toMatchObject({ budget: COST_BUDGET, maxDataChars: MAX_DATA_CHARS });
       expect((err.details as { cost: number }).cost).toBeGreaterThan(COST_BUDGET);
     }
+  });
+
+  it("charges matches() by the size of the compiled RE2 program, not the pattern's length", () => {
+    // 19 characters, but the repetitions multiply: RE2 compiles it to 903 instructions.
+    const heavy = "(?:a?){300}a{300}\\d";
+    const light = "a{3}\\d";
+    expect(RE2JS.compile(heavy).programSize()).toBe(903);
+    expect(programSize(heavy)).toBe(903);
+    const matches = (field: string, pattern: string) => `input.${field}.matches('${pattern.replaceAll("\\", "\\\\")}')`;
+    const cost = (pattern: string) => {
+      const c = compileCondition(matches("s", pattern), "pre");
+      if (!c.ok) throw new Error(c.error.message);
+      return c.cost;
+    };
+    // Per character of the largest data: 1 + instructions / 64 units.
+    expect(cost(heavy) - cost(light)).toBeCloseTo((MAX_DATA_CHARS * (903 - programSize(light))) / 64, -1);
+    // Three such patterns over the data are over the budget; guessed from their length (84
+    // instructions each) they were estimated at a fifth of it.
+    expect(refusal([matches("a", heavy), matches("b", heavy), matches("c", heavy)].join(" || ")).code).toBe("condition_too_expensive");
+    expect(() => assertConditionCompiles({ condition: `${matches("a", heavy)} || ${matches("b", light)}`, stage: "pre" })).not.toThrow();
+  });
+
+  it("refuses a pattern whose compiled program is over 1,024 instructions, however short it is written", () => {
+    expect(compileCondition("input.s.matches('(a{30}){30}')", "pre").ok).toBe(true); // 962
+    expect(RE2JS.compile("(?:a?){400}a{400}").programSize()).toBeGreaterThan(1024);
+    const c = compileCondition("input.s.matches('(?:a?){400}a{400}')", "pre");
+    expect(c.ok).toBe(false);
+    if (!c.ok) expect(c.error.message).toMatch(/pattern too large \(\d+ RE2 instructions; at most 1024\)/);
   });
 
   it("at run time fails closed, saying why, when the data is too long for the condition's budget", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressAllowed, hostNameForbidden, parseAllowList } from "../../lib/webhooks/address-guard.ts";
+import { addressAllowed, hostNameForbidden, lookupFailureOf, parseAllowList } from "../../lib/webhooks/address-guard.ts";
 
 const none = parseAllowList(undefined);
 
@@ -45,5 +45,12 @@ describe("webhook address guard", () => {
     expect(hostNameForbidden("localhost", true)).toBe(false);
     expect(hostNameForbidden("metadata.google.internal", true)).toBe(true);
     expect(hostNameForbidden("hooks.example.com")).toBe(false);
+  });
+
+  it("tells a name with no address from a lookup that failed, whatever the resolver threw", () => {
+    for (const code of ["ENOTFOUND", "ENODATA", "EAI_NONAME", "EAI_NODATA"]) expect(lookupFailureOf(Object.assign(new Error(code), { code })), code).toBe("not_found");
+    for (const code of ["EAI_AGAIN", "ESERVFAIL", "ETIMEOUT", "ECONNREFUSED"]) expect(lookupFailureOf(Object.assign(new Error(code), { code })), code).toBe("lookup_failed");
+    expect(lookupFailureOf(new Error("no code"))).toBe("lookup_failed");
+    expect(lookupFailureOf("not an error")).toBe("lookup_failed");
   });
 });

@@ -40,8 +40,11 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
     listAnomalies({ agent: id, hours: 24 }),
   ]);
   const canWrite = can(p.role, "agents:write");
-  // A cohort or global halt is lifted where it was pulled, not from one agent's page.
-  const ownSwitch = can(p.role, "agents:halt") && agent.haltedBy !== "cohort" && agent.haltedBy !== "global";
+  // The agent's own switch is always here, even while its cohort or everything is halted (a
+  // cohort or global halt is lifted where it was pulled, not from one agent's page).
+  const ownSwitch = can(p.role, "agents:halt");
+  const ownHalted = agent.ownHalt.status === "halted";
+  const coveredFromAbove = agent.haltedBy === "cohort" || agent.haltedBy === "global";
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500 dark:text-slate-400">
@@ -61,13 +64,28 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
           </span>
         }
         subtitle={agent.description || "No description."}
-        actions={ownSwitch ? <HaltControl path={`/api/agents/${agent.id}`} halted={agent.status === "halted"} what="this agent" /> : null}
+        actions={ownSwitch ? <HaltControl path={`/api/agents/${agent.id}`} halted={ownHalted} what="this agent" /> : null}
       />
       <AgentTabs agentId={agent.id} active="overview" />
       {agent.status === "halted" && (
-        <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
-          <strong className="font-semibold">Halted {agent.haltedBy === "agent" ? "" : `(${agent.haltedBy})`}:</strong> {agent.haltReason}. Every action it asks for is denied until it is resumed.
-        </p>
+        <div role="status" className="mb-6 space-y-1 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
+          <p>
+            <strong className="font-semibold">Halted{agent.haltedBy === "agent" ? "" : ` (${agent.haltedBy})`}:</strong> {agent.haltReason}. Every action it asks for is denied until{" "}
+            {coveredFromAbove ? "every halt covering it is lifted" : "it is resumed"}.
+          </p>
+          {coveredFromAbove && (
+            <p data-testid="own-halt">
+              The {agent.haltedBy} halt is lifted on <Link className="underline" href="/cohorts">Cohorts</Link>.{" "}
+              {agent.ownHalt.status === "halted" ? (
+                <>
+                  <strong className="font-semibold">This agent is halted on its own too:</strong> {agent.ownHalt.haltReason} (since {agent.ownHalt.haltedAt.slice(0, 16).replace("T", " ")} UTC).
+                </>
+              ) : (
+                <>This agent&apos;s own switch is not halted.</>
+              )}
+            </p>
+          )}
+        </div>
       )}
       {agent.status === "circuit_open" && (
         <p role="status" className="mb-6 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">

@@ -5,7 +5,7 @@ import type { AgentIdentity } from "../agents/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
-import { redactionKey, storageRedactor } from "../redaction/index.ts";
+import { redactionKey, redactionTurn, storageRedactor } from "../redaction/index.ts";
 import { activePolicies, evaluatePolicies, knowledgeSetsFor } from "../policies/index.ts";
 import { citedKnowledgeFlags } from "./knowledge-citations.ts";
 import { decisionBatcher } from "./batcher.ts";
@@ -51,23 +51,33 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
+  // One turn for the request's whole (budget-bounded) redaction: see redactionTurn.
+  const stored = await redactionTurn(() => ({
+    resource: redactor.resource(request.resource ?? ""),
+    input: redactor.document("input", input) as Record<string, unknown>,
+    context: redactor.document("context", context) as Record<string, unknown>,
+    idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
+    // A condition's error can quote the value it choked on.
+    reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
+    shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
+    policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
+  }));
   const outcome = await decisionBatcher().submit({
     id: newId("act"),
     agentId: agent.agentId,
     keyId: agent.keyId,
     action: request.action,
-    resource: redactor.resource(request.resource ?? ""),
-    input: redactor.document("input", input) as Record<string, unknown>,
-    context: redactor.document("context", context) as Record<string, unknown>,
+    resource: stored.resource,
+    input: stored.input,
+    context: stored.context,
     redactions: redactor.redactions,
     markers: redactor.markers,
-    idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
+    idempotencyKey: stored.idempotencyKey,
     requestHash: requestHash(request),
     status: initialStatus(evaluation.decision),
-    // A condition's error can quote the value it choked on.
-    reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
-    shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
-    policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
+    reasons: stored.reasons,
+    shadow: stored.shadow,
+    policyVersions: stored.policyVersions,
     knowledge: evaluation.knowledge,
     flags: citationFlags,
     quorum: evaluation.approval?.quorum ?? null,

@@ -1,34 +1,60 @@
 import { WardenError } from "../errors/index.ts";
 
 /**
- * libphonenumber calls one document (an action's input, context, output, a text) may cost when
- * it is scanned for storage: about 10–20 µs each on an idle core, so this bounds a document's
- * phone validation to well under a second. Everything else the detectors do is linear in the
- * text. A legitimate 96 KB body packed with 6,000 phone numbers needs about 12,000.
+ * Work units one request may cost to scan for PII, all its documents together (input,
+ * context, resource, idempotency key and policy messages share one budget; see
+ * storageRedactor). A unit is one libphonenumber parse or matcher step (about 15–30 µs on an
+ * idle core), or PIECES_PER_UNIT candidate pieces of a digit run tried before the library
+ * (the linear part of the phone scan). Everything else the detectors do is a few regular
+ * expressions over the text, linear and cheap (256 KB of prose: ~2 ms).
+ *
+ * 2,000 units bound one request's scan to roughly 30–60 ms of CPU on an idle core (about
+ * 100 ms on a loaded one), whatever the body holds: requests are redacted one turn at a time
+ * (turn.ts), so that is also about how long a halt's next step can wait for a turn, and
+ * bench/pii-hostile.ts prints what it gives end to end. Enough for ordinary agent traffic
+ * with room to spare (a 1 KB order with a phone number costs 1–3 units; a body listing about
+ * 1,500 phone numbers fits). Past it the request is refused — see ScanBudget.spend for why.
  */
-export const DOCUMENT_CALL_BUDGET = 30_000;
+export const REQUEST_WORK_BUDGET = 2_000;
+
+/** Candidate pieces of a digit run tried (before any library call) per work unit. */
+export const PIECES_PER_UNIT = 128;
 
 /**
- * A per-document allowance of libphonenumber calls (the only super-linear cost of detection).
- * Deterministic, unlike a time limit: the same document is refused on every instance and
- * under any load.
+ * A per-request allowance of detection work (see REQUEST_WORK_BUDGET). Deterministic, unlike a
+ * time limit: the same request is refused on every instance and under any load, and the
+ * refusal can be tested without a clock.
  */
 export class ScanBudget {
+  /** Work units spent so far. */
   used = 0;
-  constructor(readonly limit: number = DOCUMENT_CALL_BUDGET) {}
+  private pieces = 0;
+  readonly limit: number;
+
+  constructor(limit: number = REQUEST_WORK_BUDGET) {
+    this.limit = limit;
+  }
 
   /**
-   * Counts one library call.
-   * @throws WardenError `pii_scan_too_costly` (413) once more than `limit` calls were needed:
-   * the document can't be checked for PII at a bounded cost, so it is not stored.
+   * Counts `units` of work (default 1: one libphonenumber call).
+   * @throws WardenError `pii_scan_too_costly` (kind too_large → HTTP 413) once more than
+   * `limit` units were needed. Fail closed: a value Warden can't check for PII at a bounded
+   * cost is not stored, and the request it came in is refused as a whole (not allowed, not
+   * recorded), never stored half-checked nor waved through. The caller can split the data.
    */
-  spend(): void {
-    if (++this.used > this.limit) {
+  spend(units = 1): void {
+    this.used += units;
+    if (this.used > this.limit) {
       throw new WardenError(
         "pii_scan_too_costly",
-        `This document holds too many phone-like numbers to be checked for personal data at a bounded cost (over ${this.limit} candidates); send fewer, or split it`,
+        `This request holds too many phone-like numbers to be checked for personal data at a bounded cost (over ${this.limit} work units); send fewer, or split it`,
         { limit: this.limit },
       );
     }
+  }
+
+  /** Counts one candidate piece of a digit run; a unit every PIECES_PER_UNIT pieces. */
+  piece(): void {
+    if (++this.pieces % PIECES_PER_UNIT === 0) this.spend();
   }
 }

@@ -382,7 +382,8 @@ function withoutTaken(text: string, taken: Taken): string {
  * into the numbers they hold (phone-runs.ts) and validated by libphonenumber (Google's metadata,
  * `libphonenumber-js/max`) — valid for their country, or for one of `regions` when written
  * without a country code. What other detectors took (a card, an IBAN) is blanked out first, so
- * a number next to one is still read. Every library call is charged to `budget`.
+ * a number next to one is still read. Every library call and every candidate piece is charged
+ * to `budget` (see budget.ts).
  * @throws WardenError `pii_scan_too_costly` when the budget runs out (see budget.ts)
  */
 export function scanPhone(text: string, taken: Taken, found: Span[], regions: PhoneRegions, budget: ScanBudget): void {
@@ -397,6 +398,7 @@ export function scanPhone(text: string, taken: Taken, found: Span[], regions: Ph
     const last = groups.length - 1 - (badRight(t, start + run.length) ? 1 : 0);
     const lengths = anyWrittenLength(regions);
     const tryPiece = (i: number, j: number, s: number, e: number, digits: number) => {
+      budget.piece();
       // Not a length any region writes, nor international ("+", "(+", "00", "011"): not asked.
       const g = (groups[i] as Group).start;
       if (!lengths.has(digits) && run[s] !== "+" && run[s + 1] !== "+" && !run.startsWith("00", g) && !run.startsWith("011", g)) return null;

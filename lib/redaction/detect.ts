@@ -33,8 +33,8 @@ function hasDigits(text: string, min: number): boolean {
  * (an NBSP-grouped phone, full-width digits) and nothing around them. E-mail runs first (an
  * address may hold digits), then IBAN and card, so their digits are never taken for a phone.
  * `regions` defaults to WARDEN_PHONE_REGION (see phoneRegions); an invalid setting throws.
- * `budget` counts the libphonenumber calls (pass one per document; default: a fresh one).
- * @throws WardenError `pii_scan_too_costly` when the text needs more calls than the budget has
+ * `budget` counts the detection work (see budget.ts; pass the request's; default: a fresh one).
+ * @throws WardenError `pii_scan_too_costly` when the text needs more work than the budget has left
  */
 export function detectPii(text: string, on: Readonly<Record<DetectorKind, boolean>>, regions?: PhoneRegions, budget?: ScanBudget): readonly Span[] {
   // Most strings (names, keys, statuses, short ids) can't hold PII: skip normalising them.

@@ -16,7 +16,7 @@ type Walk = {
   /** Keys from the root to the current value; a path string is built only when something is redacted. */
   stack: (string | number)[];
   redactions: Redaction[];
-  /** libphonenumber calls left for this document. */
+  /** Detection work allowed (shared by every document of a request; see budget.ts). */
   budget: ScanBudget;
 };
 
@@ -132,8 +132,8 @@ const anyDetector = (c: CompiledRules) => c.detectors.email || c.detectors.phone
 
 /**
  * How a document is scanned: `regions` (default: WARDEN_PHONE_REGION, read now) and the
- * libphonenumber call `budget` (default: a fresh DOCUMENT_CALL_BUDGET; pass one to share it
- * between documents or to set a smaller one).
+ * detection work `budget` (default: a fresh REQUEST_WORK_BUDGET; pass one to share it between
+ * the documents of a request or to set a smaller one).
  */
 export type ScanOptions = { regions?: PhoneRegions; budget?: ScanBudget };
 
@@ -144,8 +144,8 @@ function walkState(root: string, compiled: CompiledRules, key: Uint8Array, opts:
 
 /**
  * Replaces PII in an agent's input/context/output with keyed markers; never mutates `value`.
- * @throws WardenError `pii_scan_too_costly` when the document needs more libphonenumber calls
- * than its budget (see budget.ts); an Error naming WARDEN_PHONE_REGION when that is invalid
+ * @throws WardenError `pii_scan_too_costly` (413) when the document needs more detection work
+ * than its budget has left (see budget.ts); an Error naming WARDEN_PHONE_REGION when that is invalid
  */
 export function redactDocument(
   root: "input" | "context" | "output",

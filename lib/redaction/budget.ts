@@ -8,11 +8,11 @@ import { WardenError } from "../errors/index.ts";
  * (the linear part of the phone scan). Everything else the detectors do is a few regular
  * expressions over the text, linear and cheap (256 KB of prose: ~2 ms).
  *
- * 2,000 units bound one request's scan to roughly 30–60 ms of CPU on an idle core (about
- * 100 ms on a loaded one), whatever the body holds: requests are redacted one turn at a time
- * (turn.ts), so that is also about how long a halt's next step can wait for a turn, and
- * bench/pii-hostile.ts prints what it gives end to end. Enough for ordinary agent traffic
- * with room to spare (a 1 KB order with a phone number costs 1–3 units; a body listing about
+ * 2,000 units bound one request's scan whatever the body holds: 60–190 ms of CPU per hostile
+ * 78 KiB body on the shared 2-core dev machine (`npm run bench:pii-hostile`; less on an idle
+ * core). Requests are redacted one turn at a time (turn.ts), so that is also about how long a
+ * halt's next step can wait for a turn. Enough for ordinary agent traffic with room to spare
+ * (a 1 KB order with a phone number costs 1–3 units; a body listing about
  * 1,500 phone numbers fits). Past it the request is refused — see ScanBudget.spend for why.
  */
 export const REQUEST_WORK_BUDGET = 2_000;

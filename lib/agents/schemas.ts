@@ -1,13 +1,11 @@
 import { z } from "zod";
 import { capabilitiesSchema } from "../grants/index.ts";
-import { COHORT_NAME, cohortNameSchema, nameGlobSchema, nameRegExp, ownerSchema, type NameRule } from "../validation/index.ts";
+import { AGENT_NAME, agentGlobSchema, COHORT_NAME, cohortGlobSchema, cohortNameSchema, nameRegExp, ownerSchema } from "../validation/index.ts";
 
-export { COHORT_NAME, cohortNameSchema, ownerSchema };
+export { AGENT_NAME, agentGlobSchema, COHORT_NAME, cohortGlobSchema, cohortNameSchema, ownerSchema };
 
 export const RISK_TIERS = ["low", "medium", "high"] as const;
 export type RiskTierName = (typeof RISK_TIERS)[number];
-
-export const AGENT_NAME: NameRule = { first: "a-z0-9", rest: "a-z0-9._-", min: 2, max: 64 };
 
 export const agentNameSchema = z
   .string()
@@ -15,14 +13,6 @@ export const agentNameSchema = z
   .min(AGENT_NAME.min)
   .max(AGENT_NAME.max)
   .regex(nameRegExp(AGENT_NAME), "lowercase letters, digits, '.', '_' and '-', starting with a letter or digit");
-
-/**
- * Globs over agents (policy targets): they match an agent's name or its id (`agt_…`, lower-case
- * letters and digits, itself a valid name), so the name rule decides what can match.
- */
-export const agentGlobSchema = nameGlobSchema(AGENT_NAME, "agent");
-/** Globs over cohort names (policy targets). */
-export const cohortGlobSchema = nameGlobSchema(COHORT_NAME, "cohort");
 
 export const registerAgentSchema = z.strictObject({
   name: agentNameSchema,

@@ -7,7 +7,7 @@ import { WardenError } from "../errors/index.ts";
 import { isGranted, notGrantedReason } from "../grants/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
-import { redactionKey, storageRedactor } from "../redaction/index.ts";
+import { redactionKey, redactionTurn, storageRedactor } from "../redaction/index.ts";
 import { activePolicies, evaluatePolicies, knowledgeSetsFor, type Evaluation } from "../policies/index.ts";
 import { citedKnowledgeFlags } from "./knowledge-citations.ts";
 import { assertKnownVersion } from "../releases/index.ts";
@@ -85,6 +85,17 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   const routed = await routeApproval({ evaluation, handoff, cohort: agent.cohort });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
+  // One turn for the request's whole (budget-bounded) redaction: see redactionTurn.
+  const stored = await redactionTurn(() => ({
+    input: redactor.document("input", input) as Record<string, unknown>,
+    context: redactor.document("context", context) as Record<string, unknown>,
+    idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
+    // A condition's error (or a hand-off's reason) can quote the value it choked on.
+    reasons: routed.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
+    handoffReason: handoff ? redactor.detect(handoff.reason, "handoff.reason") : "",
+    shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
+    policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
+  }));
   const outcome = await decisionBatcher().submit({
     id: newId("act"),
     agentId: agent.agentId,
@@ -93,24 +104,23 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     action: request.action,
     resource: storedResource,
     rawResource: resource,
-    input: redactor.document("input", input) as Record<string, unknown>,
-    context: redactor.document("context", context) as Record<string, unknown>,
+    input: stored.input,
+    context: stored.context,
     redactions: redactor.redactions,
     markers: redactor.markers,
-    idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
+    idempotencyKey: stored.idempotencyKey,
     requestHash: requestHash(request),
     status: routed.status,
-    // A condition's error (or a hand-off's reason) can quote the value it choked on.
-    reasons: routed.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
-    shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
-    policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
+    reasons: stored.reasons,
+    shadow: stored.shadow,
+    policyVersions: stored.policyVersions,
     knowledge: evaluation.knowledge,
     flags: citationFlags,
     quorum: routed.quorum,
     timeoutSeconds: routed.timeoutSeconds,
     approval:
       routed.status === "pending"
-        ? { routing: routed.routing, handoff: handoff && { reason: redactor.detect(handoff.reason, "handoff.reason"), confidence: handoff.confidence }, agentName: agent.name, owner: agent.owner }
+        ? { routing: routed.routing, handoff: handoff && { reason: stored.handoffReason, confidence: handoff.confidence }, agentName: agent.name, owner: agent.owner }
         : null,
     budgets: counted,
   });

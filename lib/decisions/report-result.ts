@@ -7,7 +7,7 @@ import { prisma, txRunner, type Prisma } from "../db/index.ts";
 import { conflict, notFound } from "../errors/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { activePolicies, evaluatePostChecks, knowledgeSetsFor } from "../policies/index.ts";
-import { storageRedactor } from "../redaction/index.ts";
+import { redactionTurn, storageRedactor } from "../redaction/index.ts";
 import { recordCounters, scopesOf } from "../signals/index.ts";
 import type { ResultReport } from "./schemas.ts";
 
@@ -39,8 +39,10 @@ async function bindingFlag(approvedHash: string | null, reported: Record<string,
 export async function reportResult({ agent, actionId, report }: { agent: AgentIdentity; actionId: string; report: ResultReport }): Promise<ResultAnswer> {
   const [policies, redactor] = await Promise.all([activePolicies(), storageRedactor()]);
   // Post-checks see the raw result; only the redacted one is stored.
-  const output = report.output === undefined || report.output === null ? null : redactor.document("output", report.output);
-  const error = report.error ? redactor.text(report.error) : null;
+  const [output, error] = await redactionTurn(() => [
+    report.output === undefined || report.output === null ? null : redactor.document("output", report.output),
+    report.error ? redactor.text(report.error) : null,
+  ] as const);
   const evalAgent = { id: agent.agentId, name: agent.name, cohort: agent.cohort, owner: agent.owner, riskTier: agent.riskTier };
   const answer = await prisma().$transaction(async (tx) => {
     const locked = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM actions WHERE id = $1 AND agent_id = $2 FOR UPDATE`, actionId, agent.agentId);

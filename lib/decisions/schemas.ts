@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actionNameSchema } from "../actions/index.ts";
+import { actionNameSchema } from "../validation/index.ts";
 
 const jsonObject = (maxBytes: number, what: string) =>
   z

@@ -102,6 +102,7 @@ export const ERROR_CODES = {
   modified_input_needs_other_approval: "conflict",
   // transport
   body_too_large: "too_large",
+  pii_scan_too_costly: "too_large",
   unsupported_media_type: "unsupported_media_type",
   rate_limited: "rate_limited",
   unavailable: "unavailable",

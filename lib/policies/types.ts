@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { actionGlobSchema } from "../actions/index.ts";
-import { agentGlobSchema, cohortGlobSchema } from "../agents/index.ts";
+import { actionGlobSchema, agentGlobSchema, cohortGlobSchema } from "../validation/index.ts";
 import type { PublishedSet } from "../knowledge/index.ts";
 import type { OnTimeout } from "../actions/index.ts";
 

@@ -70,29 +70,75 @@ export function isCardNumber(n: number): boolean {
   return Number.isInteger(n) && n >= 1e12 && n < 1e19 && isCardDigits(String(n));
 }
 
-// One compact run, or a first group of 4 then groups of 3-6 joined by one separator used
-// throughout (4-4-4-4, 4-6-5 Amex, 4-4-4-4-3…): space (NBSP, narrow NBSP become spaces in the
+// One compact run, or a first group of 4-6 then groups of 3-8 joined by one separator used
+// throughout (4-4-4-4, 4-6-5 Amex, 4-4-4-4-3, and the unusual 4-8-4 or 5-5-6 of a form
+// that splits the number its own way): space (NBSP, narrow NBSP become spaces in the
 // normalised text), dash (en dash, minus…), dot, slash or underscore. The neighbours keep
 // card-shaped parts of SKUs, UUIDs and decimals out.
-const CARD = /(?<![A-Za-z0-9]|[A-Za-z0-9][-./_])(?:\d{13,19}|\d{4}([ ./_-])\d{3,6}(?:\1\d{3,6}){1,5})(?![A-Za-z0-9]|[-./_][A-Za-z0-9])/g;
+const CARD = /(?<![A-Za-z0-9]|[A-Za-z0-9][-./_])(?:\d{13,19}|\d{4,6}([ ./_-])\d{3,8}(?:\1\d{3,8}){1,5})(?![A-Za-z0-9]|[-./_][A-Za-z0-9])/g;
 
-/** Card numbers in a normalised text (see normalizeText). */
+// Groups of 3-8 digits joined by single spaces, from where a card pattern matched, as far as
+// they go (not glued to a letter or an id after them).
+const SPACED = /\d{3,8}(?: \d{3,8})*(?![A-Za-z0-9]|[-./_][A-Za-z0-9])/y;
+
+/**
+ * The cards in a list of space-separated digit groups, as [first, end) group ranges: the split
+ * covering the most digits with cards (a card starts with a group of 4-6 and has 3-6 groups), so a
+ * CVC or expiry after a card, a reference before it or a second card after it ("3056 930902 5904
+ * 4111 1111 1111 1111") is told apart from it. Dynamic programming over the groups.
+ */
+function spacedCards(groups: readonly string[]): [number, number][] {
+  const n = groups.length;
+  // best[k]: most digits covered by cards in groups [0, k); from[k]: where that split's last
+  // step starts, and whether that step is a card (else group k - 1 is skipped).
+  const best = new Array<number>(n + 1).fill(0);
+  const from = new Array<number>(n + 1).fill(0);
+  const isCard = new Array<boolean>(n + 1).fill(false);
+  for (let k = 0; k < n; k++) {
+    if (best[k]! >= best[k + 1]! && !isCard[k + 1]) {
+      best[k + 1] = best[k]!;
+      from[k + 1] = k;
+    }
+    if (groups[k]!.length < 4 || groups[k]!.length > 6) continue;
+    let digits = groups[k]!;
+    for (let m = k + 1; m < n && digits.length < 19; m++) {
+      digits += groups[m];
+      if (m - k < 2 || digits.length > 19 || !isCardDigits(digits)) continue;
+      if (best[k]! + digits.length > best[m + 1]!) {
+        best[m + 1] = best[k]! + digits.length;
+        from[m + 1] = k;
+        isCard[m + 1] = true;
+      }
+    }
+  }
+  const out: [number, number][] = [];
+  for (let k = n; k > 0; k = from[k]!) if (isCard[k]) out.push([from[k]!, k]);
+  return out.reverse();
+}
+
+/**
+ * Card numbers in a normalised text (see normalizeText). Space-separated groups are split into
+ * cards as a whole (see spacedCards); other separators must be one card throughout.
+ */
 export function scanCard(text: string, taken: Taken, found: Span[]): void {
   CARD.lastIndex = 0;
   for (let m = CARD.exec(text); m; m = CARD.exec(text)) {
-    const sep = m[1];
-    let end = m.index + m[0].length;
-    let groups = sep === undefined ? [m[0]] : m[0].split(sep);
-    // A space-separated card is often followed by more numbers (a CVC, an expiry): try
-    // dropping trailing groups before giving up.
-    for (;;) {
-      if (isCardDigits(groups.join(""))) {
-        if (!taken.overlaps(m.index, end)) addSpan(taken, found, { kind: "card", start: m.index, end });
-        break;
-      }
-      if (sep !== " " || groups.length <= 3) break;
-      end -= (groups.at(-1) as string).length + 1;
-      groups = groups.slice(0, -1);
+    if (m[1] !== " ") {
+      const end = m.index + m[0].length;
+      const digits = m[1] === undefined ? m[0] : m[0].split(m[1]).join("");
+      if (isCardDigits(digits) && !taken.overlaps(m.index, end)) addSpan(taken, found, { kind: "card", start: m.index, end });
+      continue;
     }
+    SPACED.lastIndex = m.index;
+    const run = SPACED.exec(text)?.[0] ?? m[0];
+    const groups = run.split(" ");
+    const starts: number[] = [];
+    for (let k = 0, at = m.index; k < groups.length; at += groups[k]!.length + 1, k++) starts.push(at);
+    for (const [a, b] of spacedCards(groups)) {
+      const start = starts[a]!;
+      const end = starts[b - 1]! + groups[b - 1]!.length;
+      if (!taken.overlaps(start, end)) addSpan(taken, found, { kind: "card", start, end });
+    }
+    CARD.lastIndex = m.index + run.length;
   }
 }

@@ -1,3 +1,4 @@
+import { ScanBudget } from "./budget.ts";
 import { scanCard } from "./detect-card.ts";
 import { scanEmail } from "./detect-email.ts";
 import { scanIban } from "./detect-iban.ts";
@@ -32,8 +33,10 @@ function hasDigits(text: string, min: number): boolean {
  * (an NBSP-grouped phone, full-width digits) and nothing around them. E-mail runs first (an
  * address may hold digits), then IBAN and card, so their digits are never taken for a phone.
  * `regions` defaults to WARDEN_PHONE_REGION (see phoneRegions); an invalid setting throws.
+ * `budget` counts the detection work (see budget.ts; pass the request's; default: a fresh one).
+ * @throws WardenError `pii_scan_too_costly` when the text needs more work than the budget has left
  */
-export function detectPii(text: string, on: Readonly<Record<DetectorKind, boolean>>, regions?: PhoneRegions): readonly Span[] {
+export function detectPii(text: string, on: Readonly<Record<DetectorKind, boolean>>, regions?: PhoneRegions, budget?: ScanBudget): readonly Span[] {
   // Most strings (names, keys, statuses, short ids) can't hold PII: skip normalising them.
   const maybeEmail = on.email && ANY_AT.test(text);
   const maybeDigits = (on.card || on.iban || on.phone) && (hasDigits(text, 8) || OTHER_DIGITS.test(text));
@@ -48,7 +51,7 @@ export function detectPii(text: string, on: Readonly<Record<DetectorKind, boolea
   if (email) scanEmail(t, taken, found);
   if (digits && on.iban) scanIban(t, taken, found);
   if (digits && on.card) scanCard(t, taken, found);
-  if (digits && on.phone) scanPhone(t, taken, found, regions ?? phoneRegions());
+  if (digits && on.phone) scanPhone(t, taken, found, regions ?? phoneRegions(), budget ?? new ScanBudget());
   if (found.length > 1) found.sort((a, b) => a.start - b.start);
   const { from, to } = norm;
   if (!from || !to) return found;

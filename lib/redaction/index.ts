@@ -10,7 +10,10 @@
  * - rules.ts / rules-cache.ts — the admin's rules (Settings → PII redaction), cached per
  *   instance and refreshed over NOTIFY;
  * - redact-for-storage.ts — `storageRedactor()`: one per write, used by the decision pipeline
- *   and result reports; lists what it replaced (kind and path) for the audit event.
+ *   and result reports; lists what it replaced (kind and path) for the audit event;
+ * - budget.ts / turn.ts — the bound on a request's detection work (past it: 413
+ *   `pii_scan_too_costly`, fail closed) and the turns that keep one request's scan from
+ *   holding up the others (a halt is answered between two turns).
  */
 export { findMarkers, MARKER_PATTERN, redactionMarker } from "./marker.ts";
 export { redactDocument, redactText, type Redaction } from "./redact.ts";
@@ -18,4 +21,6 @@ export { DEFAULT_REDACTION_RULES, normalizeFieldPath, redactionRulesSchema, type
 export { redactionKey } from "./key.ts";
 export { redactionSettings, updateRedactionRules, type RedactionSettings } from "./rules-cache.ts";
 export { storageRedactor, redactorFor, markersFor, previewRedaction, type StorageRedactor } from "./redact-for-storage.ts";
+export { PIECES_PER_UNIT, REQUEST_WORK_BUDGET, ScanBudget } from "./budget.ts";
+export { redactionTurn, turnStats } from "./turn.ts";
 export { DEFAULT_PHONE_REGIONS, parsePhoneRegions, phoneRegions, type PhoneRegions } from "./phone-regions.ts";

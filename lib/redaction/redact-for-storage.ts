@@ -2,6 +2,7 @@ import { findMarkers, redactionMarker } from "./marker.ts";
 import { redactDocument, redactText, type Redaction } from "./redact.ts";
 import type { RedactionRules } from "./rules.ts";
 import { redactionKey } from "./key.ts";
+import { ScanBudget } from "./budget.ts";
 import { redactionSettings } from "./rules-cache.ts";
 
 /**
@@ -23,15 +24,23 @@ export type StorageRedactor = {
   readonly redactions: Redaction[];
   /** The markers written so far (unique), for the actions.pii_markers index. */
   readonly markers: string[];
+  /** The detection work this write may still do, shared by all of the above (see budget.ts). */
+  readonly budget: ScanBudget;
 };
 
+/**
+ * A redactor for one write (one request) under the current rules. Every method throws
+ * WardenError `pii_scan_too_costly` (413) once the write's detection work passes its budget
+ * (budget.ts): run them inside redactionTurn (turn.ts) so other requests aren't kept waiting.
+ */
 export async function storageRedactor(): Promise<StorageRedactor> {
   const { rules } = await redactionSettings();
   return redactorFor(rules, redactionKey());
 }
 
-export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageRedactor {
+export function redactorFor(rules: RedactionRules, key: Uint8Array, budget: ScanBudget = new ScanBudget()): StorageRedactor {
   const redactions: Redaction[] = [];
+  const opts = { budget };
   const markers: string[] = [];
   const detectorsOnly: RedactionRules = { ...rules, fields: [] };
   const noteMarkers = (stored: unknown) => {
@@ -43,8 +52,9 @@ export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageReda
   return {
     redactions,
     markers,
+    budget,
     document(root, value) {
-      const r = redactDocument(root, value, rules, key);
+      const r = redactDocument(root, value, rules, key, opts);
       if (r.redactions.length) {
         redactions.push(...r.redactions);
         noteMarkers(r.value);
@@ -52,7 +62,7 @@ export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageReda
       return r.value;
     },
     text(value) {
-      const r = redactText("error", value, rules, key);
+      const r = redactText("error", value, rules, key, opts);
       if (r.redactions.length) {
         redactions.push(...r.redactions);
         noteMarkers(r.value);
@@ -63,7 +73,7 @@ export function redactorFor(rules: RedactionRules, key: Uint8Array): StorageReda
       return this.detect(value, "resource");
     },
     detect(value, path) {
-      const r = redactDocument("context", value, detectorsOnly, key);
+      const r = redactDocument("context", value, detectorsOnly, key, opts);
       if (r.redactions.length) {
         for (const x of r.redactions) redactions.push({ kind: x.kind, path });
         noteMarkers(r.value);

@@ -1,3 +1,4 @@
+import { ScanBudget } from "./budget.ts";
 import { detectPii, isCardNumber } from "./detect.ts";
 import { assertKey, isMarker, redactionMarker } from "./marker.ts";
 import { phoneRegions, type PhoneRegions } from "./phone-regions.ts";
@@ -15,6 +16,8 @@ type Walk = {
   /** Keys from the root to the current value; a path string is built only when something is redacted. */
   stack: (string | number)[];
   redactions: Redaction[];
+  /** Detection work allowed (shared by every document of a request; see budget.ts). */
+  budget: ScanBudget;
 };
 
 const NO_FIELDS: readonly FieldNode[] = [];
@@ -32,7 +35,7 @@ function pathOf(w: Walk): string {
 
 /** `s` with each PII span replaced by its marker. */
 function masked(s: string, w: Walk, onSpan?: (kind: RedactionKind) => void): string {
-  const spans = detectPii(s, w.rules.detectors, w.regions);
+  const spans = detectPii(s, w.rules.detectors, w.regions, w.budget);
   if (spans.length === 0) return s;
   let out = "";
   let at = 0;
@@ -127,18 +130,35 @@ function redactKeys(obj: Record<string, unknown>, w: Walk): Record<string, unkno
 
 const anyDetector = (c: CompiledRules) => c.detectors.email || c.detectors.phone || c.detectors.card || c.detectors.iban;
 
-/** Replaces PII in an agent's input/context/output with keyed markers; never mutates `value`. */
+/**
+ * How a document is scanned: `regions` (default: WARDEN_PHONE_REGION, read now) and the
+ * detection work `budget` (default: a fresh REQUEST_WORK_BUDGET; pass one to share it between
+ * the documents of a request or to set a smaller one).
+ */
+export type ScanOptions = { regions?: PhoneRegions; budget?: ScanBudget };
+
+function walkState(root: string, compiled: CompiledRules, key: Uint8Array, opts: ScanOptions): Walk {
+  const regions = compiled.detectors.phone ? (opts.regions ?? phoneRegions()) : undefined;
+  return { rules: compiled, key, root, stack: [], redactions: [], regions, budget: opts.budget ?? new ScanBudget() };
+}
+
+/**
+ * Replaces PII in an agent's input/context/output with keyed markers; never mutates `value`.
+ * @throws WardenError `pii_scan_too_costly` (413) when the document needs more detection work
+ * than its budget has left (see budget.ts); an Error naming WARDEN_PHONE_REGION when that is invalid
+ */
 export function redactDocument(
   root: "input" | "context" | "output",
   value: unknown,
   rules: RedactionRules,
   key: Uint8Array,
+  opts: ScanOptions = {},
 ): { value: unknown; redactions: Redaction[] } {
   assertKey(key);
   const compiled = compileRules(rules);
   const node = compiled.roots[root];
   if (!node && !anyDetector(compiled)) return { value, redactions: [] };
-  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [], regions: compiled.detectors.phone ? phoneRegions() : undefined };
+  const w = walkState(root, compiled, key, opts);
   return { value: walk(value, node ? [node] : NO_FIELDS, w), redactions: w.redactions };
 }
 
@@ -148,10 +168,11 @@ export function redactText(
   text: string,
   rules: RedactionRules,
   key: Uint8Array,
+  opts: ScanOptions = {},
 ): { value: string; redactions: Redaction[] } {
   assertKey(key);
   const compiled = compileRules(rules);
-  const w: Walk = { rules: compiled, key, root, stack: [], redactions: [], regions: compiled.detectors.phone ? phoneRegions() : undefined };
+  const w = walkState(root, compiled, key, opts);
   const node = compiled.roots[root];
   if (node?.whole && !isMarker(text)) {
     return { value: redactionMarker("field", text, key), redactions: [{ kind: "field", path: root }] };

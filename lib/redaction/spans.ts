@@ -24,6 +24,11 @@ export class Taken {
     else this.lists.push([r]);
   }
 
+  /** Every range taken so far, in no particular order. */
+  ranges(): Range[] {
+    return this.lists.flat();
+  }
+
   overlaps(start: number, end: number): boolean {
     for (const list of this.lists) {
       // The first range ending after `start`: the only one that can overlap from the left.

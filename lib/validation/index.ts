@@ -10,12 +10,12 @@
  *   route parameters, query values and anything else built from a request.
  * - zod building blocks (`timeParam`), and name rules (`NameRule`): one rule gives a name's
  *   schema and the schema of globs over such names (`nameGlobSchema`), refusing globs that
- *   could never match a valid name; `cohortNameSchema` and `ownerSchema`, the names the
- *   registry and everything that refers to cohorts and owners share.
+ *   could never match a valid name; the name rules every schema shares
+ *   (names.ts: cohorts, owners, agents and actions, and globs over them).
  */
 export { timeParam } from "./time.ts";
 export { MAX_GLOB_CHARS, globMismatch, nameGlobSchema, nameRegExp, type NameRule } from "./name-rule.ts";
-export { COHORT_NAME, cohortNameSchema, ownerSchema } from "./names.ts";
+export { COHORT_NAME, cohortNameSchema, ownerSchema, AGENT_NAME, agentGlobSchema, cohortGlobSchema, ACTION_NAME, actionNameSchema, actionGlobSchema } from "./names.ts";
 export {
   MAX_JSON_DEPTH,
   parseJsonBody,

@@ -167,6 +167,35 @@ describe("PII redaction before storage", () => {
     expect(stored.idempotencyKey).toBe(redactionMarker("email", secret.idem, redactionKey()));
   });
 
+  it("refuses with 413 pii_scan_too_costly, storing nothing, a body too costly to check for PII; a legitimate list of numbers goes through", async () => {
+    const { agent, apiKey } = await newAgent();
+    const c = client(dp.base, apiKey);
+    // 78 KiB as the #10 review sent it: digit groups that each might start a phone number.
+    const pad = (n: number) => String(n).padStart(6, "0");
+    const run = (n: number) => Array.from({ length: n }, (_, i) => `0612${pad(i)}`).join(" ");
+    const hostile = await c.ask({ action: "crm.import", input: { notes: run(5600) }, context: { extra: run(1300) } });
+    expect(hostile.status).toBe(413);
+    expect(hostile.json.error).toMatchObject({ code: "pii_scan_too_costly", details: { limit: expect.any(Number) } });
+    const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM actions WHERE agent_id = $1`, [agent.id]);
+    expect(rows[0]!.n).toBe(0);
+    expect(await wholeDatabaseText()).not.toContain("0612000123");
+
+    // 500 numbers in a list fit the budget: every one stored as a marker.
+    const listed = Array.from({ length: 500 }, (_, i) => `0698${pad(i)}`);
+    const ok = await c.ask({ action: "crm.import", input: { contacts: listed.join(", ") } });
+    expect(ok.status).toBe(200);
+    const stored = await getAction(ok.json.id as string);
+    const contacts = (stored.input as { contacts: string }).contacts;
+    expect(contacts.match(/\[redacted:phone:[0-9a-f]{16}\]/g)).toHaveLength(500);
+    expect(contacts).not.toMatch(/0698\d{6}/);
+
+    // A result too costly to check is refused the same way and the action keeps no result.
+    const result = await c.result(ok.json.id as string, { status: "succeeded", output: { log: run(5600) } });
+    expect(result.status).toBe(413);
+    expect(result.json.error.code).toBe("pii_scan_too_costly");
+    expect((await getAction(ok.json.id as string)).result).toBeNull();
+  });
+
   it("applies the admin's rules from the next write on, audits the change, and refuses bad rules and non-admins", async () => {
     const operator = await userWithToken("operator");
     expect((await call(putRules, { method: "PUT", token: operator.token, body: { email: false, phone: true, card: true, iban: true, fields: [] } })).status).toBe(403);

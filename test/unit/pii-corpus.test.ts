@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_REDACTION_RULES, redactDocument, redactionMarker } from "../../lib/redaction/index.ts";
-import { NEGATIVES, POSITIVES, type PositiveCase } from "../fixtures/pii-corpus.ts";
+import { NEGATIVES, POSITIVES, SEQUENCES, type PositiveCase, type SequenceCase } from "../fixtures/pii-corpus.ts";
 
 // The corpus gate: every positive redacted exactly (the value's original characters replaced by
 // its marker, nothing else touched), no negative touched. `npm run pii:corpus` prints the same
@@ -16,6 +16,8 @@ function setRegions(regions: string | undefined) {
 afterEach(() => setRegions(before));
 
 const fill = (template: string, value: string) => template.split("{}").join(value);
+const seqText = (c: SequenceCase, marker?: (kind: PositiveCase["kind"], value: string) => string) =>
+  c.parts.map((part) => (typeof part === "string" ? part : marker ? marker(part[0], part[1]) : part[1])).join("");
 const label = (c: PositiveCase) => `${c.kind} ${JSON.stringify(fill(c.template, c.value))}${c.regions ? ` (region ${c.regions})` : ""}`;
 
 describe("PII corpus", () => {
@@ -34,6 +36,13 @@ describe("PII corpus", () => {
     const r = redactDocument("input", { s: text }, rules, key);
     expect(r.value).toEqual({ s: fill(c.template, marker) });
     expect(r.redactions).toEqual([{ kind: c.kind, path: "input.s" }]);
+  });
+
+  it.each(SEQUENCES.map((c) => [`${JSON.stringify(seqText(c))}${c.regions ? ` (region ${c.regions})` : ""}`, c] as const))("redacts every value of %s", (_, c) => {
+    setRegions(c.regions);
+    const r = redactDocument("input", { s: seqText(c) }, rules, key);
+    expect(r.value).toEqual({ s: seqText(c, (kind, value) => redactionMarker(kind, value, key)) });
+    expect(r.redactions).toEqual(c.parts.filter((x) => typeof x !== "string").map(([kind]) => ({ kind, path: "input.s" })));
   });
 
   it.each(NEGATIVES.map((c) => [`${c.why}: ${JSON.stringify(c.text)}`, c] as const))("leaves %s alone", (_, c) => {

@@ -1,3 +1,4 @@
+import type { Receipt } from "../receipts/index.ts";
 import { EXPIRED_REASON, type Reason } from "./reasons.ts";
 import { decisionOf, fromDbStatus, type ActionStatus, type Decision } from "./status.ts";
 
@@ -9,6 +10,8 @@ export type ActionAnswer = {
   reasons: Reason[];
   shadow: Reason[];
   expiresAt?: string;
+  /** The signed decision receipt (lib/receipts; docs/API.md "Receipts"); absent when receipts are off or for actions recorded before them. */
+  receipt?: Receipt;
 };
 
 /** The columns an answer is read from. */

@@ -1,9 +1,10 @@
 import { appendAuditEvents } from "../audit/index.ts";
 import type { SqlRunner } from "../db/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
+import { reissueReceipts } from "../receipts/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { settledEvent, settledPayload, type SettlementFacts } from "./events.ts";
-import { toDbStatus, type SettledStatus } from "./status.ts";
+import { decisionOf, toDbStatus, type SettledStatus } from "./status.ts";
 
 /** Which pending actions a settlement covers. */
 export type SettleTarget =
@@ -46,7 +47,8 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * still pending to `outcome`, appends `reason` to their reasons, and — in the caller's
  * transaction — writes one `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
- * wakes whoever long-polls them on any instance. Actions no longer pending are left alone,
+ * wakes whoever long-polls them on any instance; and the signed receipt of the new status
+ * (lib/receipts). Actions no longer pending are left alone,
  * so racing settlements can't both win. Returns what it settled.
  *
  * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a halt
@@ -80,6 +82,7 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
   // Audit events carry the commit's time (`at` default), not decided_at.
   await appendAuditEvents(run, settled.map((a) => ({ ...settledEvent(s, a), at: undefined })));
   await enqueueWebhook(run, "approval.decided", settled.map((a) => settledPayload(s, a)));
+  await reissueReceipts(run, settled.map((a) => ({ id: a.id, status: a.status, decision: decisionOf(a.status), decidedAt: a.decidedAt })));
   await run(notifyManySql(CHANNEL.actions, settled.map((a) => a.id)), []);
   return settled;
 }

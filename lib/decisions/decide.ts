@@ -1,10 +1,11 @@
 import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
-import { initialStatus, type ActionAnswer } from "../actions/index.ts";
+import { decisionOf, initialStatus, type ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
+import { issueReceipt, receiptsEnabled } from "../receipts/index.ts";
 import { redactionKey, storageRedactor } from "../redaction/index.ts";
 import { activePolicies, evaluatePolicies, knowledgeSetsFor } from "../policies/index.ts";
 import { citedKnowledgeFlags } from "./knowledge-citations.ts";
@@ -51,19 +52,40 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
   });
   // Deterministic, so a retry with the same key still finds its action.
   const redactKey = (k: string | null) => (k ? redactor.detect(k, "idempotencyKey") : null);
+  const id = newId("act");
+  const status = initialStatus(evaluation.decision);
+  const resource = redactor.resource(request.resource ?? "");
+  const storedInput = redactor.document("input", input) as Record<string, unknown>;
+  const storedContext = redactor.document("context", context) as Record<string, unknown>;
+  // Signed here, on the raw request and before the group commit, so signing never holds its
+  // transaction open (lib/receipts). Sealed when stored if redaction changed anything.
+  const receipt = receiptsEnabled()
+    ? issueReceipt({
+        actionId: id,
+        agentId: agent.agentId,
+        action: request.action,
+        resource: request.resource ?? "",
+        input,
+        decision: decisionOf(status),
+        status,
+        policyVersions: evaluation.evaluated,
+        knowledge: evaluation.knowledge,
+        at: new Date(),
+      })
+    : null;
   const outcome = await decisionBatcher().submit({
-    id: newId("act"),
+    id,
     agentId: agent.agentId,
     keyId: agent.keyId,
     action: request.action,
-    resource: redactor.resource(request.resource ?? ""),
-    input: redactor.document("input", input) as Record<string, unknown>,
-    context: redactor.document("context", context) as Record<string, unknown>,
+    resource,
+    input: storedInput,
+    context: storedContext,
     redactions: redactor.redactions,
     markers: redactor.markers,
     idempotencyKey: redactKey(request.idempotencyKey ?? idempotencyKey ?? null),
     requestHash: requestHash(request),
-    status: initialStatus(evaluation.decision),
+    status,
     // A condition's error can quote the value it choked on.
     reasons: evaluation.reasons.map((r) => ({ ...r, message: redactor.detect(r.message, "reasons") })),
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
@@ -72,6 +94,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     flags: citationFlags,
     quorum: evaluation.approval?.quorum ?? null,
     timeoutSeconds: evaluation.approval?.timeoutSeconds ?? null,
+    receipt,
   });
   if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);
   const wait = request.wait ?? 0;

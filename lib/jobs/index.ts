@@ -11,13 +11,15 @@ import { deliverDueWebhooks } from "../webhooks/index.ts";
  * (idempotent). Every `WARDEN_CHECKPOINT_INTERVAL_SECONDS` (60), a signed checkpoint of the
  * audit chains when the log grew (one instance at a time; lib/audit checkpointOnSchedule).
  *
- * Makes sure a checkpoint key exists first (generated into the data directory unless
- * WARDEN_CHECKPOINT_KEY is set); throws Error when the configured key is malformed.
+ * Makes sure the checkpoint and receipt keys exist first (generated into the data directory
+ * unless WARDEN_CHECKPOINT_KEY / WARDEN_RECEIPT_KEY is set); throws Error when a configured key
+ * is malformed.
  */
 const HOUR = 3_600_000;
 
 export function startJobs(everyMs = 1000): () => Promise<void> {
   ensureSigningKey("checkpoints");
+  ensureSigningKey("receipts");
   const checkpointEveryMs = Number(process.env.WARDEN_CHECKPOINT_INTERVAL_SECONDS ?? 60) * 1000;
   let running: Promise<unknown> | null = null;
   let partitionsDueAt = Date.now() + HOUR;

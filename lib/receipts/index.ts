@@ -11,8 +11,11 @@
  *   `receiptWithStatus` when the commit's halt re-check denies it;
  * - stored-receipt.ts — the copy kept on the action row (sealed when PII was redacted);
  * - answer-receipt.ts — `receiptForAnswer`: the receipt an answer carries (replays, GET);
- * - reissue-receipts.ts — `reissueReceipts`: the receipt of each settlement (lib/actions);
- * - verify-receipt.ts — `verifyReceipt(receipt, keys)`: offline verification with published keys.
+ * - reissue-receipts.ts — `reissueReceipts`: the receipt of each settlement (lib/actions).
+ *
+ * Verifying with published keys, offline, is the SDKs' (`sdk/src/receipts.ts`, the Python
+ * `warden.receipts`) and `npm run receipt:verify`'s; Warden itself checks a stored receipt with
+ * its own key ring before deriving another from it (derive-receipt.ts).
  */
 export { inputHash, RECEIPT_TYPE, type ReceiptPayload, type ReceiptApprover } from "./payload.ts";
 export { signReceipt, receiptsEnabled, type Receipt } from "./sign-receipt.ts";
@@ -21,4 +24,3 @@ export { deriveReceipt, assertIssuedByWarden, type ReceiptChange } from "./deriv
 export { storedReceipt, openStoredReceipt, isSealed, type StoredReceipt } from "./stored-receipt.ts";
 export { receiptForAnswer } from "./answer-receipt.ts";
 export { reissueReceipts, type SettledForReceipt } from "./reissue-receipts.ts";
-export { verifyReceipt, type ReceiptCheck, type ReceiptFailure, type ReceiptKeys } from "./verify-receipt.ts";

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import * as approveRoute from "../../app/api/approvals/[actionId]/route.ts";
 import * as keysRoute from "../../app/api/keys/[purpose]/route.ts";
@@ -6,8 +8,9 @@ import { expireDueActions } from "../../lib/actions/index.ts";
 import { pool } from "../../lib/db/index.ts";
 import { halt } from "../../lib/killswitch/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
-import { verifyReceipt } from "../../lib/receipts/index.ts";
 import { rotateSigningKey } from "../../lib/signing/index.ts";
+import { handleDataPlane } from "../../lib/dataplane/index.ts";
+import { verifyReceipt, Warden, WardenUnavailable } from "../../sdk/src/index.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
 
@@ -37,7 +40,7 @@ async function scenario() {
 }
 
 async function expectValid(receipt: unknown) {
-  const check = verifyReceipt(receipt, await publishedKeys());
+  const check = await verifyReceipt(receipt, await publishedKeys());
   expect(check).toMatchObject({ ok: true });
   return check;
 }
@@ -253,15 +256,15 @@ describe("rotation", () => {
     expect(doc.keys[0]).toMatchObject({ kid: current, status: "current", validUntil: null });
     const old = doc.keys.find((k: { kid: string }) => k.kid === previous);
     expect(old).toMatchObject({ status: "retired", validUntil: expect.any(String) });
-    expect(verifyReceipt(before.json.receipt, doc)).toMatchObject({ ok: true, keyStatus: "retired" });
-    expect(verifyReceipt(after.json.receipt, doc)).toMatchObject({ ok: true, keyStatus: "current" });
+    expect(await verifyReceipt(before.json.receipt, doc)).toMatchObject({ ok: true, keyStatus: "retired" });
+    expect(await verifyReceipt(after.json.receipt, doc)).toMatchObject({ ok: true, keyStatus: "current" });
     // Reads answer the receipt as issued, under the key that signed it.
     expect((await s.api.get(before.json.id)).json.receipt).toEqual(before.json.receipt);
     // A settlement after the rotation is signed with the new key, from the old verified receipt.
     await vote((await userWithToken("approver")).token, pending.json.id, { decision: "approve" });
     const approved = (await s.api.get(pending.json.id)).json.receipt;
     expect(approved.kid).toBe(current);
-    expect(verifyReceipt(approved, doc)).toMatchObject({ ok: true, keyStatus: "current" });
+    expect(await verifyReceipt(approved, doc)).toMatchObject({ ok: true, keyStatus: "current" });
   });
 });
 
@@ -275,5 +278,103 @@ describe("WARDEN_RECEIPTS=off", () => {
     expect((await storedReceipt(res.json.id)).receipt).toBeNull();
     delete process.env.WARDEN_RECEIPTS;
     expect((await s.api.get(res.json.id)).json).not.toHaveProperty("receipt");
+  });
+});
+
+/** Warden as the SDK sees it: the data plane at /v1 and the keys route at /api/keys/{purpose}. */
+async function startWarden(): Promise<{ base: string; keyFetches: () => number; close: () => Promise<void> }> {
+  let fetches = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith("/v1/")) return void handleDataPlane(req, res);
+    const m = /^\/api\/keys\/([^/?]+)/.exec(req.url ?? "");
+    if (!m) return void res.writeHead(404).end();
+    fetches++;
+    void keysRoute.GET(new Request(`http://localhost${req.url}`), { params: Promise.resolve({ purpose: m[1]! }) }).then(async (r) => {
+      res.writeHead(r.status, { "content-type": "application/json" }).end(await r.text());
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, keyFetches: () => fetches, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe("the SDK verifies every answer (verifyReceipts)", () => {
+  let w: Awaited<ReturnType<typeof startWarden>>;
+  beforeAll(async () => {
+    w = await startWarden();
+  });
+  afterAll(() => w.close());
+
+  it("runs an allowed action whose receipt verifies with the keys it fetched once", async () => {
+    const s = await scenario();
+    const warden = new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true, timeoutMs: 5000 });
+    const before = w.keyFetches();
+    const out = await warden.guard({ action: "pricing.set_price", resource: "sku:LUX-9", input: { price: 150 } }, () => "done");
+    expect(out.value).toBe("done");
+    expect(out.action.receipt?.payload).toMatchObject({ actionId: out.action.id, status: "allowed", resource: "sku:LUX-9" });
+    await warden.ask({ action: "pricing.set_price", input: { price: 151 } });
+    expect(w.keyFetches() - before).toBe(1);
+  });
+
+  it("refuses to act on an answer with no receipt, an altered one, or one about another request", async () => {
+    const s = await scenario();
+    const refusals: unknown[] = [];
+    let ran = 0;
+    const tryGuard = async (warden: Warden) => refusals.push(await warden.guard({ action: "pricing.set_price", input: { price: 150 } }, () => ran++).catch((e: unknown) => e));
+    // Receipts off on the server: the answer carries none.
+    process.env.WARDEN_RECEIPTS = "off";
+    await tryGuard(new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true }));
+    delete process.env.WARDEN_RECEIPTS;
+    // A proxy between the agent and Warden rewrites what the receipt states, or what was asked.
+    const rewriting = (edit: (answer: any) => void): typeof fetch => async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).includes("/v1/actions")) return res;
+      const body = (await res.json()) as any;
+      edit(body);
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    await tryGuard(new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true, fetch: rewriting((a) => (a.receipt.payload.resource = "sku:other")) }));
+    await tryGuard(new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true, fetch: rewriting((a) => (a.id = "act_someone_else")) }));
+    const other = (await s.api.ask({ action: "pricing.set_price", input: { price: 5 } })).json;
+    await tryGuard(new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true, fetch: rewriting((a) => (a.receipt = other.receipt)) }));
+    // Keys pinned in configuration that are not Warden's.
+    const foreign = { keys: [{ kid: "x".repeat(43), alg: "Ed25519" as const, publicKey: Buffer.alloc(32, 7).toString("base64url"), validFrom: null, validUntil: null }] };
+    await tryGuard(new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: { keys: foreign } }));
+    expect(ran).toBe(0);
+    expect(refusals.map((e) => e instanceof WardenUnavailable && e.code)).toEqual(Array(5).fill("invalid_receipt"));
+    expect(refusals.map((e) => (e as Error).message)).toEqual([
+      expect.stringMatching(/carries none/),
+      expect.stringMatching(/bad_signature/),
+      expect.stringMatching(/states action id act_/),
+      expect.stringMatching(/states action id .*deny\/denied.*another input/),
+      expect.stringMatching(/unknown_key/),
+    ]);
+  });
+
+  it("after a rotation, fetches the keys again for the new key id and goes on", async () => {
+    const s = await scenario();
+    const warden = new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: true });
+    await warden.ask({ action: "pricing.set_price", input: { price: 150 } });
+    const fetched = w.keyFetches();
+    const { current } = rotateSigningKey("receipts");
+    const answer = await warden.ask({ action: "pricing.set_price", input: { price: 152 } });
+    expect(answer.receipt?.kid).toBe(current);
+    expect(w.keyFetches()).toBe(fetched + 1);
+  });
+
+  it("pinned keys verify a pending action's receipt, and its approved one while guard waits", async () => {
+    const s = await scenario();
+    const keys = await publishedKeys();
+    const warden = new Warden({ url: w.base, apiKey: s.apiKey, verifyReceipts: { keys }, waitSeconds: 2 });
+    const before = w.keyFetches();
+    const approver = await userWithToken("approver");
+    const guarded = warden.guard({ action: "pricing.set_price", input: { price: 700 } }, () => "applied", {
+      wait: 0,
+      onPending: (a) => void vote(approver.token, a.id, { decision: "approve" }),
+    });
+    const out = await guarded;
+    expect(out.value).toBe("applied");
+    expect(out.action.receipt?.payload).toMatchObject({ status: "approved", approvers: [{ userId: approver.user.id }] });
+    expect(w.keyFetches()).toBe(before);
   });
 });

@@ -1,6 +1,11 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import * as approveRoute from "../../app/api/approvals/[actionId]/route.ts";
 import * as keysRoute from "../../app/api/keys/[purpose]/route.ts";
@@ -376,5 +381,55 @@ describe("the SDK verifies every answer (verifyReceipts)", () => {
     expect(out.value).toBe("applied");
     expect(out.action.receipt?.payload).toMatchObject({ status: "approved", approvers: [{ userId: approver.user.id }] });
     expect(w.keyFetches()).toBe(before);
+  });
+});
+
+describe("npm run receipt:verify", () => {
+  const script = path.resolve(import.meta.dirname, "../../scripts/receipt-verify.ts");
+  const verify = (...args: string[]) =>
+    promisify(execFile)(process.execPath, ["--import", "tsx", script, ...args], { env: { ...process.env, WARDEN_DATA_DIR: "/nonexistent" } }).then(
+      (r) => ({ code: 0, out: r.stdout }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
+    );
+
+  it("exits 0 for a saved answer or receipt that verifies, 1 with the reason when it doesn't, with keys from a file or a URL", async () => {
+    const s = await scenario();
+    const input = { sku: "LUX-7", price: 150 };
+    const answer = (await s.api.ask({ action: "pricing.set_price", resource: "sku:LUX-7", input })).json;
+    const dir = mkdtempSync(path.join(os.tmpdir(), "warden-receipt-verify-"));
+    const save = (name: string, v: unknown) => {
+      const f = path.join(dir, name);
+      writeFileSync(f, JSON.stringify(v));
+      return f;
+    };
+    const keys = save("keys.json", await publishedKeys());
+    const answerFile = save("answer.json", answer);
+    const ok = await verify(answerFile, "--keys", keys, "--input", save("input.json", input));
+    expect(ok).toMatchObject({ code: 0, out: expect.stringContaining(`valid: ${answer.id} — pricing.set_price on sku:LUX-7 by ${s.agent.id}: allow (allowed)`) });
+    expect(await verify(save("receipt.json", answer.receipt), "--keys", keys)).toMatchObject({ code: 0 });
+
+    const w = await startWarden();
+    try {
+      expect(await verify(answerFile, "--keys", `${w.base}/api/keys/receipts`)).toMatchObject({ code: 0 });
+      expect(await verify(answerFile, "--keys", w.base)).toMatchObject({ code: 0 });
+    } finally {
+      await w.close();
+    }
+
+    const cases: [unknown, string[], RegExp][] = [
+      [{ ...answer, receipt: { ...answer.receipt, payload: { ...answer.receipt.payload, resource: "sku:LUX-8" } } }, [], /^invalid: bad_signature — /],
+      [{ ...answer, status: "approved" }, [], /^invalid: mismatch — the answer says allow\/approved, the receipt allow\/allowed/],
+      [{ ...answer, receipt: undefined }, [], /^invalid: missing — /],
+      [answer, ["--input", save("other-input.json", { ...input, price: 15 })], /^invalid: input_mismatch — /],
+      [answer.receipt, [], /^invalid: bad_signature|^invalid: unknown_key/],
+    ];
+    const otherKeys = save("other-keys.json", { keys: [{ kid: answer.receipt.kid, alg: "Ed25519", publicKey: Buffer.alloc(32, 9).toString("base64url"), validFrom: null, validUntil: null }] });
+    for (const [i, [doc, extra, want]] of cases.entries()) {
+      const r = await verify(save(`case-${i}.json`, doc), "--keys", i === 4 ? otherKeys : keys, ...extra);
+      expect(r.code).toBe(1);
+      expect(r.out).toMatch(want);
+    }
+    expect((await verify(answerFile)).code).toBe(2);
+    expect((await verify(path.join(dir, "none.json"), "--keys", keys)).code).toBe(2);
   });
 });

@@ -105,7 +105,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
           receiptColumn(receipt, d.id, d.redactions.length > 0),
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21}::jsonb)`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21})`;
       });
       const res = await client.query<{ id: string }>(
         `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, receipt)

@@ -17,7 +17,7 @@
  * `warden.receipts`) and `npm run receipt:verify`'s; Warden itself checks a stored receipt with
  * its own key ring before deriving another from it (derive-receipt.ts).
  */
-export { inputHash, RECEIPT_TYPE, type ReceiptPayload, type ReceiptApprover } from "./payload.ts";
+export { inputHash, canonicalPayload, RECEIPT_TYPE, type ReceiptPayload, type ReceiptApprover } from "./payload.ts";
 export { signReceipt, receiptsEnabled, type Receipt } from "./sign-receipt.ts";
 export { issueReceipt, receiptWithStatus, type DecisionFacts } from "./issue-receipt.ts";
 export { deriveReceipt, assertIssuedByWarden, type ReceiptChange } from "./derive-receipt.ts";

@@ -50,10 +50,10 @@ export async function reissueReceipts(run: SqlRunner, settled: readonly SettledF
     if (previous) {
       const time = s.status === "expired" && row.expires_at ? row.expires_at : s.decidedAt;
       const approvers = s.status === "approved" ? row.approvers : [];
-      next = storedReceipt(signReceipt({ ...previous.payload, status: s.status, decision: s.decision, approvers, time: time.toISOString() }), row.id, isSealed(row.receipt as StoredReceipt));
+      next = storedReceipt(signReceipt({ ...previous.payload, status: s.status, decision: s.decision, approvers, time: time.toISOString() }), row.id, isSealed(row.receipt));
     }
     ids.push(row.id);
     values.push(next === null ? null : JSON.stringify(next));
   }
-  await run(`UPDATE actions a SET receipt = x.receipt FROM unnest($1::text[], $2::jsonb[]) AS x(id, receipt) WHERE a.id = x.id`, [ids, values]);
+  await run(`UPDATE actions a SET receipt = x.receipt FROM unnest($1::text[], $2::text[]) AS x(id, receipt) WHERE a.id = x.id`, [ids, values]);
 }

@@ -1,5 +1,5 @@
-import { signPayload } from "../signing/index.ts";
-import type { ReceiptPayload } from "./payload.ts";
+import { signCanonical } from "../signing/index.ts";
+import { canonicalPayload, type ReceiptPayload } from "./payload.ts";
 
 /** A signed decision receipt, as answers carry it (`receipt`). */
 export type Receipt = {
@@ -17,7 +17,7 @@ export type Receipt = {
  * no receipts key exists (an instance generates one at start, lib/jobs).
  */
 export function signReceipt(payload: ReceiptPayload): Receipt {
-  const { kid, signature } = signPayload("receipts", payload);
+  const { kid, signature } = signCanonical("receipts", canonicalPayload(payload));
   return { kid, alg: "Ed25519", payload, signature };
 }
 

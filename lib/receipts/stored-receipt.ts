@@ -3,8 +3,8 @@ import { redactionKey } from "../redaction/index.ts";
 import type { Receipt } from "./sign-receipt.ts";
 
 /**
- * How a receipt is kept on its action row (`actions.receipt`), so `GET /v1/actions/{id}` and
- * idempotent replays answer the very receipt that was issued.
+ * How a receipt is kept on its action row (`actions.receipt`, JSON text), so
+ * `GET /v1/actions/{id}` and idempotent replays answer the very receipt that was issued.
  *
  * A receipt carries the raw resource and a plain SHA-256 of the raw input. When PII redaction
  * changed anything in the request, storing those in the clear would let whoever reads the
@@ -35,19 +35,28 @@ export function storedReceipt(receipt: Receipt, actionId: string, seal: boolean)
   return { sealed: `${SEAL_VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString("base64url")}` };
 }
 
-/** Whether a stored receipt is sealed (a re-issued one is stored the same way). */
-export function isSealed(stored: StoredReceipt): boolean {
-  return "sealed" in stored;
+/** Whether a stored receipt (the column's text, or parsed) is sealed: a re-issued one is stored the same way. */
+export function isSealed(stored: unknown): boolean {
+  const value = typeof stored === "string" ? (JSON.parse(stored) as unknown) : stored;
+  return typeof value === "object" && value !== null && "sealed" in value;
 }
 
 /**
- * The receipt kept for action `actionId`. Throws Error when the value is not a stored receipt,
- * or a sealed one can't be opened (another action's, altered, or sealed under another redaction
- * key).
+ * The receipt kept for action `actionId`: the column's JSON text (or that text parsed). Throws
+ * Error when the value is not a stored receipt, or a sealed one can't be opened (another
+ * action's, altered, or sealed under another redaction key).
  */
 export function openStoredReceipt(stored: unknown, actionId: string): Receipt {
-  if (typeof stored !== "object" || stored === null) throw new Error("not a stored receipt");
-  const s = stored as Record<string, unknown>;
+  let value = stored;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value) as unknown;
+    } catch {
+      throw new Error("not a stored receipt (not JSON)");
+    }
+  }
+  if (typeof value !== "object" || value === null) throw new Error("not a stored receipt");
+  const s = value as Record<string, unknown>;
   if (!("sealed" in s)) {
     if (typeof s.kid !== "string" || typeof s.signature !== "string" || typeof s.payload !== "object") throw new Error("not a stored receipt");
     return s as unknown as Receipt;

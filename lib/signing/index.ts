@@ -14,7 +14,7 @@
 export { SIGNING_PURPOSES, isSigningPurpose, type SigningPurpose } from "./purposes.ts";
 export { keyRing, ensureSigningKey, rotateSigningKey, type KeyRing, type PublishedKey } from "./key-ring.ts";
 export { signDocument, verifyDocument, publishedKeys, type Signed, type SignatureCheck } from "./sign-document.ts";
-export { signPayload, verifyPayload } from "./sign-payload.ts";
+export { signPayload, signCanonical, verifyPayload } from "./sign-payload.ts";
 export { keysDocument, type ContractKey } from "./keys-document.ts";
 export { keyIdOf, rawPublicKey } from "./key-id.ts";
 export { parsePrivateKey, parsePublicKey, parsePublicKeyList } from "./parse-key.ts";

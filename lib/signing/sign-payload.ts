@@ -20,9 +20,18 @@ function canonicalBytes(payload: unknown): Buffer {
  * has no signing key (see `ensureSigningKey`) or the payload can't be canonicalised.
  */
 export function signPayload(purpose: SigningPurpose, payload: unknown): { kid: string; signature: string } {
+  return signCanonical(purpose, canonicalBytes(payload));
+}
+
+/**
+ * `signPayload` for a caller that already holds the payload's RFC 8785 canonical JSON (as text
+ * or its UTF-8 bytes) — it must be exactly that, or the signature won't verify.
+ */
+export function signCanonical(purpose: SigningPurpose, canonical: string | Buffer): { kid: string; signature: string } {
   const ring = keyRing(purpose);
   if (!ring.current) throw new Error(`no ${purpose} signing key: set it in the environment or start Warden once to generate one in the data directory`);
-  return { kid: ring.current.kid, signature: sign(null, canonicalBytes(payload), ring.current.privateKey).toString("base64url") };
+  const bytes = typeof canonical === "string" ? Buffer.from(canonical, "utf8") : canonical;
+  return { kid: ring.current.kid, signature: sign(null, bytes, ring.current.privateKey).toString("base64url") };
 }
 
 /**

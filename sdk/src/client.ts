@@ -212,12 +212,13 @@ export class Warden {
   }
 
   /**
-   * Asks, waits for a human when needed, runs `fn` only when allowed, reports its outcome and
+   * Asks, waits for a human when needed, runs `fn` only when allowed — with Warden's final
+   * answer, whose `receipt` the business system can check — reports its outcome and
    * returns its value with the post-check flags. Throws `ActionDenied`, `ApprovalTimeout`,
    * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
    * reporting it as failed.
    */
-  async guard<T>(request: ActionRequest, fn: () => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
+  async guard<T>(request: ActionRequest, fn: (answer: ActionAnswer) => T | Promise<T>, options: GuardOptions = {}): Promise<GuardResult<Awaited<T>>> {
     const started = Date.now();
     const capSeconds = this.#maxWaitMs === undefined ? MAX_WAIT_SECONDS : Math.ceil(this.#maxWaitMs / 1000);
     const wait = Math.min(clampWait(options.wait ?? this.#waitSeconds), capSeconds);
@@ -254,10 +255,10 @@ export class Warden {
     return answer;
   }
 
-  async #run<T>(answer: ActionAnswer, fn: () => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
+  async #run<T>(answer: ActionAnswer, fn: (answer: ActionAnswer) => T | Promise<T>): Promise<GuardResult<Awaited<T>>> {
     let value: Awaited<T>;
     try {
-      value = await fn();
+      value = await fn(answer);
     } catch (err) {
       await this.#reportSafely(answer.id, { status: "failed", error: errorText(err) });
       throw err;

@@ -83,7 +83,8 @@ describe.skipIf(!hasPython)("the Python SDK verifies receipts Warden signs, as t
       { ...first, payload: { ...first.payload, resource: "sku:other" } },
       { ...first, payload: { ...first.payload, status: "approved" } },
       { ...first, payload: { ...first.payload, inputHash: "0".repeat(64) } },
-      { ...first, signature: `${first.signature.slice(0, 85)}${first.signature.endsWith("A") ? "B" : "A"}` },
+      // A middle character: all six of its bits are signature (the last one's two low bits are padding).
+      { ...first, signature: `${first.signature.slice(0, 40)}${first.signature[40] === "A" ? "g" : "A"}${first.signature.slice(41)}` },
       { ...first, kid: "unknown-kid" },
       { ...first, alg: "EdDSA" },
       { ...first, payload: { ...first.payload, v: 2 } },

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import canonicalize from "canonicalize";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { deriveReceipt, inputHash as serverInputHash, issueReceipt, openStoredReceipt, storedReceipt, type Receipt } from "../../lib/receipts/index.ts";
+import { canonicalPayload, deriveReceipt, inputHash as serverInputHash, issueReceipt, openStoredReceipt, storedReceipt, type Receipt, type ReceiptPayload } from "../../lib/receipts/index.ts";
 import { ensureSigningKey, keyIdOf, keysDocument, rotateSigningKey } from "../../lib/signing/index.ts";
 import { canonicalJson, inputHash, verifyReceipt, type ReceiptKey } from "../../sdk/src/index.ts";
 
@@ -107,6 +107,22 @@ describe("RFC 8785 canonical JSON (the SDK's canonicalJson)", () => {
   });
 });
 
+describe("the signer's canonical JSON of a payload", () => {
+  it("is exactly what the generic RFC 8785 canonicaliser writes, for every shape of payload", () => {
+    const base = issued().payload;
+    const payloads: ReceiptPayload[] = [
+      base,
+      { ...base, policyVersions: [], knowledge: [], approvers: [], resource: "" },
+      { ...base, resource: "customer:\"quoted\" \\ \u0001 €😀 דּ", action: "a.b", approvers: [{ userId: "usr_1", email: "zoë@example.com" }, { userId: "usr_2", email: "b@example.com" }] },
+      { ...base, policyVersions: Array.from({ length: 30 }, (_, i) => ({ policyId: `pol_${i}`, version: i * 1000, matched: i % 2 === 0 })), knowledge: [{ set: "price-floors", version: 12 }, { set: "ünï", version: 1 }] },
+    ];
+    for (const p of payloads) expect(canonicalPayload(p)).toBe(canonicalize(p));
+    // A member it doesn't know goes through the generic canonicaliser.
+    const extended = { ...base, approvedInputHash: "f".repeat(64) } as unknown as ReceiptPayload;
+    expect(canonicalPayload(extended)).toBe(canonicalize(extended));
+  });
+});
+
 describe("verifying a receipt offline (the SDK's verifyReceipt)", () => {
   it("a receipt Warden issued verifies with its published keys, as the document or its key list", async () => {
     const r = issued();
@@ -145,7 +161,7 @@ describe("verifying a receipt offline (the SDK's verifyReceipt)", () => {
     const keys = published();
     const other = generateKeyPairSync("ed25519");
     const otherKey: ReceiptKey = { kid: keyIdOf(other.publicKey), alg: "Ed25519", publicKey: other.publicKey.export({ format: "jwk" }).x!, validFrom: null, validUntil: null };
-    const flip = (s: string) => (s[10] === "A" ? `${s.slice(0, 10)}B${s.slice(11)}` : `${s.slice(0, 10)}A${s.slice(11)}`);
+    const flip = (s: string) => `${s.slice(0, 10)}${s[10] === "A" ? "g" : "A"}${s.slice(11)}`;
     const cases: [unknown, unknown, string][] = [
       ["not a receipt", keys, "malformed"],
       [{ ...r, kid: undefined }, keys, "malformed"],
@@ -215,6 +231,7 @@ describe("the stored receipt", () => {
     expect(sealed.sealed).not.toContain(r.payload.inputHash);
     expect(openStoredReceipt(sealed, "act_0001")).toEqual(r);
     expect(openStoredReceipt(JSON.parse(JSON.stringify(r)), "act_0001")).toEqual(r);
+    expect(openStoredReceipt(JSON.stringify(sealed), "act_0001")).toEqual(r); // the column's text
     expect(() => openStoredReceipt(sealed, "act_0002")).toThrow(/can't be opened/);
     const body = sealed.sealed.slice(3);
     const altered = `v1.${body.slice(0, 30)}${body[30] === "A" ? "B" : "A"}${body.slice(31)}`;

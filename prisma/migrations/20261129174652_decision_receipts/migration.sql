@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "actions" ADD COLUMN     "receipt" JSONB;

@@ -5,6 +5,7 @@ export {
   canonicalJson,
   fetchReceiptKeys,
   inputHash,
+  RETIRED_KEY_GRACE_MS,
   verifyReceipt,
   type Receipt,
   type ReceiptCheck,

@@ -37,7 +37,7 @@ export type ReceiptFailure =
   | "unsupported_alg" // alg is not Ed25519
   | "unknown_key" // kid is not among the keys given
   | "bad_signature" // the payload was altered, or another key signed it
-  | "key_retired"; // dated after its key's validUntil: a retired key signs nothing new
+  | "key_retired"; // dated after its key's validUntil (+ RETIRED_KEY_GRACE_MS): a retired key signs nothing new
 
 export type ReceiptCheck =
   | { ok: true; kid: string; payload: ReceiptPayload; keyStatus: "current" | "retired" }
@@ -45,6 +45,12 @@ export type ReceiptCheck =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const B64URL = /^[A-Za-z0-9_-]*$/;
+/**
+ * How long after its key's `validUntil` a receipt may still be dated: instances notice a
+ * rotation at their next signature, but their clocks (and a shared key directory's caches)
+ * can lag the one that rotated by a little.
+ */
+export const RETIRED_KEY_GRACE_MS = 120_000;
 
 /**
  * RFC 8785 (JSON Canonicalization Scheme) text of a JSON value: object members sorted by their
@@ -118,7 +124,7 @@ function publicKeyOf(raw: string): Promise<CryptoKey> {
  * Verifies a receipt offline with Warden's published receipt keys (`GET /api/keys/receipts`,
  * fetched once — `fetchReceiptKeys` — or pinned in your configuration): the key named by
  * `kid`, the Ed25519 signature over the RFC 8785 canonical JSON of `payload`, and the key's
- * validity (a receipt dated after its key's `validUntil` fails). Whether the receipt fits the
+ * validity (a receipt dated more than `RETIRED_KEY_GRACE_MS` after its key's `validUntil` fails). Whether the receipt fits the
  * request in hand (action, resource, `inputHash`, agent, freshness) is for the caller to check
  * on `payload`. Resolves `{ok: false, reason, message}` when it doesn't verify; throws only
  * when the platform has no WebCrypto.
@@ -154,7 +160,7 @@ export async function verifyReceipt(receipt: unknown, keys: ReceiptKeys): Promis
   if (typeof entry.validUntil === "string") {
     const until = Date.parse(entry.validUntil);
     const time = typeof payload.time === "string" ? Date.parse(payload.time) : NaN;
-    if (!Number.isNaN(until) && !(time <= until)) return fail("key_retired", kid, `key ${kid} was retired at ${entry.validUntil}, but the receipt is dated ${String(payload.time)}`);
+    if (!Number.isNaN(until) && !(time <= until + RETIRED_KEY_GRACE_MS)) return fail("key_retired", kid, `key ${kid} was retired at ${entry.validUntil}, but the receipt is dated ${String(payload.time)}`);
   }
   return { ok: true, kid, payload: payload as ReceiptPayload, keyStatus: entry.status === "retired" || entry.validUntil ? "retired" : "current" };
 }

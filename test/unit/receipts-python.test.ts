@@ -2,12 +2,13 @@
 // RFC 8785) on receipts signed by Warden's own code, compared with the TypeScript SDK's answers.
 // Needs python3 (skipped without it, except in CI where that is a failure, as test:python does).
 import { execFileSync, spawnSync } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueReceipt, deriveReceipt, type Receipt } from "../../lib/receipts/index.ts";
-import { ensureSigningKey, keysDocument, rotateSigningKey } from "../../lib/signing/index.ts";
+import { ensureSigningKey, keyIdOf, keysDocument, rotateSigningKey } from "../../lib/signing/index.ts";
 import { canonicalJson, inputHash, verifyReceipt } from "../../sdk/src/index.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -90,8 +91,17 @@ describe.skipIf(!hasPython)("the Python SDK verifies receipts Warden signs, as t
       { ...first, payload: { ...first.payload, v: 2 } },
       "not a receipt",
     ];
-    const cases = [...receipts, ...tampered.map((receipt) => ({ receipt, input: {} }))];
-    const keys = keysDocument("receipts");
+    // A retired key that leaked: what it signs dated up to RETIRED_KEY_GRACE_MS (2 min) after its
+    // validUntil verifies, a millisecond later it is key_retired — in both SDKs.
+    const leaked = generateKeyPairSync("ed25519");
+    const retiredKey = { kid: keyIdOf(leaked.publicKey), alg: "Ed25519", publicKey: leaked.publicKey.export({ format: "jwk" }).x!, validFrom: "2026-01-01T00:00:00.000Z", validUntil: "2026-06-01T00:00:00.000Z", status: "retired" };
+    const signedByLeaked = (time: string) => {
+      const payload = { ...first.payload, time };
+      return { kid: retiredKey.kid, alg: "Ed25519", payload, signature: sign(null, Buffer.from(canonicalJson(payload)), leaked.privateKey).toString("base64url") };
+    };
+    const late = [signedByLeaked("2026-06-01T00:02:00.000Z"), signedByLeaked("2026-06-01T00:02:00.001Z")];
+    const cases = [...receipts, ...tampered.map((receipt) => ({ receipt, input: {} })), ...late.map((receipt) => ({ receipt, input: {} }))];
+    const keys = { keys: [...keysDocument("receipts").keys, retiredKey] };
     const file = path.join(dir, "cases.json");
     writeFileSync(file, JSON.stringify({ keys, cases }));
     const py = JSON.parse(execFileSync(python, ["-c", PY, file], { cwd: root, encoding: "utf8" })) as { ok: boolean; reason: string | null; keyStatus: string | null; canonical: string | null; inputHash: string }[];
@@ -107,6 +117,10 @@ describe.skipIf(!hasPython)("the Python SDK verifies receipts Warden signs, as t
     // The valid ones are valid, and the input hashes are the ones signed.
     expect(py.slice(0, receipts.length).map((r) => [r.ok, r.keyStatus])).toEqual([...Array(receipts.length - 1).fill([true, "retired"]), [true, "current"]]);
     for (const [i, c] of receipts.entries()) expect(py[i]!.inputHash).toBe((c.receipt as Receipt).payload.inputHash);
-    expect(py.slice(receipts.length).map((r) => r.reason)).toEqual(["bad_signature", "bad_signature", "bad_signature", "bad_signature", "unknown_key", "unsupported_alg", "malformed", "malformed"]);
+    expect(py.slice(receipts.length, receipts.length + tampered.length).map((r) => r.reason)).toEqual(["bad_signature", "bad_signature", "bad_signature", "bad_signature", "unknown_key", "unsupported_alg", "malformed", "malformed"]);
+    expect(py.slice(receipts.length + tampered.length).map((r) => [r.ok, r.reason, r.keyStatus])).toEqual([
+      [true, null, "retired"],
+      [false, "key_retired", null],
+    ]);
   }, 60_000);
 });

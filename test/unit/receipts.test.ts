@@ -6,7 +6,7 @@ import canonicalize from "canonicalize";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalPayload, deriveReceipt, inputHash as serverInputHash, issueReceipt, openStoredReceipt, storedReceipt, type Receipt, type ReceiptPayload } from "../../lib/receipts/index.ts";
 import { ensureSigningKey, keyIdOf, keysDocument, rotateSigningKey } from "../../lib/signing/index.ts";
-import { canonicalJson, inputHash, verifyReceipt, type ReceiptKey } from "../../sdk/src/index.ts";
+import { canonicalJson, inputHash, RETIRED_KEY_GRACE_MS, verifyReceipt, type ReceiptKey } from "../../sdk/src/index.ts";
 
 const ENV = ["WARDEN_DATA_DIR", "WARDEN_RECEIPT_KEY", "WARDEN_RECEIPT_PUBLIC_KEYS", "WARDEN_REDACTION_KEY", "NEXTAUTH_SECRET"] as const;
 let dir: string;
@@ -184,7 +184,7 @@ describe("verifying a receipt offline (the SDK's verifyReceipt)", () => {
     expect(await verifyReceipt(forged, published())).toMatchObject({ ok: false, reason: "bad_signature" });
   });
 
-  it("after a rotation, receipts of the retired key still verify; one dated after its validUntil does not", async () => {
+  it("after a rotation, receipts of the retired key still verify; one dated after its validUntil (and the grace) does not", async () => {
     const before = issued();
     const { previous, current } = rotateSigningKey("receipts");
     expect(previous).toBe(before.kid);
@@ -198,13 +198,15 @@ describe("verifying a receipt offline (the SDK's verifyReceipt)", () => {
     expect(await verifyReceipt(before, keys)).toMatchObject({ ok: true, keyStatus: "retired" });
     expect(await verifyReceipt(after, keys)).toMatchObject({ ok: true, keyStatus: "current" });
 
-    // A leaked retired key can't sign fresh receipts: dated after its retirement, they fail.
+    // A leaked retired key can't sign fresh receipts: dated after its retirement (beyond the two
+    // minutes instances may take to notice a rotation), they fail.
+    expect(RETIRED_KEY_GRACE_MS).toBe(120_000);
     const leaked = generateKeyPairSync("ed25519");
     const retired: ReceiptKey = { kid: keyIdOf(leaked.publicKey), alg: "Ed25519", publicKey: leaked.publicKey.export({ format: "jwk" }).x!, validFrom: "2026-01-01T00:00:00.000Z", validUntil: "2026-06-01T00:00:00.000Z" };
-    const payload = { ...before.payload, time: "2026-06-01T00:00:00.001Z" };
+    const payload = { ...before.payload, time: "2026-06-01T00:02:00.001Z" };
     const late = { kid: retired.kid, alg: "Ed25519", payload, signature: sign(null, Buffer.from(canonicalJson(payload)), leaked.privateKey).toString("base64url") };
     expect(await verifyReceipt(late, { keys: [retired] })).toMatchObject({ ok: false, reason: "key_retired" });
-    const inTime = { ...late, payload: { ...payload, time: "2026-05-31T23:59:59.999Z" } };
+    const inTime = { ...late, payload: { ...payload, time: "2026-06-01T00:02:00.000Z" } };
     inTime.signature = sign(null, Buffer.from(canonicalJson(inTime.payload)), leaked.privateKey).toString("base64url");
     expect(await verifyReceipt(inTime, { keys: [retired] })).toMatchObject({ ok: true, keyStatus: "retired" });
   });

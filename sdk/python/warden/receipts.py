@@ -37,7 +37,7 @@ import re
 import ssl
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _ed25519
@@ -50,6 +50,10 @@ REASONS = ("malformed", "unsupported_alg", "unknown_key", "bad_signature", "key_
 _B64URL = re.compile(r"^[A-Za-z0-9_-]*$")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _MAX_SAFE = 2**53
+#: How long after its key's ``validUntil`` a receipt may still be dated: instances notice a
+#: rotation at their next signature, but their clocks (and a shared key directory's caches) can
+#: lag the one that rotated by a little. The TypeScript SDK's ``RETIRED_KEY_GRACE_MS``.
+RETIRED_KEY_GRACE = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,8 @@ def verify_receipt(receipt: Any, keys: KeysLike) -> ReceiptCheck:
     """Verifies a receipt offline with Warden's published receipt keys — what
     ``GET /api/keys/receipts`` answers (``{"keys": [...]}``) or its list: the key named by
     ``kid``, the Ed25519 signature (RFC 8032) over the RFC 8785 canonical JSON of ``payload``,
-    and the key's validity (a receipt dated after its key's ``validUntil`` fails). Whether the
+    and the key's validity (a receipt dated more than :data:`RETIRED_KEY_GRACE` after its key's
+    ``validUntil`` fails). Whether the
     receipt fits the request in hand (action, resource, ``inputHash``, freshness) is for the
     caller to check on ``payload``. Never raises.
     """
@@ -234,7 +239,7 @@ def verify_receipt(receipt: Any, keys: KeysLike) -> ReceiptCheck:
     if retired_at is not None:
         at = _time(payload.get("time"))
         try:
-            late = at is None or at > retired_at
+            late = at is None or at > retired_at + RETIRED_KEY_GRACE
         except TypeError:  # one with a time zone, one without
             late = True
         if late:

@@ -1,8 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -14,10 +12,10 @@ import { pool } from "../../lib/db/index.ts";
 import { halt } from "../../lib/killswitch/index.ts";
 import { createPolicy, policySpecSchema } from "../../lib/policies/index.ts";
 import { rotateSigningKey } from "../../lib/signing/index.ts";
-import { handleDataPlane } from "../../lib/dataplane/index.ts";
 import { verifyReceipt, Warden, WardenUnavailable } from "../../sdk/src/index.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
+import { startWarden } from "../support/warden-http.ts";
 
 let dp: Awaited<ReturnType<typeof startDataPlane>>;
 beforeAll(async () => {
@@ -288,23 +286,6 @@ describe("WARDEN_RECEIPTS=off", () => {
     expect((await s.api.get(res.json.id)).json).not.toHaveProperty("receipt");
   });
 });
-
-/** Warden as the SDK sees it: the data plane at /v1 and the keys route at /api/keys/{purpose}. */
-async function startWarden(): Promise<{ base: string; keyFetches: () => number; close: () => Promise<void> }> {
-  let fetches = 0;
-  const server = http.createServer((req, res) => {
-    if (req.url?.startsWith("/v1/")) return void handleDataPlane(req, res);
-    const m = /^\/api\/keys\/([^/?]+)/.exec(req.url ?? "");
-    if (!m) return void res.writeHead(404).end();
-    fetches++;
-    void keysRoute.GET(new Request(`http://localhost${req.url}`), { params: Promise.resolve({ purpose: m[1]! }) }).then(async (r) => {
-      res.writeHead(r.status, { "content-type": "application/json" }).end(await r.text());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, keyFetches: () => fetches, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 describe("the SDK verifies every answer (verifyReceipts)", () => {
   let w: Awaited<ReturnType<typeof startWarden>>;

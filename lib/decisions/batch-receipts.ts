@@ -31,6 +31,6 @@ export function withReceipt(answer: ActionAnswer, receipt: Receipt | null | unde
 }
 
 /** A stored action's answer (a retry, a read) with the receipt stored for its status (the one issued). */
-export function withStoredReceipt(answer: ActionAnswer, stored: unknown, expiresAt: Date | null): ActionAnswer {
+export function withStoredReceipt(answer: ActionAnswer, stored: string | null, expiresAt: Date | null): ActionAnswer {
   return withReceipt(answer, receiptForAnswer(stored, answer, expiresAt));
 }

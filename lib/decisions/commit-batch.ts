@@ -118,7 +118,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     // Retries with a key already used: answer with that action, or refuse a different body.
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
-      const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string; receipt: unknown }>(
+      const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string; receipt: string | null }>(
         `SELECT id, agent_id, idempotency_key, request_hash, status, reasons, shadow, expires_at, receipt FROM actions
           WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],

@@ -4,8 +4,8 @@ import { notFound } from "../errors/index.ts";
 import { withStoredReceipt } from "./batch-receipts.ts";
 import { watchAction } from "./waiters.ts";
 
-async function readRow(agentId: string, id: string): Promise<(ActionRow & { receipt: unknown }) | null> {
-  const { rows } = await pool().query<ActionRow & { receipt: unknown }>(`SELECT id, status, reasons, shadow, expires_at, receipt FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
+async function readRow(agentId: string, id: string): Promise<(ActionRow & { receipt: string | null }) | null> {
+  const { rows } = await pool().query<ActionRow & { receipt: string | null }>(`SELECT id, status, reasons, shadow, expires_at, receipt FROM actions WHERE id = $1 AND agent_id = $2`, [id, agentId]);
   return rows[0] ?? null;
 }
 

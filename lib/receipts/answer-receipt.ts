@@ -4,7 +4,8 @@ import { receiptsEnabled, type Receipt } from "./sign-receipt.ts";
 import { openStoredReceipt } from "./stored-receipt.ts";
 
 /**
- * The receipt an answer carries, from the one stored on its action row (`actions.receipt`):
+ * The receipt an answer carries, from the one stored on its action row (`actions.receipt`, JSON
+ * text; null when none was stored):
  *
  * - the stored receipt when it states the answer's action and status (the usual case: every
  *   transition stores the receipt of its new status);
@@ -15,8 +16,8 @@ import { openStoredReceipt } from "./stored-receipt.ts";
  *   or when the stored one doesn't fit the answer or can't be opened — logged, and answered
  *   without a receipt: whoever requires one refuses the action (fail closed).
  */
-export function receiptForAnswer(stored: unknown, answer: { id: string; status: ActionStatus; decision: Decision }, expiresAt: Date | null): Receipt | undefined {
-  if (stored === null || stored === undefined) return undefined;
+export function receiptForAnswer(stored: string | null, answer: { id: string; status: ActionStatus; decision: Decision }, expiresAt: Date | null): Receipt | undefined {
+  if (stored === null) return undefined;
   try {
     const receipt = openStoredReceipt(stored, answer.id);
     const p = receipt.payload;

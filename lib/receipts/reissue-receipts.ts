@@ -8,7 +8,7 @@ import { isSealed, openStoredReceipt, storedReceipt, type StoredReceipt } from "
 /** An action that just left `pending`. */
 export type SettledForReceipt = { id: string; status: ActionStatus; decision: Decision; decidedAt: Date };
 
-type Row = { id: string; receipt: unknown; expires_at: Date | null; approvers: ReceiptApprover[] };
+type Row = { id: string; receipt: string; expires_at: Date | null; approvers: ReceiptApprover[] };
 
 /**
  * Stores, in the caller's transaction, the receipt of each settled action's new status

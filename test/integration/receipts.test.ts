@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { createHash, createPrivateKey } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -246,6 +246,34 @@ describe("GET /api/keys/receipts", () => {
     expect(current).toMatchObject({ alg: "Ed25519", status: "current", validUntil: null, kid: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     expect(Buffer.from(current.publicKey, "base64url")).toHaveLength(32);
     expect(Number.isNaN(Date.parse(current.validFrom))).toBe(false);
+  });
+});
+
+describe("the signing key", () => {
+  it("lives in the data directory (mode 600), and no table of the database holds it in any encoding", async () => {
+    const s = await scenario();
+    const answer = (await s.api.ask({ action: "pricing.set_price", input: { price: 600 } })).json;
+    const user = await userWithToken("approver");
+    expect((await vote(user.token, answer.id, { decision: "approve" })).json.status).toBe("approved");
+    const file = path.join(process.env.WARDEN_DATA_DIR!, "keys", "receipts.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const der = (JSON.parse(readFileSync(file, "utf8")) as { current: { privateKey: string } }).current.privateKey;
+    const seed = Buffer.from(createPrivateKey({ key: Buffer.from(der, "base64"), format: "der", type: "pkcs8" }).export({ format: "jwk" }).d!, "base64url");
+    expect(seed).toHaveLength(32);
+    const forms = [der, seed.toString("base64url"), seed.toString("base64").replace(/=+$/, ""), seed.toString("hex")];
+    const { rows: tables } = await pool().query<{ name: string }>(`SELECT quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`);
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(["actions", "audit_events", "settings"]));
+    const holding = async (values: string[]) => {
+      const found: string[] = [];
+      for (const { name } of tables) {
+        const { rows } = await pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name} t WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0 OR strpos(t::text, $3) > 0 OR strpos(t::text, $4) > 0`, values);
+        if (rows[0]!.n > 0) found.push(name);
+      }
+      return found;
+    };
+    expect(await holding(forms)).toEqual([]);
+    // The same scan finds what the database does hold: the action id (its row, its audit events).
+    expect(await holding([answer.id, answer.id, answer.id, answer.id])).toEqual(expect.arrayContaining(["actions", "audit_events"]));
   });
 });
 

@@ -1,12 +1,16 @@
 // `npm run bench:decisions`: throughput and latency of POST /v1/actions (durably audited
 // decisions) at rising concurrency and at a fixed 2,000/s, the same through a Next.js route
-// handler for reference, policy evaluation alone (also with knowledge lookups), the same load
+// handler for reference, policy evaluation alone (also with knowledge lookups), what signing a
+// decision receipt costs (alone, and end to end: c=64 with and without receipts), the same load
 // without and with containment (10 budgets, 10 breakers, grants on every agent), a halt under
 // load on two instances, a budget's exactness under 400 concurrent requests, and a breaker
-// tripped by load. Prints figures; asserts nothing. `--evaluation-only` stops after the policy
-// evaluation figures (no server, no build).
+// tripped by load. Prints figures; asserts nothing. `--evaluation-only` stops after the
+// in-process figures (no server, no build); `--receipts-only` runs only the receipts comparison
+// after them.
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { benchDatabase, startWarden, stop } from "./harness.ts";
+import { cpuMs, parentOf, processTree } from "./process-cpu.ts";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -17,7 +21,9 @@ import { migrate } from "../lib/boot/index.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { PublishedSet, type LoadedRecord } from "../lib/knowledge/index.ts";
 import { createPolicy, evaluatePolicies, compilePolicy, knowledgeSetsFor, policySpecSchema, type PolicySpec } from "../lib/policies/index.ts";
+import { issueReceipt } from "../lib/receipts/index.ts";
 import { DEMO_POLICIES } from "../lib/seed/index.ts";
+import { ensureSigningKey } from "../lib/signing/index.ts";
 import { ensureFirstAdmin } from "../lib/users/index.ts";
 import { breakerSpecSchema, createBreaker } from "../lib/breakers/index.ts";
 import { addContainment, budgetExactness } from "./containment.ts";
@@ -27,7 +33,7 @@ const quick = process.argv.includes("--quick");
 const STEP_SECONDS = quick ? 3 : 8;
 const ADMIN = { email: "bench@warden.local", password: "bench-password-123" };
 
-type Load = { ok: number; errors: number; rps: number; p50: number; p99: number; max: number; decisions: Record<string, number>; records?: [number, string][] };
+type Load = { ok: number; errors: number; rps: number; p50: number; p99: number; max: number; decisions: Record<string, number>; receipts: number; records?: [number, string][]; wardenCpuMs?: number; pgCpuMs?: number };
 
 function runLoad(cfg: Record<string, unknown>): Promise<Load> {
   return new Promise((resolve, reject) => {
@@ -101,6 +107,91 @@ function knowledgeEvaluation(base: ReturnType<typeof compilePolicy>[], agent: { 
   console.log(`Policy evaluation with knowledge data (${policies.length} policies, ${dataPolicies.length} reading two ${N.toLocaleString("en")}-record sets, ${runs} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]\n`);
 }
 
+/**
+ * What one receipt costs in the decision path (lib/receipts issueReceipt: canonical JSON, SHA-256
+ * of the input, an Ed25519 signature with the cached key), on a payload with the policy versions
+ * the benchmark's own policies produce, after a warm-up.
+ */
+function receiptSigningCost(policies: ReturnType<typeof compilePolicy>[], agent: { id: string; name: string; cohort: string; owner: string; riskTier: string }) {
+  process.env.WARDEN_DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "warden-bench-receipts-"));
+  ensureSigningKey("receipts");
+  const runs = quick ? 5_000 : 20_000;
+  const input = { sku: "LUX-0042", currentPrice: 180, price: 150, currency: "EUR", tags: ["flagship"], discountPct: 17 };
+  const evaluation = evaluatePolicies(policies, { agent, action: "pricing.set_price", resource: "sku:LUX-0042", input, context: {}, now: new Date() });
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
+  for (let i = -Math.floor(runs / 5); i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    issueReceipt({ actionId: `act_${i}`, agentId: agent.id, action: "pricing.set_price", resource: "sku:LUX-0042", input: { ...input, price: 100 + (i % 80) }, decision: "allow", status: "allowed", policyVersions: evaluation.evaluated, knowledge: [], at: new Date() });
+    if (i >= 0) times.push(Number(process.hrtime.bigint() - t0) / 1000);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.floor((p / 100) * times.length)]!;
+  console.log(`Receipt signing alone (issueReceipt: RFC 8785 + SHA-256 + Ed25519, ${evaluation.evaluated.length} policy versions in the payload, ${runs} receipts): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs, ${((cpu.user + cpu.system) / (runs * 1.2)).toFixed(1)} µs CPU each\n`);
+}
+
+/**
+ * Receipts end to end: the same closed-loop load at c=64 against an instance signing receipts
+ * and one with WARDEN_RECEIPTS=off (same build, same database), in alternating rounds (on, off,
+ * off, on, …) so drift on a shared machine hits both alike; medians of the rounds. Also the CPU
+ * each decision cost the serving instance and PostgreSQL (/proc), which others' load on the
+ * machine disturbs far less than throughput.
+ */
+async function receiptsComparison(dbUrl: string, secret: string, allKeys: string[], on: { base: string; pid: number }) {
+  const offPort = await freePort();
+  const offServer = await startWarden(dbUrl, offPort, secret, { WARDEN_RECEIPTS: "off" });
+  const c = new pg.Client({ connectionString: dbUrl });
+  try {
+    await c.connect();
+    const backend = (await c.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+    await compareReceipts(allKeys, on, { base: `http://127.0.0.1:${offPort}`, pid: offServer.pid! }, parentOf(backend));
+  } finally {
+    await c.end();
+    await stop(offServer);
+  }
+}
+
+async function compareReceipts(allKeys: string[], onServer: { base: string; pid: number }, offServer: { base: string; pid: number }, postmaster: number | null) {
+  const c = 64;
+  const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.split("=")[1] ?? (quick ? 2 : 6));
+  const seconds = quick ? 3 : 5;
+  console.log(`\nDecision receipts at concurrency ${c} (${rounds} alternating rounds of ${seconds} s each; target: signing adds ≤ 2 ms p99 and costs ≤ 10 % throughput):`);
+  for (const s of [onServer, offServer]) await runLoad({ url: `${s.base}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
+  const measured = async (s: { base: string; pid: number }): Promise<Load> => {
+    const pgPids = postmaster ? processTree(postmaster) : [];
+    const [w0, p0] = [cpuMs([s.pid]), cpuMs(pgPids)];
+    const r = await runLoad({ url: `${s.base}/v1/actions`, keys: allKeys, concurrency: c, seconds });
+    return { ...r, wardenCpuMs: cpuMs([s.pid]) - w0, pgCpuMs: cpuMs(pgPids) - p0 };
+  };
+  const on: Load[] = [];
+  const off: Load[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ([[on, onServer], [off, offServer]] as const) : ([[off, offServer], [on, onServer]] as const);
+    for (const [into, s] of order) into.push(await measured(s));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const summary = (rs: Load[]) => ({
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    warden: rs.reduce((n, r) => n + r.wardenCpuMs!, 0) / rs.reduce((n, r) => n + r.ok, 0),
+    pg: rs.reduce((n, r) => n + r.pgCpuMs!, 0) / rs.reduce((n, r) => n + r.ok, 0),
+  });
+  for (const [label, rs] of [["with receipts", on], ["without (WARDEN_RECEIPTS=off)", off]] as const) {
+    for (const [i, r] of rs.entries()) row(`${label}, round ${i + 1}`, r);
+  }
+  const [a, b] = [summary(on), summary(off)];
+  const receipted = on.reduce((n, r) => n + r.receipts, 0);
+  const answered = on.reduce((n, r) => n + r.ok, 0);
+  const cpu = (x: typeof a) => `CPU/decision Warden ${x.warden.toFixed(3)} + PostgreSQL ${x.pg.toFixed(3)} = ${(x.warden + x.pg).toFixed(3)} ms`;
+  console.log(`  medians   with: ${a.rps.toFixed(0)}/s p50 ${a.p50.toFixed(2)} ms p99 ${a.p99.toFixed(2)} ms   ${cpu(a)}`);
+  console.log(`         without: ${b.rps.toFixed(0)}/s p50 ${b.p50.toFixed(2)} ms p99 ${b.p99.toFixed(2)} ms   ${cpu(b)}`);
+  console.log(`  receipts add ${(a.p99 - b.p99).toFixed(2)} ms at p99 [target ≤ 2 ms] and cost ${(((b.rps - a.rps) / b.rps) * 100).toFixed(1)} % throughput [target ≤ 10 %]`);
+  const extra = a.warden + a.pg - (b.warden + b.pg);
+  console.log(`  by CPU: ${(extra * 1000).toFixed(0)} µs more per decision = ${((extra / (a.warden + a.pg)) * 100).toFixed(1)} % of the throughput of a CPU-bound machine; ${receipted} of ${answered} answers carried a receipt, ${off.reduce((n, r) => n + r.receipts, 0)} without`);
+}
+
 function row(label: string, r: Load) {
   const d = Object.entries(r.decisions).map(([k, v]) => `${k} ${v}`).join(", ");
   console.log(`  ${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   errors ${r.errors}   (${d})`);
@@ -145,14 +236,20 @@ async function main() {
     const q = (p: number) => evalTimes[Math.floor((p / 100) * evalTimes.length)]!;
     console.log(`Policy evaluation alone (${compiled.length} pre-stage policies, ${evalTimes.length} evaluations): p50 ${q(50).toFixed(1)} µs, p99 ${q(99).toFixed(1)} µs   [target p99 ≤ 100 µs]`);
     knowledgeEvaluation(compiled, agent);
+    receiptSigningCost(compiled, agent);
     if (process.argv.includes("--evaluation-only")) return;
     await closeBus();
     await closeDb();
 
     const secret = "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
     const port1 = await freePort();
-    servers.push(await startWarden(db.url, port1, secret));
+    const server1 = await startWarden(db.url, port1, secret);
+    servers.push(server1);
     const base1 = `http://127.0.0.1:${port1}`;
+    if (process.argv.includes("--receipts-only")) {
+      await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
+      return;
+    }
 
     for (const [label, url] of [["data plane  POST /v1/actions", `${base1}/v1/actions`], ["Next.js route handler (reference)", `${base1}/api/bench/actions`]] as const) {
       console.log(label.startsWith("data") ? "Lean data plane (node:http), every decision committed with its audit event before the answer:" : "\nThe same work in a Next.js App Router route handler:");
@@ -160,6 +257,7 @@ async function main() {
       for (const c of quick ? [1, 32, 128] : [1, 8, 32, 64, 128, 256]) row(`concurrency ${c}`, await runLoad({ url, keys: allKeys, concurrency: c, seconds: STEP_SECONDS }));
       for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate }));
     }
+    await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
 
     // Containment's cost: the same load, alternating without and with it (so drift in the
     // machine's load affects both alike).

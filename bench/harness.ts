@@ -5,10 +5,11 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export async function startWarden(databaseUrl: string, port: number, secret: string): Promise<ChildProcess> {
+/** `env` adds or overrides variables (e.g. `WARDEN_RECEIPTS: "off"`). */
+export async function startWarden(databaseUrl: string, port: number, secret: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH_BUILD: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused") },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WARDEN_BENCH_BUILD: "1", NEXTAUTH_SECRET: secret, WARDEN_SEED_DEMO: "false", WARDEN_DATA_DIR: path.join(os.tmpdir(), "warden-bench-unused"), ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 600; i++) {

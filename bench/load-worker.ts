@@ -32,6 +32,7 @@ const latencies: number[] = [];
 const records: [number, string][] = [];
 let ok = 0;
 let errors = 0;
+let receipts = 0; // answers that carried a signed receipt
 const decisions: Record<string, number> = {};
 let seq = 0;
 
@@ -51,8 +52,10 @@ function once(): Promise<void> {
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           if (res.statusCode === 200) {
             ok++;
-            const d = (JSON.parse(Buffer.concat(chunks).toString()) as { decision: string }).decision;
+            const answer = JSON.parse(Buffer.concat(chunks).toString()) as { decision: string; receipt?: unknown };
+            const d = answer.decision;
             decisions[d] = (decisions[d] ?? 0) + 1;
+            if (answer.receipt) receipts++;
             if (cfg.record) records.push([sentAt, d]);
           } else errors++;
           resolve();
@@ -93,5 +96,5 @@ if (cfg.rate) {
 const elapsed = (Date.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-console.log(JSON.stringify({ ok, errors, seconds: elapsed, rps: ok / elapsed, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? 0, decisions, records: cfg.record ? records : undefined }));
+console.log(JSON.stringify({ ok, errors, seconds: elapsed, rps: ok / elapsed, p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? 0, decisions, receipts, records: cfg.record ? records : undefined }));
 agent.destroy();

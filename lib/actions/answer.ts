@@ -1,4 +1,5 @@
 import { inputChanges, type InputChange } from "./input-changes.ts";
+import type { Receipt } from "../receipts/index.ts";
 import { EXPIRED_REASON, type Reason } from "./reasons.ts";
 import { stageView, type StageView } from "./stages.ts";
 import { decisionOf, fromDbStatus, type ActionStatus, type Decision } from "./status.ts";
@@ -17,6 +18,8 @@ export type ActionAnswer = {
   approvedInput?: Record<string, unknown>;
   /** ... and what the approvers changed, path by path (the SDK applies these to the raw input it sent). */
   approvedChanges?: InputChange[];
+  /** The signed decision receipt (lib/receipts; docs/API.md "Receipts"); absent when receipts are off or for actions recorded before them. */
+  receipt?: Receipt;
 };
 
 /** The columns an answer is read from (`ANSWER_COLUMNS`); the stage and approval ones may be absent. */

@@ -2,11 +2,12 @@ import { appendAuditEvents } from "../audit/index.ts";
 import { settleReservations } from "../budgets/index.ts";
 import type { SqlRunner } from "../db/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
+import { reissueReceipts } from "../receipts/index.ts";
 import { recordCounters, type Counters } from "../signals/index.ts";
 import { enqueueWebhook } from "../webhooks/index.ts";
 import { settledEvent, settledPayload, type SettlementFacts } from "./events.ts";
 import { stageView, type StageView } from "./stages.ts";
-import { toDbStatus, type SettledStatus } from "./status.ts";
+import { decisionOf, toDbStatus, type SettledStatus } from "./status.ts";
 
 /** Which pending actions a settlement covers. */
 export type SettleTarget =
@@ -61,9 +62,10 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * (lib/budgets), counts the settlement in the signals (lib/signals), writes one
  * `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
- * wakes whoever long-polls them on any instance. Actions no longer pending are left alone,
- * so racing settlements can't both win; once an action's approval has timed out (by the
- * database's clock) only `expired` can settle it. Returns what it settled.
+ * wakes whoever long-polls them on any instance; and the signed receipt of the new status
+ * (lib/receipts). Actions no longer pending are left alone, so racing settlements can't both
+ * win; once an action's approval has timed out (by the database's clock) only `expired` can
+ * settle it. Returns what it settled.
  *
  * Callers: a vote (lib/approvals), the expiry job (expireDueActions), a stage's timeout
  * (escalateDueActions: reject, approve or expire), a halt (lib/killswitch), and later
@@ -113,6 +115,7 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
   const versionOf = new Map(rows.map((r) => [r.id, r.version]));
   if (counted) await recordCounters(run, settled.map((a) => ({ agentId: a.agentId, cohort: a.cohort, version: versionOf.get(a.id) ?? null, add: counted })), records[0]!.chain);
   await enqueueWebhook(run, "approval.decided", settled.map((a) => settledPayload(s, a)));
+  await reissueReceipts(run, settled.map((a) => ({ id: a.id, status: a.status, decision: decisionOf(a.status), decidedAt: a.decidedAt })));
   await run(notifyManySql(CHANNEL.actions, settled.map((a) => a.id)), []);
   return settled;
 }

@@ -61,6 +61,12 @@ const schema = z.object({
   WARDEN_CHECKPOINT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_CHECKPOINT_PUBLIC_KEYS").optional(),
   WARDEN_CHECKPOINT_FILE: z.string().min(1).optional(),
   WARDEN_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(60),
+  // Signed decision receipts (lib/receipts): the key (else generated into the data directory),
+  // earlier public keys still trusted, and `off` (answers carry no receipt; bench:decisions
+  // uses it to measure what signing costs).
+  WARDEN_RECEIPT_KEY: keyText(parsePrivateKey, "WARDEN_RECEIPT_KEY").optional(),
+  WARDEN_RECEIPT_PUBLIC_KEYS: keyText(parsePublicKeyList, "WARDEN_RECEIPT_PUBLIC_KEYS").optional(),
+  WARDEN_RECEIPTS: z.enum(["on", "off"]).default("on"),
   // Failing fast when the database is gone (lib/db, lib/decisions): connect / pool-wait /
   // statement timeout, and the time a decision may take to become durable before a 503.
   WARDEN_DB_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),

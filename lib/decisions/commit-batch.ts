@@ -6,10 +6,12 @@ import { budgetIdsIn, type DraftBudget } from "../budgets/index.ts";
 import { clientRunner } from "../db/index.ts";
 import { CHANNEL } from "../events/index.ts";
 import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
+import type { Receipt } from "../receipts/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
 import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
+import { finalReceipt, receiptColumn, withStoredReceipt, withReceipt } from "./batch-receipts.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
 export type Draft = {
@@ -44,6 +46,8 @@ export type Draft = {
   budgets: DraftBudget[];
   /** Pending drafts: how people are asked (stages, hand-off); see pending-approval.ts. */
   approval: DraftApproval | null;
+  /** The decision receipt signed for `status` (lib/receipts), or null when receipts are off. */
+  receipt: Receipt | null;
 };
 
 /** A draft's fate, by name: answered, or refused for a reason the caller maps to an error code. */
@@ -65,7 +69,7 @@ type Gate = {
   cohort_halt_reason: string | null;
 };
 
-const COLS = 21;
+const COLS = 22;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
@@ -105,7 +109,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
-    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null }[] = [];
+    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null; receipt: Receipt | null }[] = [];
     const expiry = (d: Draft) => (d.status === "pending" && d.timeoutSeconds ? new Date(Date.now() + d.timeoutSeconds * 1000) : null);
     const globalSwitch = global ? { haltedAt: global.halted_at, haltReason: global.halt_reason } : null;
     drafts.forEach((d, i) => {
@@ -120,32 +124,34 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         agent: { haltedAt: g.agent_halted_at, haltReason: g.agent_halt_reason },
       }).map(({ code, message }): Reason => ({ code, message }));
       if (halts.length) {
-        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null });
+        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied") });
         return;
       }
       const c = containment.decide(d, g);
       // A budget that escalates an allowed draft asks people the plain way (one stage, any approver).
       const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
       const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };
-      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained) });
+      // Re-signed only when containment changed the status (a breaker, a grant or a budget).
+      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained), receipt: finalReceipt(d.receipt, c.status) });
     });
 
     // Round trip 2: the actions.
     const inserted = new Set<string>();
     if (rows.length) {
       const params: unknown[] = [];
-      const values = rows.map(({ d, status, reasons, cohort, expiresAt }, n) => {
+      const values = rows.map(({ d, status, reasons, cohort, expiresAt, receipt }, n) => {
         const decided = status !== "pending";
         params.push(
           d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
           toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
           expiresAt, decided ? new Date() : null, new Date(), d.markers, JSON.stringify(d.knowledge), JSON.stringify(d.flags), d.version,
+          receiptColumn(receipt, d.id, d.redactions.length > 0),
         );
         const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21})`;
+        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21}, $${o + 22})`;
       });
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version)
+        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt)
          VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
         params,
       );
@@ -155,8 +161,8 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     // Retries with a key already used: answer with that action, or refuse a different body.
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
-      const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string }>(
-        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash FROM actions
+      const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string; receipt: string | null }>(
+        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash, receipt FROM actions
           WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],
       );
@@ -165,7 +171,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         const e = byKey.get(`${r.d.agentId}\u0000${r.d.idempotencyKey}`);
         if (!e) outcomes[r.i] = { ok: false, code: "idempotency_conflict", message: "This idempotency key is being used by another request" };
         else if (e.request_hash !== r.d.requestHash) outcomes[r.i] = { ok: false, code: "idempotency_conflict", message: "This idempotency key was already used with a different request" };
-        else outcomes[r.i] = { ok: true, answer: answerOf(e), replayed: true };
+        else outcomes[r.i] = { ok: true, answer: withStoredReceipt(answerOf(e), e.receipt, e.expires_at), replayed: true };
       }
     }
 
@@ -194,7 +200,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       outcomes[r.i] = {
         ok: true,
         replayed: false,
-        answer: answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt, ...stageOf.get(r.d.id) }),
+        answer: withReceipt(answerOf({ id: r.d.id, status: toDbStatus(r.status), reasons: r.reasons, shadow: r.d.shadow, expires_at: r.expiresAt, ...stageOf.get(r.d.id) }), r.receipt),
       };
     }
     // Breakers watching what this batch touched are evaluated soon (never throws).

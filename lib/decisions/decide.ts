@@ -1,12 +1,13 @@
 import { createHmac } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { ActionAnswer } from "../actions/index.ts";
+import { decisionOf, type ActionAnswer } from "../actions/index.ts";
 import type { AgentIdentity } from "../agents/index.ts";
 import { activeBudgets, budgetsFor, budgetsSnapshot, type DraftBudget } from "../budgets/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { isGranted, notGrantedReason } from "../grants/index.ts";
 import { knowledgeSnapshot } from "../knowledge/index.ts";
 import { newId } from "../ids.ts";
+import { issueReceipt, receiptsEnabled } from "../receipts/index.ts";
 import { redactionKey, redactionTurn, storageRedactor } from "../redaction/index.ts";
 import { activePolicies, evaluatePolicies, knowledgeSetsFor, type Evaluation } from "../policies/index.ts";
 import { citedKnowledgeFlags } from "./knowledge-citations.ts";
@@ -96,8 +97,25 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
     shadow: evaluation.shadow.map((r) => ({ ...r, message: redactor.detect(r.message, "shadow") })),
     policyVersions: evaluation.evaluated.map((v) => (v.error ? { ...v, error: redactor.detect(v.error, "policyVersions") } : v)),
   }));
+  const id = newId("act");
+  // Signed here, on the raw request and before the group commit, so signing never holds its
+  // transaction open (lib/receipts). Sealed when stored if redaction changed anything.
+  const receipt = receiptsEnabled()
+    ? issueReceipt({
+        actionId: id,
+        agentId: agent.agentId,
+        action: request.action,
+        resource,
+        input,
+        decision: decisionOf(routed.status),
+        status: routed.status,
+        policyVersions: evaluation.evaluated,
+        knowledge: evaluation.knowledge,
+        at: new Date(),
+      })
+    : null;
   const outcome = await decisionBatcher().submit({
-    id: newId("act"),
+    id,
     agentId: agent.agentId,
     keyId: agent.keyId,
     version,
@@ -123,6 +141,7 @@ export async function decideAction({ agent, request, idempotencyKey }: { agent: 
         ? { routing: routed.routing, handoff: handoff && { reason: stored.handoffReason, confidence: handoff.confidence }, agentName: agent.name, owner: agent.owner }
         : null,
     budgets: counted,
+    receipt,
   });
   if (!outcome.ok) throw new WardenError(outcome.code, outcome.message);
   const wait = request.wait ?? 0;

@@ -28,12 +28,14 @@ export const STAGE_SWEEP_MS = 250;
  * Every `WARDEN_CHECKPOINT_INTERVAL_SECONDS` (60), a signed checkpoint of the audit chains
  * when the log grew (one instance at a time; lib/audit checkpointOnSchedule).
  *
- * Makes sure a checkpoint key exists first (generated into the data directory unless
- * WARDEN_CHECKPOINT_KEY is set); throws Error when the configured key is malformed.
+ * Makes sure the checkpoint and receipt keys exist first (generated into the data directory
+ * unless WARDEN_CHECKPOINT_KEY / WARDEN_RECEIPT_KEY is set); throws Error when a configured key
+ * is malformed.
  * Returns a stop function that waits for the runs in progress.
  */
 export function startJobs(everyMs = 1000): () => Promise<void> {
   ensureSigningKey("checkpoints");
+  ensureSigningKey("receipts");
   const checkpointEveryMs = Number(process.env.WARDEN_CHECKPOINT_INTERVAL_SECONDS ?? 60) * 1000;
   const hourly = () => Promise.all([ensureAuditPartitions(), pruneSignals(), pruneReservations(async (sql, params) => (await pool().query(sql, params)).rows)]);
   const lanes: { name: string; every: number; job: () => Promise<unknown>; running: Promise<unknown> | null; timer?: NodeJS.Timeout }[] = [

@@ -46,10 +46,11 @@ function keyFilePath(purpose: SigningPurpose): string {
   return path.resolve(process.env.WARDEN_DATA_DIR ?? ".data", "keys", SIGNING_PURPOSES[purpose].file);
 }
 
-// A rotation replaces the file by rename: a new inode, whatever the clock's resolution.
+// A rotation replaces the file by rename: a new inode, whatever the clock's resolution. One
+// stat, no separate existence check: this runs before every signature (receipts: every decision).
 function fileStamp(file: string): string {
-  const st = statSync(file);
-  return `${st.ino}:${st.mtimeMs}:${st.size}`;
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.ino}:${st.mtimeMs}:${st.size}` : "-";
 }
 
 function publicKeyOf(x: string): KeyObject {
@@ -107,7 +108,7 @@ export function keyRing(purpose: SigningPurpose): KeyRing {
   const file = keyFilePath(purpose);
   const envKey = process.env[spec.env]?.trim() || undefined;
   const envPublic = process.env[spec.publicEnv]?.trim() || undefined;
-  const stamp = `${envKey ?? ""}\u0000${envPublic ?? ""}\u0000${file}\u0000${existsSync(file) ? fileStamp(file) : "-"}`;
+  const stamp = `${envKey ?? ""}\u0000${envPublic ?? ""}\u0000${file}\u0000${fileStamp(file)}`;
   const hit = cache.get(purpose);
   if (hit?.stamp === stamp) return hit.ring;
 

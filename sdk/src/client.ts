@@ -1,6 +1,7 @@
 import { parseActionAnswer, parseRelease, parseResultAnswer, parseWhoAmI } from "./answers.ts";
 import { ActionDenied, ApprovalTimeout, WardenError, WardenUnavailable } from "./errors.ts";
 import { KnowledgeReader } from "./knowledge.ts";
+import { fetchReceiptKeys, inputHash, verifyReceipt, type ReceiptKeys } from "./receipts.ts";
 import type {
   ActionAnswer,
   ActionRequest,
@@ -26,6 +27,7 @@ const MAX_OUTPUT_BYTES = 64 * 1024; // the API's cap on a reported output
 const EXPIRY_GRACE_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 24 * 3600_000;
 const MAX_RELEASE_ENTRIES = 10_000;
+const MAX_UNKNOWN_KIDS = 100; // key ids the receipt keys were refetched for (each once)
 
 type Call<T> = {
   method: "GET" | "POST";
@@ -54,6 +56,9 @@ export class Warden {
   readonly #releaseCacheMs: number;
   readonly #releases = new Map<string, { release: Release; etag: string | null; at: number }>();
   readonly #knowledge = new Map<string, KnowledgeReader>();
+  readonly #receipts: { pinned: ReceiptKeys | null } | null;
+  #receiptKeys: Promise<ReceiptKeys> | null = null;
+  readonly #refetchedFor = new Set<string>();
 
   constructor(options: WardenOptions) {
     let base: URL;
@@ -76,6 +81,11 @@ export class Warden {
     this.#onResultReportError = options.onResultReportError ?? warnReportFailure;
     this.#version = options.version;
     this.#releaseCacheMs = positive(options.releaseCacheMs, "releaseCacheMs", true) ?? 5000;
+    const v = options.verifyReceipts;
+    if (v !== undefined && typeof v !== "boolean" && (typeof v !== "object" || v === null || typeof v.keys !== "object" || v.keys === null)) {
+      throw new TypeError("Warden: verifyReceipts must be true, false or { keys }");
+    }
+    this.#receipts = v ? { pinned: typeof v === "object" ? v.keys : null } : null;
   }
 
   /**
@@ -157,22 +167,69 @@ export class Warden {
     const wait = clampWait(request.wait ?? 0);
     const version = await this.#versionFor(request, options.signal);
     const body = actionBody({ ...request, version }, request.idempotencyKey ?? newKey(), wait);
-    return this.#withRetries(
+    const answer = await this.#withRetries(
       () => this.#request({ method: "POST", path: "/v1/actions", body, waitSeconds: wait, signal: options.signal, parse: (v, s) => parseActionAnswer(v, s) }),
       options.signal,
     );
+    if (this.#receipts) await this.#checkReceipt(answer, request);
+    return answer;
   }
 
   /** The current answer for one of this agent's actions; `wait` (0..60 s) long-polls while pending. */
-  getAction(actionId: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<ActionAnswer> {
+  async getAction(actionId: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<ActionAnswer> {
     const wait = clampWait(options.wait ?? 0);
-    return this.#request({
+    const answer = await this.#request({
       method: "GET",
       path: `/v1/actions/${encodeURIComponent(actionId)}?wait=${wait}`,
       waitSeconds: wait,
       signal: options.signal,
       parse: (v, s) => parseActionAnswer(v, s, actionId),
     });
+    if (this.#receipts) await this.#checkReceipt(answer);
+    return answer;
+  }
+
+  /**
+   * With `verifyReceipts`: the answer's receipt must verify under Warden's receipt keys and
+   * state this answer (action id, status, decision) and, for `ask`, this request (action,
+   * resource, input hash) — else `invalid_receipt`, and the action does not run.
+   */
+  async #checkReceipt(answer: ActionAnswer, request?: ActionRequest): Promise<void> {
+    const invalid = (why: string, details?: unknown) =>
+      new WardenUnavailable(`Warden's answer about ${answer.id} has no valid receipt: ${why}`, { code: "invalid_receipt", status: 200, details });
+    if (answer.receipt === undefined) throw invalid("it carries none");
+    let check = await verifyReceipt(answer.receipt, await this.#keysForReceipts());
+    // A key id not seen yet: a rotation since the keys were fetched. Asked once per key id.
+    if (!check.ok && check.reason === "unknown_key" && check.kid && !this.#receipts!.pinned && !this.#refetchedFor.has(check.kid) && this.#refetchedFor.size < MAX_UNKNOWN_KIDS) {
+      this.#refetchedFor.add(check.kid);
+      this.#receiptKeys = null;
+      check = await verifyReceipt(answer.receipt, await this.#keysForReceipts());
+    }
+    if (!check.ok) throw invalid(`${check.reason}: ${check.message}`, { reason: check.reason });
+    const p = check.payload;
+    const mismatch: string[] = [];
+    if (p.actionId !== answer.id) mismatch.push(`action id ${p.actionId}`);
+    if (p.status !== answer.status || p.decision !== answer.decision) mismatch.push(`${p.decision}/${p.status}`);
+    if (request) {
+      if (p.action !== request.action) mismatch.push(`action ${p.action}`);
+      if (p.resource !== (request.resource ?? "")) mismatch.push(`resource ${JSON.stringify(p.resource)}`);
+      if (p.inputHash !== (await inputHash(request.input ?? {}))) mismatch.push("another input");
+    }
+    if (mismatch.length) throw invalid(`it states ${mismatch.join(", ")}`, { reason: "mismatch" });
+  }
+
+  /** The pinned keys, or those of `GET /api/keys/receipts` (fetched once; concurrent callers share the fetch). */
+  #keysForReceipts(): Promise<ReceiptKeys> {
+    const pinned = this.#receipts!.pinned;
+    if (pinned) return Promise.resolve(pinned);
+    if (!this.#receiptKeys) {
+      const fetching = fetchReceiptKeys(this.url, { fetch: this.#fetch, signal: AbortSignal.timeout(this.#timeoutMs) }).catch((err: unknown) => {
+        if (this.#receiptKeys === fetching) this.#receiptKeys = null;
+        throw new WardenUnavailable(`Warden's receipt keys could not be fetched from ${this.url}/api/keys/receipts: ${errorText(err)}`, { code: "receipt_keys_unavailable", cause: err });
+      });
+      this.#receiptKeys = fetching;
+    }
+    return this.#receiptKeys;
   }
 
   /** Reports what happened after an allowed action (once); answers with post-check flags. */
@@ -236,7 +293,9 @@ export class Warden {
    * or — when an approver approved it with changes (a lower price, fewer units) — the request's
    * with those changes applied; act on that one. The report then says which input was acted on,
    * so Warden can check it against the approval. The version the action runs under is attached
-   * (its own `version`, else the version `release(releaseKey)` assigns, else the client's). Throws `ActionDenied`, `ApprovalTimeout`,
+   * (its own `version`, else the version `release(releaseKey)` assigns, else the client's). `fn`'s
+   * second argument is Warden's final answer, whose `receipt` the business system can check.
+   * Throws `ActionDenied`, `ApprovalTimeout`,
    * `WardenUnavailable` or `WardenError` without running `fn`; rethrows `fn`'s own error after
    * reporting it as failed.
    */
@@ -409,7 +468,7 @@ function retryAfterMs(header: string | null): number | undefined {
 
 /** Worth asking again: no answer, a 5xx, or rate-limited. Not: a 4xx, or an answer we can't read. */
 function isRetriable(err: unknown): boolean {
-  if (err instanceof WardenUnavailable) return err.code !== "malformed_response";
+  if (err instanceof WardenUnavailable) return err.code !== "malformed_response" && err.code !== "invalid_receipt";
   return err instanceof WardenError && err.status === 429;
 }
 

@@ -1,4 +1,5 @@
 // The data-plane contract (`/v1/*`, see API.md) as the SDK sees it.
+import type { Receipt, ReceiptKeys } from "./receipts.ts";
 
 export type Decision = "allow" | "deny" | "pending";
 export type ActionStatus = "allowed" | "denied" | "pending" | "approved" | "rejected" | "expired";
@@ -30,6 +31,11 @@ export type ActionAnswer = {
   approvedInput?: Record<string, unknown>;
   /** ... and what the approvers changed, path by path (`input.price`). */
   approvedChanges?: { path: string; from?: unknown; to?: unknown }[];
+  /**
+   * Warden's signed statement of this answer (docs/API.md "Receipts"): hand it to the business
+   * system the action goes to, which checks it offline with `verifyReceipt`.
+   */
+  receipt?: Receipt;
 };
 
 /** What the agent is about to do. `input` and `context` are what policies (CEL) see. */
@@ -149,6 +155,15 @@ export type WardenOptions = {
    * the budget, the SDK gives up at once (fail closed) instead. Default 10000.
    */
   retryBudgetMs?: number;
+  /**
+   * Verify the receipt of every answer before acting on it: a missing, invalid or mismatched
+   * receipt (another action, status, action name, resource or input than asked) is
+   * `WardenUnavailable` with code `invalid_receipt`, and the action does not run. `true` checks
+   * with the keys of `GET <url>/api/keys/receipts`, fetched at first use and again when an
+   * unknown key id appears (a rotation; once per key id); `{ keys }` pins the keys
+   * (from your configuration: then a compromised server can't present its own). Default off.
+   */
+  verifyReceipts?: boolean | { keys: ReceiptKeys };
   /** A fetch implementation (tests, proxies). Default: the global `fetch`. */
   fetch?: typeof fetch;
   /** The version this agent runs, attached to every action that names none (see ActionRequest.version). */

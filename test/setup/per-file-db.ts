@@ -11,6 +11,7 @@ process.env.NEXTAUTH_SECRET = "integration-test-secret-0123456789abcdefghij";
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "warden-test-data-"));
 process.env.WARDEN_DATA_DIR = dataDir;
 ensureSigningKey("checkpoints"); // as an instance does when it starts serving (lib/jobs)
+ensureSigningKey("receipts");
 await switchToFreshDatabase();
 
 afterAll(async () => {

@@ -26,6 +26,7 @@ from .errors import (
     WardenUnavailable,
 )
 from .guard import Guard
+from .receipts import ReceiptCheck, canonical_json, fetch_receipt_keys, input_hash, verify_receipt
 from .types import (
     ActionAnswer,
     AgentInfo,
@@ -54,5 +55,10 @@ __all__ = [
     "Reason",
     "Release",
     "ResultAnswer",
+    "ReceiptCheck",
+    "canonical_json",
+    "fetch_receipt_keys",
+    "input_hash",
+    "verify_receipt",
     "__version__",
 ]

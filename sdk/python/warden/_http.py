@@ -87,7 +87,7 @@ def is_retriable(err: BaseException) -> bool:
     """Worth asking again: no answer, a 5xx, or rate-limited. Not: a 4xx, or an answer we can't
     read (asking again would not make it readable)."""
     if isinstance(err, WardenUnavailable):
-        return err.code != "malformed_response"
+        return err.code not in ("malformed_response", "invalid_receipt")
     return isinstance(err, WardenError) and err.status == 429
 
 

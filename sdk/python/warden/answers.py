@@ -3,10 +3,8 @@
 ``malformed_response``: the SDK never acts on an answer it does not understand.
 
 Fields the contract marks optional, and fields a newer Warden adds, are tolerated: they are kept
-in each type's ``raw``. Where signed decision receipts land (issue 15 §4): ``parse_action_answer``
-is the one place every decision passes through, so offline receipt verification, when it comes,
-is a check added there (with the published keys given to ``Warden``); today ``receipt`` is only
-carried.
+in each type's ``raw``. ``receipt`` is carried as sent; ``Warden(verify_receipts=...)`` checks it
+after parsing (``client.py``, with ``warden.receipts``).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, Optional, TypeVar
+from typing import Any, Callable, Dict, Mapping, Optional, Set, TypeVar, Union
 from urllib.parse import quote
 
 from ._cache import RevalidatingCache
@@ -24,8 +24,9 @@ from .answers import (
     parse_release,
     parse_result_answer,
 )
-from .errors import ApprovalTimeout, StaleKnowledge, WardenError
+from .errors import ApprovalTimeout, StaleKnowledge, WardenError, WardenUnavailable
 from .guard import F, Guard, guarded_decorator
+from .receipts import fetch_receipt_keys, input_hash, verify_receipt
 from .types import ActionAnswer, AgentInfo, KnowledgeRecord, Release, ResultAnswer
 
 log = logging.getLogger("warden")
@@ -38,6 +39,7 @@ REPORT_ATTEMPTS = 4
 EXPIRY_GRACE = 60.0
 DEFAULT_MAX_WAIT = 24 * 3600.0
 BACKOFF_BASE = 0.2  # seconds; attempt n waits BACKOFF_BASE * 3**n * (1 .. 1.5)
+MAX_UNKNOWN_KIDS = 100  # key ids the receipt keys were fetched again for (each once)
 
 #: ``on_result_report_error(error, action_id, result)``: ``result`` is what could not be sent,
 #: as keyword arguments for :meth:`Warden.report_result` (``status`` and ``output``/``error``).
@@ -84,6 +86,13 @@ class Warden:
             reported after retries, with ``(error, action_id, result)``; resend later with
             ``warden.report_result(action_id, **result)``. Default: a warning on the ``warden``
             logger.
+        verify_receipts: check the signed receipt of every answer before acting on it
+            (``warden.receipts``): a missing, invalid or mismatched receipt (another action,
+            status, action name, resource or input than asked) raises
+            :class:`WardenUnavailable` with code ``invalid_receipt`` and the action does not
+            run. ``True`` uses the keys of ``GET <url>/api/keys/receipts`` (fetched at first use,
+            and again once for each unknown key id: a rotation); a dict ``{"keys": [...]}`` pins
+            them (from your configuration). Pure-Python Ed25519: a few ms per answer. Default off.
 
     Raises:
         ValueError: a URL that is not absolute http(s), an empty key, a bad number.
@@ -103,6 +112,7 @@ class Warden:
         cache_seconds: float = 5.0,
         ssl_context: Optional[ssl.SSLContext] = None,
         on_result_report_error: Optional[ReportErrorHook] = None,
+        verify_receipts: Union[bool, Mapping[str, Any]] = False,
     ) -> None:
         if not isinstance(url, str):
             raise TypeError("Warden: url must be a string")
@@ -117,6 +127,8 @@ class Warden:
             raise ValueError("Warden: retries must be an integer ≥ 0")
         if version is not None and (not isinstance(version, str) or version == ""):
             raise ValueError("Warden: version must be a non-empty string")
+        if not isinstance(verify_receipts, bool) and not (isinstance(verify_receipts, Mapping) and isinstance(verify_receipts.get("keys"), list)):
+            raise ValueError('Warden: verify_receipts must be True, False or {"keys": [...]}')
         try:
             self._transport = Transport(url.strip().rstrip("/"), api_key.strip(), float(timeout), ssl_context)
         except ValueError as err:
@@ -131,6 +143,12 @@ class Warden:
         self._releases: RevalidatingCache[Release] = RevalidatingCache(cache_seconds)
         self._knowledge: RevalidatingCache[KnowledgeRecord] = RevalidatingCache(cache_seconds)
         self._on_result_report_error: ReportErrorHook = on_result_report_error or _warn_report_failure
+        self._ssl_context = ssl_context
+        self._verify_receipts = bool(verify_receipts)
+        self._pinned_keys: Optional[Mapping[str, Any]] = verify_receipts if isinstance(verify_receipts, Mapping) else None
+        self._receipt_keys: Optional[Mapping[str, Any]] = None
+        self._refetched_for: Set[str] = set()
+        self._keys_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"Warden(url={self.url!r})"
@@ -250,7 +268,10 @@ class Warden:
         """
         w = _clamp_wait(wait)
         res = self._transport.request("GET", f"/v1/actions/{quote(action_id, safe='')}?wait={w}", wait=w)
-        return parse_action_answer(res.body, res.status, expected_id=action_id)
+        answer = parse_action_answer(res.body, res.status, expected_id=action_id)
+        if self._verify_receipts:
+            self._check_receipt(answer, None)
+        return answer
 
     def report_result(self, action_id: str, status: str, output: Any = None, error: Optional[str] = None) -> ResultAnswer:
         """Reports what happened after an allowed action, once (``POST /v1/actions/{id}/result``),
@@ -350,7 +371,60 @@ class Warden:
             res = self._transport.request("POST", "/v1/actions", body=body, wait=body["wait"])
             return parse_action_answer(res.body, res.status)
 
-        return self._with_retries(once, stop)
+        answer = self._with_retries(once, stop)
+        if self._verify_receipts:
+            self._check_receipt(answer, body)
+        return answer
+
+    def _check_receipt(self, answer: ActionAnswer, body: Optional[Dict[str, Any]]) -> None:
+        """With ``verify_receipts``: the answer's receipt must verify and state this answer (and,
+        after a POST, this request); else ``invalid_receipt``."""
+
+        def invalid(why: str, reason: str) -> WardenUnavailable:
+            return WardenUnavailable(
+                f"Warden's answer about {answer.id} has no valid receipt: {why}", code="invalid_receipt", status=200, details={"reason": reason}
+            )
+
+        if answer.receipt is None:
+            raise invalid("it carries none", "missing")
+        check = verify_receipt(answer.receipt, self._keys_for_receipts(refresh_for=None))
+        if not check.ok and check.reason == "unknown_key" and check.kid and self._pinned_keys is None:
+            # A key id not seen yet: a rotation since the keys were fetched. Asked once per key id.
+            keys = self._keys_for_receipts(refresh_for=check.kid)
+            check = verify_receipt(answer.receipt, keys)
+        if not check.ok:
+            raise invalid(f"{check.reason}: {check.message}", str(check.reason))
+        p = check.payload or {}
+        mismatch = []
+        if p.get("actionId") != answer.id:
+            mismatch.append(f"action id {p.get('actionId')}")
+        if p.get("status") != answer.status or p.get("decision") != answer.decision:
+            mismatch.append(f"{p.get('decision')}/{p.get('status')}")
+        if body is not None:
+            if p.get("action") != body["action"]:
+                mismatch.append(f"action {p.get('action')}")
+            if p.get("resource") != body.get("resource", ""):
+                mismatch.append(f"resource {p.get('resource')!r}")
+            if p.get("inputHash") != input_hash(body.get("input")):
+                mismatch.append("another input")
+        if mismatch:
+            raise invalid("it states " + ", ".join(mismatch), "mismatch")
+
+    def _keys_for_receipts(self, refresh_for: Optional[str]) -> Mapping[str, Any]:
+        if self._pinned_keys is not None:
+            return self._pinned_keys
+        with self._keys_lock:
+            if refresh_for is not None and refresh_for not in self._refetched_for and len(self._refetched_for) < MAX_UNKNOWN_KIDS:
+                self._refetched_for.add(refresh_for)
+                self._receipt_keys = None
+            if self._receipt_keys is None:
+                try:
+                    self._receipt_keys = fetch_receipt_keys(self.url, timeout=self.timeout, ssl_context=self._ssl_context)
+                except (OSError, ValueError) as err:
+                    raise WardenUnavailable(
+                        f"Warden's receipt keys could not be fetched from {self.url}/api/keys/receipts: {err}", code="receipt_keys_unavailable"
+                    ) from None
+            return self._receipt_keys
 
     def _decide(self, guard: Guard, stop: Cancellation) -> ActionAnswer:
         """Asks, then waits for a human while pending; returns the final answer."""

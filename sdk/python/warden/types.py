@@ -43,9 +43,10 @@ class ActionAnswer:
         shadow: what policies in shadow mode would have decided; never enforced.
         expires_at: ISO 8601 time a pending action expires if nobody decides, else ``None``.
         version: the agent version the action was recorded under, when Warden says (releases).
-        receipt: the signed decision receipt, when Warden sends one, kept as sent. Verifying it
-            offline is planned (issue 15 §4) and will plug in where answers are parsed
-            (``warden/answers.py``); today it is carried, not checked.
+        receipt: the signed decision receipt (``{"kid", "alg", "payload", "signature"}``),
+            kept as sent: hand it to the business system the action goes to, which checks it
+            offline with ``warden.receipts.verify_receipt``. Checked here only with
+            ``Warden(verify_receipts=...)``.
         raw: the whole answer as Warden sent it.
     """
 

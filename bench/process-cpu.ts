@@ -1,0 +1,43 @@
+// CPU time of processes from /proc (Linux): what a benchmark run cost a server and PostgreSQL,
+// per decision — steadier than throughput on a machine others share.
+import { readdirSync, readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** [ppid, utime + stime in ms] of a process, or null when it is gone. */
+function stat(pid: number): [number, number] | null {
+  try {
+    // Fields after "comm)": state ppid … utime(14) stime(15), counted from 1 over the whole line.
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return [Number(f[1]), ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND];
+  } catch {
+    return null;
+  }
+}
+
+/** `pid` and all its descendants (e.g. a PostgreSQL postmaster and its backends), as of now. */
+export function processTree(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(Number(name));
+    if (s) parents.set(s[0], [...(parents.get(s[0]) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    out.push(p);
+    for (const c of parents.get(p) ?? []) walk(c);
+  };
+  walk(pid);
+  return out;
+}
+
+/** The CPU milliseconds (user + system) the processes have used so far; 0 for those gone. */
+export function cpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + (stat(pid)?.[1] ?? 0), 0);
+}
+
+/** The parent of a process (a PostgreSQL backend's postmaster), or null. */
+export function parentOf(pid: number): number | null {
+  return stat(pid)?.[0] ?? null;
+}

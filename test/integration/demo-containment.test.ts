@@ -31,9 +31,11 @@ describe("the demo estate's containment", () => {
     expect((await apis[0]!.ask({ action: "orders.refund", resource: "order:1", input: { amount: 1 } })).json.reasons[0].code).toBe("not_granted");
     for (let i = 0; i < 25; i++) {
       const res = await apis[i % apis.length]!.ask({ action: "pricing.set_price", resource: `sku:LUX-${i}`, input: { sku: `LUX-${i}`, currentPrice: 900, price: 79, currency: "EUR", tags: ["flagship"], discountPct: 91 } });
-      // Denied by the flagship floor (knowledge policies may deny it too: no approved floor for these SKUs).
+      // Denied by the flagship floor (knowledge policies may deny it too: no approved floor for
+      // these SKUs) — or, once the breaker has seen enough of them (it is evaluated right after
+      // decisions on a watched scope), by the breaker itself.
       expect(res.json.decision).toBe("deny");
-      expect(res.json.reasons.map((r: { policyName?: string }) => r.policyName)).toContain("flagship-price-floor");
+      expect(res.json.reasons.map((r: { policyName?: string; code: string }) => r.policyName ?? r.code)).toEqual(expect.arrayContaining([expect.stringMatching(/^(flagship-price-floor|circuit_open)$/)]));
     }
     await evaluateBreakers({ everything: true });
     const held = await apis[2]!.ask({ action: "pricing.set_price", resource: "sku:LUX-1", input: { sku: "LUX-1", currentPrice: 200, price: 190, currency: "EUR", tags: ["core"], discountPct: 5 } });

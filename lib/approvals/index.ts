@@ -12,3 +12,4 @@ export { decideBulk, bulkDecisionSchema, spreadOf, MAX_BULK, type BulkDecision, 
 export { castVote, type ApprovalOutcome, type Vote } from "./cast-vote.ts";
 export { listApprovals, pendingCount, listApprovalsSchema, type ApprovalItem, type ApprovalCounts, type ApprovalVoteItem, type ListApprovalsInput } from "./list-approvals.ts";
 export { isAgentOwner, ownerWouldApproveAlone, ownersWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";
+export { approvalsApi, pendingCountAnswerSchema } from "./openapi.ts";

@@ -19,3 +19,5 @@ export { redactionKey } from "./key.ts";
 export { redactionSettings, updateRedactionRules, type RedactionSettings } from "./rules-cache.ts";
 export { storageRedactor, redactorFor, markersFor, previewRedaction, type StorageRedactor } from "./redact-for-storage.ts";
 export { DEFAULT_PHONE_REGIONS, parsePhoneRegions, phoneRegions, type PhoneRegions } from "./phone-regions.ts";
+export { redactionPreviewSchema } from "./preview-schema.ts";
+export { redactionApi } from "./openapi.ts";

@@ -14,3 +14,4 @@ export { keyRing, ensureSigningKey, rotateSigningKey, type KeyRing, type Publish
 export { signDocument, verifyDocument, publishedKeys, type Signed, type SignatureCheck } from "./sign-document.ts";
 export { keyIdOf, rawPublicKey } from "./key-id.ts";
 export { parsePrivateKey, parsePublicKey, parsePublicKeyList } from "./parse-key.ts";
+export { signingApi, publishedKeySchema, publishedKeysAnswerSchema } from "./openapi.ts";

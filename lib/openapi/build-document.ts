@@ -6,7 +6,6 @@ import type { ApiContent, ApiInfo, ApiOperation, ApiResponse } from "./types.ts"
 /** An OpenAPI 3.1 document as plain JSON. */
 export type OpenApiDocument = {
   openapi: "3.1.0";
-  jsonSchemaDialect: string;
   info: ApiInfo;
   servers: { url: string; description: string }[];
   tags: { name: string }[];
@@ -183,8 +182,9 @@ export function buildOpenApiDocument(info: ApiInfo, operations: readonly ApiOper
   }
   const tags = [...new Set(sorted.map((o) => o.tag))].sort().map((name) => ({ name }));
   return {
+    // No jsonSchemaDialect: the default (OAS 3.1 base dialect = JSON Schema 2020-12 plus
+    // OpenAPI's keywords) covers what z.toJSONSchema emits, and renderers support only it.
     openapi: "3.1.0",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info,
     servers: [{ url: "/", description: "This Warden (data plane /v1 and control plane /api on one origin)" }],
     tags,

@@ -12,6 +12,6 @@ export type JsonSchema = Record<string, unknown>;
  */
 export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as JsonSchema;
-  delete out.$schema; // the document's jsonSchemaDialect says it once
+  delete out.$schema; // the document's (default) dialect is 2020-12 based already
   return out;
 }

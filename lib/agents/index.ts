@@ -10,6 +10,8 @@ export { rotateAgentKey, revokeAgentKey, type AgentKeyView } from "./agent-keys.
 export { listAgents, getAgent } from "./list-agents.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";
 export { presentAgent, type AgentView } from "./present.ts";
+export { agentViewSchema, agentKeyViewSchema, agentListAnswerSchema, agentDetailAnswerSchema, agentAnswerSchema, registeredAgentAnswerSchema, rotatedKeyAnswerSchema, revokedKeyAnswerSchema, agentSelfAnswerSchema } from "./responses.ts";
 export { registerAgentSchema, updateAgentSchema, listAgentsSchema, cohortNameSchema, ownerSchema, agentGlobSchema, cohortGlobSchema, RISK_TIERS, type RegisterAgentInput, type UpdateAgentInput, type RiskTierName } from "./schemas.ts";
 export { identityCache, type AgentIdentity } from "./agent-identity.ts";
 export { isAgentOwner } from "./is-owner.ts";
+export { agentsApi } from "./openapi.ts";

@@ -13,3 +13,4 @@ export { castVote, type ApprovalOutcome, type Vote } from "./cast-vote.ts";
 export { listApprovals, pendingCount, listApprovalsSchema, type ApprovalItem, type ApprovalCounts, type ApprovalVoteItem, type ListApprovalsInput } from "./list-approvals.ts";
 export { isAgentOwner } from "../agents/index.ts";
 export { ownerWouldApproveAlone, ownersWouldApproveAlone, voteEvent, voteOutcomeMessage } from "./votes.ts";
+export { approvalsApi, pendingCountAnswerSchema } from "./openapi.ts";

@@ -42,3 +42,5 @@ export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchem
 export { exportAuditEvents, type ExportFormat } from "./export.ts";
 export { audit, auditTx } from "./record.ts";
 export { ensureAuditPartitions, listAuditPartitions, applyAuditRetention, type AuditPartition, type RetentionResult } from "./partitions.ts";
+export { auditExportQuerySchema, verifyQuerySchema, verifyBodySchema, checkpointListQuerySchema, checkpointCheckBodySchema } from "./route-schemas.ts";
+export { auditApi, auditEventViewSchema } from "./openapi.ts";

@@ -17,3 +17,4 @@ export {
   SESSION_COOKIES,
   SESSION_MAX_AGE_SECONDS,
 } from "./session.ts";
+export { authApi, meAnswerSchema } from "./openapi.ts";

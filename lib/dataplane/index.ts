@@ -2,4 +2,5 @@
  * The agents' API (`/v1/*`): plain node:http handlers (router.ts) on the same lib/ functions
  * the dashboard uses, without Next.js's per-request overhead. Errors map through lib/http.
  */
-export { handleDataPlane } from "./router.ts";
+export { handleDataPlane, dataPlaneRoutes } from "./router.ts";
+export { dataPlaneApi } from "./openapi.ts";

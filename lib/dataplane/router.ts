@@ -17,9 +17,13 @@ function decodeSegment(s: string): string {
 
 type Handler = (req: IncomingMessage, res: ServerResponse, agent: AgentIdentity, params: string[], query: URLSearchParams) => Promise<void>;
 
-const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
+/** A data-plane route: `path` is its OpenAPI template (lib/dataplane/openapi.ts documents it). */
+type DataPlaneRoute = { method: string; path: string; pattern: RegExp; handler: Handler };
+
+const routes: DataPlaneRoute[] = [
   {
     method: "POST",
+    path: "/v1/actions",
     pattern: /^\/v1\/actions$/,
     handler: async (req, res, agent) => {
       const request = actionRequestSchema.parse(await readBody(req, MAX_ACTION_BODY_BYTES));
@@ -31,6 +35,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "GET",
+    path: "/v1/actions/{id}",
     pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})$/,
     handler: async (_req, res, agent, [id], query) => {
       const { wait } = waitQuerySchema.parse(Object.fromEntries(query));
@@ -39,6 +44,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "POST",
+    path: "/v1/actions/{id}/result",
     pattern: /^\/v1\/actions\/([A-Za-z0-9_]{1,64})\/result$/,
     handler: async (req, res, agent, [id]) => {
       const report = resultSchema.parse(await readBody(req, MAX_RESULT_BODY_BYTES));
@@ -47,6 +53,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "GET",
+    path: "/v1/agent/release",
     pattern: /^\/v1\/agent\/release$/,
     handler: async (req, res, agent, _params, query) => {
       const { key } = releaseQuerySchema.parse(Object.fromEntries(query));
@@ -64,6 +71,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "GET",
+    path: "/v1/knowledge/{set}",
     pattern: /^\/v1\/knowledge\/([^/]+)$/,
     handler: async (req, res, agent, [set], query) => {
       const q = sinceQuerySchema.parse(Object.fromEntries(query));
@@ -72,6 +80,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "GET",
+    path: "/v1/knowledge/{set}/{key}",
     pattern: /^\/v1\/knowledge\/([^/]+)\/(.+)$/,
     handler: async (req, res, agent, [set, key]) => {
       sendVersioned(req, res, await readRecordForAgent({ agent, setName: decodeSegment(set!), key: decodeSegment(key!) }));
@@ -79,6 +88,7 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   },
   {
     method: "GET",
+    path: "/v1/agent",
     pattern: /^\/v1\/agent$/,
     handler: async (req, res) => {
       // Read fresh (not from the identity cache): a halt must show here at once.
@@ -99,6 +109,11 @@ const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
     },
   },
 ];
+
+/** Every data-plane route as `{method, path}` (OpenAPI templates): what the document must cover. */
+export function dataPlaneRoutes(): { method: string; path: string }[] {
+  return routes.map(({ method, path }) => ({ method, path }));
+}
 
 /**
  * The agents' API (`/v1/*`): plain node:http handlers on the same `lib/` functions the

@@ -9,5 +9,7 @@
 export { decideAction, requestHash } from "./decide.ts";
 export { readAction } from "./read-action.ts";
 export { reportResult, type ResultAnswer } from "./report-result.ts";
+export { resultAnswerSchema } from "./responses.ts";
 export { actionRequestSchema, resultSchema, waitQuerySchema, MAX_ACTION_BODY_BYTES, MAX_RESULT_BODY_BYTES, type ActionRequest, type ResultReport } from "./schemas.ts";
 export { listActions, listActionNames, getAction, listActionsSchema, type ActionView, type ApprovalVoteView, type ListActionsInput } from "./list-actions.ts";
+export { decisionsApi } from "./openapi.ts";

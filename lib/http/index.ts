@@ -7,7 +7,7 @@
  * request on the HTTP server: who the client is (trusted proxies, forwarded.ts), undecodable
  * targets refused, JSON bodies for Next's bare 405.
  */
-export { WardenError, badRequest, unauthorized, forbidden, notFound, conflict, toErrorBody, zodDetails, type ErrorBody } from "./errors.ts";
+export { WardenError, badRequest, unauthorized, forbidden, notFound, conflict, toErrorBody, zodDetails, STATUS_OF_KIND, type ErrorBody } from "./errors.ts";
 export { route, publicRoute, json, errorResponse, readJsonBody, readTextBody, authenticate, apiNotFound, DEFAULT_MAX_BODY_BYTES, type RouteContext } from "./route.ts";
 export {
   clientIp,

@@ -48,6 +48,7 @@ export { PublishedSet, KnowledgeBinding, type LoadedRecord, type SetMeta } from 
 export { StaleKnowledgeError, recordProblem } from "./freshness.ts";
 export { findSet, type Person, type SetDefinition } from "./sets.ts";
 export type { RecordView } from "./store.ts";
+export { recordViewSchema, agentRecordAnswerSchema, agentSinceAnswerSchema } from "./responses.ts";
 export type { DiffEntry, ProposedRecord } from "./draft-diff.ts";
 export {
   createSetSchema,
@@ -69,3 +70,4 @@ export {
   type UpdateSetInput,
   type DraftQuery,
 } from "./schemas.ts";
+export { knowledgeApi } from "./openapi.ts";

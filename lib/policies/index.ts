@@ -15,3 +15,5 @@ export { normalizeText, containsAnyPhrase } from "./text-functions.ts";
 export { combineApprovals, type ApprovalPlan, type StagePlan } from "./combine-approvals.ts";
 export { policySpecSchema, policyUpdateSchema, approvalStageSchema, editablePath, MAX_STAGES, type PolicySpec, type Reason, type ReasonCode, type EvalInput } from "./types.ts";
 export type { PolicyView, PolicyVersionView } from "./present.ts";
+export { validateConditionSchema } from "./validate-schema.ts";
+export { policiesApi } from "./openapi.ts";

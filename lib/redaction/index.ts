@@ -24,3 +24,5 @@ export { storageRedactor, redactorFor, markersFor, previewRedaction, type Storag
 export { PIECES_PER_UNIT, REQUEST_WORK_BUDGET, ScanBudget } from "./budget.ts";
 export { redactionTurn, turnStats } from "./turn.ts";
 export { DEFAULT_PHONE_REGIONS, parsePhoneRegions, phoneRegions, type PhoneRegions } from "./phone-regions.ts";
+export { redactionPreviewSchema } from "./preview-schema.ts";
+export { redactionApi } from "./openapi.ts";

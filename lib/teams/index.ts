@@ -11,3 +11,4 @@ export { teamDirectory, type TeamDirectory, type TeamRef } from "./directory.ts"
 export { assertTeamsCanApprove, type TeamNeed } from "./check-routing.ts";
 export { teamInputSchema, teamUpdateSchema, teamNameSchema, type TeamInput } from "./schemas.ts";
 export type { TeamView } from "./present.ts";
+export { teamsApi, teamViewSchema } from "./openapi.ts";

@@ -12,3 +12,5 @@ export {
   LOGIN_TOKEN_HOURS,
   type TokenView,
 } from "./tokens.ts";
+export { loginSchema } from "./login-schema.ts";
+export { tokensApi } from "./openapi.ts";

@@ -15,3 +15,4 @@ export { createUserSchema, updateUserSchema, emailSchema, passwordSchema, type C
 export { presentUser, type UserView } from "./present.ts";
 export { signInWithOidc } from "./sign-in-with-oidc.ts";
 export { actorName } from "./actor-name.ts";
+export { usersApi, userViewSchema } from "./openapi.ts";

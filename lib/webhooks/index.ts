@@ -11,3 +11,4 @@ export { deliverDueWebhooks, sign, backoffSeconds, MAX_ATTEMPTS } from "./delive
 export { checkWebhookUrl } from "./check-url.ts";
 export { slackMessage, slackEscape, type SlackMessage } from "./slack.ts";
 export { parseAllowList, type Resolver, type ResolvedAddress } from "./address-guard.ts";
+export { webhooksApi, webhookViewSchema, deliveryViewSchema } from "./openapi.ts";

@@ -32,6 +32,14 @@ export default async function SettingsPage() {
         >
           <TokensPanel tokens={tokens} canCreate={canCreate} />
         </Panel>
+        <Panel title="HTTP API" description="Every endpoint of both planes, with request and response shapes, errors and examples.">
+          <p className="text-sm">
+            <a className="font-medium underline" href="/api-reference">
+              HTTP API reference
+            </a>{" "}
+            · <a className="underline" href="/api/openapi.json">OpenAPI 3.1 document</a>
+          </p>
+        </Panel>
         <Panel title="PII redaction" description="What never reaches the database: personal data in what agents send and report.">
           <RedactionSettingsPanel settings={redaction} canEdit={can(p.role, "settings:write")} />
         </Panel>

@@ -1,16 +1,13 @@
-import { z } from "zod";
 import { clientIp, publicRoute, unauthorized } from "@/lib/http/index.ts";
-import { issueLoginToken } from "@/lib/tokens/index.ts";
+import { issueLoginToken, loginSchema } from "@/lib/tokens/index.ts";
 import { verifyCredentials } from "@/lib/users/index.ts";
-
-const body = z.strictObject({ email: z.string().trim().min(1).max(254), password: z.string().min(1).max(256) });
 
 /**
  * A short-lived API token for command-line tools and scripts. Throttled like the dashboard's
  * sign-in (429 `rate_limited` with Retry-After while delayed).
  */
 export const POST = publicRoute({
-  body,
+  body: loginSchema,
   maxBodyBytes: 4096,
   handler: async ({ req, body }) => {
     const principal = await verifyCredentials({ ...body, ip: clientIp(req), via: "api" });

@@ -1,12 +1,9 @@
-import { z } from "zod";
-import { auditFilterSchema, exportAuditEvents } from "@/lib/audit/index.ts";
+import { auditExportQuerySchema, exportAuditEvents } from "@/lib/audit/index.ts";
 import { route } from "@/lib/http/index.ts";
-
-const query = auditFilterSchema.extend({ format: z.enum(["jsonl", "csv"]).default("jsonl") });
 
 export const GET = route({
   permission: "read",
-  query,
+  query: auditExportQuerySchema,
   handler: async ({ query: { format, ...filter } }) => {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     return new Response(exportAuditEvents(filter, format), {

@@ -1,13 +1,6 @@
-import { z } from "zod";
-import { lastVerification, verifyAuditChain } from "@/lib/audit/index.ts";
+import { lastVerification, verifyAuditChain, verifyBodySchema, verifyQuerySchema } from "@/lib/audit/index.ts";
 import { route } from "@/lib/http/index.ts";
 import { takeVerificationSlot } from "@/lib/throttle/index.ts";
-
-const getQuery = z.object({
-  // Accepted for older clients: GET always reads the last recorded outcome now.
-  last: z.enum(["1", "true"]).optional(),
-  scope: z.enum(["full", "incremental"]).optional(),
-});
 
 /**
  * The last recorded verification, without verifying (a GET has no side effects): `{last}`
@@ -16,7 +9,7 @@ const getQuery = z.object({
  */
 export const GET = route({
   permission: "read",
-  query: getQuery,
+  query: verifyQuerySchema,
   handler: async () => {
     const last = await lastVerification();
     if (!last) return { last: null };
@@ -25,15 +18,10 @@ export const GET = route({
   },
 });
 
-const postBody = z.strictObject({
-  // full (default): every chain from genesis. incremental: from the last passing verification.
-  scope: z.enum(["full", "incremental"]).default("full"),
-});
-
 /** Verifies the chain now and records the outcome; at most 5 a minute per user (429 + Retry-After). */
 export const POST = route({
   permission: "read",
-  body: postBody,
+  body: verifyBodySchema,
   handler: async ({ body, principal }) => {
     await takeVerificationSlot(principal.userId);
     return verifyAuditChain({ scope: body.scope, actor: `user:${principal.userId}` });

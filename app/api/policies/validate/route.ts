@@ -1,13 +1,10 @@
-import { z } from "zod";
 import { route } from "@/lib/http/index.ts";
-import { compileCondition, overBudget } from "@/lib/policies/index.ts";
-
-const body = z.strictObject({ condition: z.string().max(4000), stage: z.enum(["pre", "post"]).default("pre") });
+import { compileCondition, overBudget, validateConditionSchema } from "@/lib/policies/index.ts";
 
 /** For the editor's as-you-type check: where a CEL condition is wrong (or too expensive), if it is. Compiles only; runs nothing. */
 export const POST = route({
   permission: "read",
-  body,
+  body: validateConditionSchema,
   maxBodyBytes: 16 * 1024,
   handler: async ({ body }) => {
     const c = compileCondition(body.condition, body.stage);

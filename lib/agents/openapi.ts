@@ -1,0 +1,96 @@
+import type { ApiOperation } from "../openapi/index.ts";
+import {
+  agentAnswerSchema,
+  agentDetailAnswerSchema,
+  agentListAnswerSchema,
+  registeredAgentAnswerSchema,
+  revokedKeyAnswerSchema,
+  rotatedKeyAnswerSchema,
+} from "./responses.ts";
+import { listAgentsSchema, registerAgentSchema, updateAgentSchema } from "./schemas.ts";
+
+const agent = {
+  id: "agt_01JD7",
+  name: "price-bot",
+  description: "Sets shelf prices",
+  cohort: "pricing",
+  owner: "pricing-team@maison.example",
+  riskTier: "high",
+  status: "active",
+  createdBy: { id: "usr_01", email: "ana@maison.example", name: "Ana" },
+  createdAt: "2026-11-20T10:00:00.000Z",
+  updatedAt: "2026-11-20T10:00:00.000Z",
+};
+const key = { id: "key_01", prefix: "wdn_3fA9", createdAt: "2026-11-20T10:00:00.000Z", lastUsedAt: null, revokedAt: null, createdBy: "ana@maison.example" };
+
+/** The agents routes (app/api/agents/**) in the OpenAPI document. */
+export const agentsApi: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/agents",
+    operationId: "listAgents",
+    tag: "Agents",
+    auth: "user",
+    permission: "read",
+    summary: "List agents",
+    query: listAgentsSchema,
+    responses: { 200: { description: "The agents", schema: agentListAnswerSchema, example: { agents: [agent] } } },
+  },
+  {
+    method: "post",
+    path: "/api/agents",
+    operationId: "registerAgent",
+    tag: "Agents",
+    auth: "user",
+    permission: "agents:write",
+    summary: "Register an agent",
+    description: "Unknown cohorts are created. The key is shown once; only its hash is stored.",
+    body: registerAgentSchema,
+    bodyExample: { name: "price-bot", description: "Sets shelf prices", cohort: "pricing", owner: "pricing-team@maison.example", riskTier: "high" },
+    responses: { 201: { description: "Registered", schema: registeredAgentAnswerSchema, example: { agent, apiKey: "wdn_3fA9…", keyId: "key_01" } } },
+    errors: ["agent_exists"],
+  },
+  {
+    method: "get",
+    path: "/api/agents/{id}",
+    operationId: "getAgent",
+    tag: "Agents",
+    auth: "user",
+    permission: "read",
+    summary: "One agent with its keys",
+    responses: { 200: { description: "The agent", schema: agentDetailAnswerSchema, example: { agent: { ...agent, keys: [key] } } } },
+  },
+  {
+    method: "patch",
+    path: "/api/agents/{id}",
+    operationId: "updateAgent",
+    tag: "Agents",
+    auth: "user",
+    permission: "agents:write",
+    summary: "Edit an agent (description, cohort, owner, risk tier)",
+    body: updateAgentSchema,
+    bodyExample: { owner: "pricing-ops@maison.example" },
+    responses: { 200: { description: "The agent", schema: agentAnswerSchema, example: { agent } } },
+  },
+  {
+    method: "post",
+    path: "/api/agents/{id}/keys",
+    operationId: "rotateAgentKey",
+    tag: "Agents",
+    auth: "user",
+    permission: "agents:write",
+    summary: "Issue a new key (older keys keep working until revoked)",
+    responses: { 201: { description: "The new key, shown once", schema: rotatedKeyAnswerSchema, example: { apiKey: "wdn_9xQ2…", key } } },
+  },
+  {
+    method: "delete",
+    path: "/api/agents/{id}/keys/{keyId}",
+    operationId: "revokeAgentKey",
+    tag: "Agents",
+    auth: "user",
+    permission: "agents:write",
+    summary: "Revoke a key",
+    responses: { 200: { description: "The revoked key", schema: revokedKeyAnswerSchema, example: { key: { ...key, revokedAt: "2026-11-21T09:00:00.000Z" } } } },
+    errors: ["key_already_revoked"],
+  },
+];

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import type { ApiOperation } from "./types.ts";
+
+/** `GET /api/health` */
+export const healthAnswerSchema = z.object({ ok: z.boolean(), db: z.enum(["up", "down"]) });
+
+/** Routes that belong to no domain area: health, and this document itself. */
+export const platformApi: ApiOperation[] = [
+  {
+    method: "get",
+    path: "/api/health",
+    operationId: "health",
+    tag: "Platform",
+    auth: "none",
+    summary: "Is this instance up, and can it reach its database",
+    responses: {
+      200: { description: "Up", schema: healthAnswerSchema, example: { ok: true, db: "up" } },
+      503: { description: "The database is down", schema: healthAnswerSchema, example: { ok: false, db: "down" } },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/openapi.json",
+    operationId: "openApiDocument",
+    tag: "Platform",
+    auth: "none",
+    summary: "This OpenAPI 3.1 document",
+    responses: { 200: { description: "The document", content: { "application/json": { schema: z.looseObject({ openapi: z.literal("3.1.0") }) } } } },
+  },
+];

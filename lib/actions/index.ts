@@ -23,7 +23,7 @@
  */
 export { ACTION_STATUSES, DECISIONS, TRANSITIONS, canTransition, decisionOf, initialStatus, toDbStatus, fromDbStatus, type ActionStatus, type Decision, type InitialStatus, type SettledStatus } from "./status.ts";
 export { REASON_CODES, EXPIRED_REASON, briefReason, type Reason, type ReasonCode } from "./reasons.ts";
-export { actionAnswerSchema, reasonSchema } from "./answer-schema.ts";
+export { actionAnswerSchema, reasonSchema, receiptSchema, receiptPayloadSchema } from "./answer-schema.ts";
 export { answerOf, awaitingDecisionSql, ANSWER_COLUMNS, OVERDUE_SQL, type ActionAnswer, type ActionRow } from "./answer.ts";
 export { settlePending, type Settlement, type SettleTarget, type SettledAction } from "./settle-pending.ts";
 export { expireDueActions } from "./expire-due.ts";

@@ -1,5 +1,24 @@
 import { z } from "zod";
+import { capabilitiesSchema } from "../grants/index.ts";
 import { RISK_TIERS } from "./schemas.ts";
+
+const agentStatus = z.enum(["active", "halted", "circuit_open"]).describe("A halt first (global > cohort > agent), then an open breaker holding it or its cohort");
+/** Why a breaker holds the agent, when status is circuit_open. */
+const heldBySchema = z.object({ id: z.string(), name: z.string(), state: z.enum(["open", "half_open"]), holds: z.enum(["agent", "cohort"]) });
+const capabilities = capabilitiesSchema.describe("Capability grants: null = unrestricted, [] = nothing granted");
+
+/** `SwitchHalt` (lib/killswitch) as a schema: one switch by itself. */
+export const switchHaltSchema = z.union([
+  z.object({ status: z.literal("active") }),
+  z.object({ status: z.literal("halted"), haltReason: z.string(), haltedAt: z.iso.datetime() }),
+]);
+
+/** `HaltCover` (lib/killswitch) as a schema: a halt covering the agent, as a reason with its scope. */
+export const haltCoverSchema = z.object({
+  scope: z.enum(["global", "cohort", "agent"]),
+  code: z.enum(["global_halt", "cohort_halted", "agent_halted"]),
+  message: z.string(),
+});
 
 /** `AgentView` (present.ts) as a schema: an agent as the API shows it. */
 export const agentViewSchema = z.object({
@@ -9,9 +28,14 @@ export const agentViewSchema = z.object({
   cohort: z.string(),
   owner: z.string(),
   riskTier: z.enum(RISK_TIERS),
-  status: z.enum(["active", "halted"]),
+  status: agentStatus,
   haltReason: z.string().optional(),
   haltedBy: z.enum(["global", "cohort", "agent"]).optional().describe("Which switch halts it"),
+  circuitReason: z.string().optional().describe("circuit_open: why a breaker holds it"),
+  breaker: heldBySchema.optional().describe("circuit_open: the breaker holding it"),
+  capabilities,
+  ownHalt: switchHaltSchema.describe("The agent's own switch, whatever covers it from above"),
+  halts: z.array(haltCoverSchema).describe("Every halt covering it, strongest first; empty when it may act"),
   createdBy: z.object({ id: z.string(), email: z.string(), name: z.string() }).nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -49,6 +73,9 @@ export const agentSelfAnswerSchema = z.object({
   cohort: z.string(),
   owner: z.string(),
   riskTier: z.enum(RISK_TIERS),
-  status: z.enum(["active", "halted"]),
+  status: agentStatus,
   haltReason: z.string().optional(),
+  circuitReason: z.string().optional(),
+  breaker: heldBySchema.optional(),
+  capabilities,
 });

@@ -18,4 +18,4 @@ export { signPayload, signCanonical, verifyPayload } from "./sign-payload.ts";
 export { keysDocument, type ContractKey } from "./keys-document.ts";
 export { keyIdOf, rawPublicKey } from "./key-id.ts";
 export { parsePrivateKey, parsePublicKey, parsePublicKeyList } from "./parse-key.ts";
-export { signingApi, publishedKeySchema, publishedKeysAnswerSchema } from "./openapi.ts";
+export { signingApi, publishedKeySchema, publishedKeysAnswerSchema, contractKeySchema } from "./openapi.ts";

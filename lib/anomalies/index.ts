@@ -13,3 +13,4 @@
 export { detectAnomalies, findAnomalies, ANOMALY_KINDS, type AnomalyKind, type Finding } from "./detect.ts";
 export { anomalySettings, updateAnomalySettings, anomalySettingsSchema, DEFAULT_ANOMALY_SETTINGS, type AnomalySettings } from "./settings.ts";
 export { listAnomalies, listAnomaliesSchema, type AnomalyView } from "./list.ts";
+export { anomaliesApi, anomalyViewSchema } from "./openapi.ts";

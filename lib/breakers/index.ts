@@ -17,7 +17,7 @@
  * - holds.ts — what is held now, for displays (`breakerHolds`, `holdsCovering`)
  * - read.ts / write.ts — the API; watch.ts — which scopes are watched (resource sets)
  */
-export { breakerSpecSchema, breakerUpdateSchema, resetSchema, MAX_BREAKER_WINDOW, type BreakerSpec } from "./schema.ts";
+export { breakerSpecSchema, breakerUpdateSchema, breakerFilterSchema, breakerSeriesQuerySchema, resetSchema, MAX_BREAKER_WINDOW, type BreakerSpec } from "./schema.ts";
 export { breakerGateSql, BreakerGate, circuitReason } from "./gate.ts";
 export { evaluateBreakers, breakerEvaluator, type EvaluationResult } from "./evaluate.ts";
 export { openBreaker, closeBreaker, halfOpenDue } from "./transitions.ts";
@@ -27,3 +27,5 @@ export { createBreaker, updateBreaker, deleteBreaker, resetBreaker } from "./wri
 export { resourceTracker, breakerWatchCache, type BreakerWatch } from "./watch.ts";
 export { openOnAnomaly } from "./anomaly.ts";
 export { presentBreaker, formatMetric, crossingMessage, type BreakerView, type BreakerStateName, type OpenedBecause, type Held } from "./present.ts";
+export { breakersApi } from "./openapi.ts";
+export { breakerViewSchema, openedBecauseSchema } from "./responses.ts";

@@ -56,3 +56,9 @@ export const breakerUpdateSchema = z.preprocess(
 );
 
 export const resetSchema = z.strictObject({ reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500) });
+
+/** `GET /api/breakers` query: `?agent=` (an agent id) or `?cohort=` narrows the list. */
+export const breakerFilterSchema = z.object({ agent: z.string().max(64).optional(), cohort: z.string().max(48).optional() });
+
+/** `GET /api/breakers/{id}/series` query: how many 10-second buckets (1–360, default 30). */
+export const breakerSeriesQuerySchema = z.object({ points: z.coerce.number().int().min(1).max(360).default(30) });

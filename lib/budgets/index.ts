@@ -20,7 +20,7 @@
  * - settle.ts — the lifecycle's part; read.ts / write.ts — the API; snapshot.ts — `budgets[…]` for CEL
  * - money.ts — amounts counted in millionths (exact sums)
  */
-export { budgetSpecSchema, budgetUpdateSchema, checkAmount, CALENDARS, ON_EXCEED, MAX_AMOUNT, type BudgetSpec } from "./schema.ts";
+export { budgetSpecSchema, budgetUpdateSchema, budgetFilterSchema, checkAmount, CALENDARS, ON_EXCEED, MAX_AMOUNT, type BudgetSpec } from "./schema.ts";
 export { activeBudgets, budgetCache, type CompiledBudget } from "./cache.ts";
 export { budgetsFor, budgetCovers, type DraftBudget } from "./applicable.ts";
 export { budgetOpenSql, budgetIdsIn, BudgetLedger, type OpenedBudget, type BudgetVerdict } from "./ledger.ts";
@@ -30,3 +30,5 @@ export { createBudget, updateBudget, deleteBudget } from "./write.ts";
 export { budgetsSnapshot, type BudgetsSnapshot, type BudgetReading } from "./snapshot.ts";
 export { presentBudget, type BudgetView, type BudgetUsage } from "./present.ts";
 export { toMicros, microsToNumber, numericToMicros, microsToNumeric } from "./money.ts";
+export { budgetsApi } from "./openapi.ts";
+export { budgetViewSchema, budgetUsageSchema, deletedAnswerSchema } from "./responses.ts";

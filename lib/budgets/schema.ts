@@ -81,3 +81,6 @@ export function checkAmount(source: string): { ok: true } | { ok: false; message
   if (over) return { ok: false, message: `amount: ${over}`, details: { cost: c.cost } };
   return { ok: true };
 }
+
+/** `GET /api/budgets` query: `?agent=` (an agent id) or `?cohort=` narrows the list. */
+export const budgetFilterSchema = z.object({ agent: z.string().max(64).optional(), cohort: z.string().max(48).optional() });

@@ -3,6 +3,7 @@ import { agentSelfAnswerSchema } from "../agents/index.ts";
 import { actionRequestSchema, resultAnswerSchema, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { agentRecordAnswerSchema, agentSinceAnswerSchema, sinceQuerySchema } from "../knowledge/index.ts";
 import type { ApiOperation } from "../openapi/index.ts";
+import { releaseAnswerSchema, releaseQuerySchema } from "../releases/index.ts";
 
 const pendingAnswer = {
   id: "act_01JD7Q3M9N",
@@ -11,6 +12,34 @@ const pendingAnswer = {
   reasons: [{ code: "policy", policyId: "pol_flagship", policyName: "flagship-price-floor", policyVersion: 3, effect: "require_approval", message: "Flagship prices need a human below 100" }],
   shadow: [],
   expiresAt: "2026-11-29T19:00:00.000Z",
+};
+
+const allowedAnswer = {
+  id: "act_01JD7Q3M9P",
+  decision: "allow",
+  status: "allowed",
+  reasons: [{ code: "default", message: "No policy objected" }],
+  shadow: [],
+  receipt: {
+    kid: "RGV-LbYssvIgkGLtu0h6BzxU2Shnm8yrzPy4nQHtZCg",
+    alg: "Ed25519",
+    payload: {
+      type: "warden.decision.receipt",
+      v: 1,
+      actionId: "act_01JD7Q3M9P",
+      agentId: "agt_01JD7",
+      action: "catalog.read",
+      resource: "sku:LUX-001",
+      inputHash: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+      decision: "allow",
+      status: "allowed",
+      policyVersions: [{ policyId: "pol_flagship", version: 3, matched: false }],
+      knowledge: [],
+      approvers: [],
+      time: "2026-11-29T18:50:00.000Z",
+    },
+    signature: "CzqCGVHti90MdJqKaSQhhvvGokrics4Txdbty4qiGbVJULiXfTizi_zy7hnXCBmlCS5BB392bvtfgiy2kAI0Bg",
+  },
 };
 
 const knowledgeRecord = {
@@ -44,8 +73,8 @@ export const dataPlaneApi: ApiOperation[] = [
       "The decision and its audit record are committed before the answer. The same `idempotencyKey` (or `Idempotency-Key` header) from the same agent answers the first answer again; with a different body, 409 `idempotency_conflict`. `wait` (0..60 s) long-polls while pending.",
     body: actionRequestSchema,
     bodyExample: { action: "pricing.set_price", resource: "sku:LUX-001", input: { sku: "LUX-001", price: 89.5 }, context: { reason: "competitor drop" }, idempotencyKey: "b1c7e0", wait: 0 },
-    responses: { 200: { description: "The decision", schema: actionAnswerSchema, example: pendingAnswer } },
-    errors: ["idempotency_conflict", "knowledge_not_granted", "rate_limited"],
+    responses: { 200: { description: "The decision, with its signed receipt (verify with GET /api/keys/receipts)", schema: actionAnswerSchema, example: allowedAnswer } },
+    errors: ["idempotency_conflict", "knowledge_not_granted", "rate_limited", "pii_scan_too_costly"],
   },
   {
     method: "get",
@@ -116,13 +145,33 @@ export const dataPlaneApi: ApiOperation[] = [
     tag: "Agents: decisions",
     auth: "agent",
     summary: "Who am I",
-    description: "Read fresh: a halted agent (or cohort, or global halt) reads `halted` here at once.",
+    description: "Read fresh: a halted agent (or cohort, or global halt) reads `halted` here at once, an agent held by an open breaker `circuit_open` with `circuitReason` and `breaker`. `capabilities`: null = unrestricted, [] = nothing granted.",
     responses: {
       200: {
         description: "The calling agent",
         schema: agentSelfAnswerSchema,
-        example: { id: "agt_01JD7", name: "price-bot", cohort: "pricing", owner: "pricing-team@maison.example", riskTier: "high", status: "active" },
+        example: { id: "agt_01JD7", name: "price-bot", cohort: "pricing", owner: "pricing-team@maison.example", riskTier: "high", status: "active", capabilities: [{ action: "pricing.*" }] },
       },
+    },
+  },
+  {
+    method: "get",
+    path: "/v1/agent/release",
+    operationId: "agentRelease",
+    tag: "Agents: releases",
+    auth: "agent",
+    summary: "The version and config this agent runs for a routing key",
+    description:
+      "During a running or paused rollout the candidate for the keys whose bucket falls under the step's share, the baseline for the others; otherwise the current version (null before any is registered). Sticky per rollout step on every instance. The ETag names version, config and rollout step: `If-None-Match` with it answers 304.",
+    query: releaseQuerySchema,
+    responses: {
+      200: {
+        description: "The release for this key",
+        schema: releaseAnswerSchema,
+        headers: { ETag: "Version, config and rollout step" },
+        example: { version: "2026.11.3", config: { model: "gpt-x", tone: { style: "warm" } }, rollout: "rol_01JD7", step: 2, share: 25 },
+      },
+      304: { description: "Not modified: the agent already holds this release" },
     },
   },
 ];

@@ -1,6 +1,10 @@
 import { agentsApi } from "../agents/index.ts";
+import { anomaliesApi } from "../anomalies/index.ts";
 import { approvalsApi } from "../approvals/index.ts";
 import { auditApi } from "../audit/index.ts";
+import { breakersApi } from "../breakers/index.ts";
+import { budgetsApi } from "../budgets/index.ts";
+import { capabilityChangesApi } from "../capability-changes/index.ts";
 import { authApi } from "../auth/index.ts";
 import { cohortsApi } from "../cohorts/index.ts";
 import { dataPlaneApi } from "../dataplane/index.ts";
@@ -10,6 +14,7 @@ import { knowledgeApi } from "../knowledge/index.ts";
 import { overviewApi } from "../overview/index.ts";
 import { policiesApi } from "../policies/index.ts";
 import { redactionApi } from "../redaction/index.ts";
+import { releasesApi } from "../releases/index.ts";
 import { signingApi } from "../signing/index.ts";
 import { teamsApi } from "../teams/index.ts";
 import { tokensApi } from "../tokens/index.ts";
@@ -29,6 +34,11 @@ export function apiOperations(): ApiOperation[] {
     ...agentsApi,
     ...killswitchApi,
     ...cohortsApi,
+    ...releasesApi,
+    ...budgetsApi,
+    ...breakersApi,
+    ...capabilityChangesApi,
+    ...anomaliesApi,
     ...decisionsApi,
     ...approvalsApi,
     ...policiesApi,

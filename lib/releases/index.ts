@@ -24,3 +24,5 @@ export { controlRollout, promotion, CONTROLS, type Control } from "./controls.ts
 export { evaluateRollouts, EVALUATE_EVERY_MS, type EvaluationOutcome } from "./guard-job.ts";
 export { registerVersionSchema, createRolloutSchema, rolloutControlSchema, releaseQuerySchema, diffQuerySchema, versionLabel, MAX_CONFIG_BYTES, ROLLOUT_MODES, type RegisterVersionInput, type CreateRolloutInput } from "./schemas.ts";
 export type { Rollout, RolloutStatus, RolloutMode } from "./rollout-row.ts";
+export { releasesApi } from "./openapi.ts";
+export { releaseAnswerSchema, rolloutViewSchema, versionViewSchema } from "./responses.ts";

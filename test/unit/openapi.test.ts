@@ -33,8 +33,8 @@ describe("the OpenAPI document covers every route", () => {
 
   it("notices a route without its entry, and an entry without its route", () => {
     const documented = documentedOperations(doc);
-    const served = [...documented.filter((o) => o !== "GET /api/cohorts"), "POST /api/budgets"];
-    expect(compareOperations(served, documented)).toEqual({ undocumented: ["POST /api/budgets"], unserved: ["GET /api/cohorts"] });
+    const served = [...documented.filter((o) => o !== "GET /api/cohorts"), "POST /api/no-such-route"];
+    expect(compareOperations(served, documented)).toEqual({ undocumented: ["POST /api/no-such-route"], unserved: ["GET /api/cohorts"] });
   });
 
   it("maps Next.js folders to path templates", () => {
@@ -87,7 +87,12 @@ describe("the OpenAPI document", () => {
   it("takes request bodies from the routes' zod schemas", () => {
     const body = (doc.paths["/v1/actions"]!.post as { requestBody: { content: { "application/json": { schema: { properties: Record<string, { pattern?: string }>; required: string[]; additionalProperties: boolean } } } } }).requestBody.content["application/json"].schema;
     expect(body.required).toEqual(["action"]);
-    expect(body.properties.action!.pattern).toBe("^[a-z0-9_.:-]{1,128}$");
+    // The pattern actionNameSchema validates with (lib/validation ACTION_NAME: 1–128 of a-z 0-9 _ . : -).
+    const pattern = body.properties.action!.pattern!;
+    expect(pattern).toBe("^[a-z0-9_.:-][a-z0-9_.:-]{0,127}$");
+    const re = new RegExp(pattern, "u");
+    for (const ok of ["a", "pricing.set_price", "crm:contact-update", "x".repeat(128)]) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ["", "Pricing.set", "set price", "x".repeat(129)]) expect(re.test(bad), bad).toBe(false);
     expect(body.additionalProperties).toBe(false);
   });
 

@@ -1,12 +1,9 @@
-import { z } from "zod";
 import { actorOf } from "@/lib/auth/index.ts";
-import { breakerSpecSchema, createBreaker, getBreaker, listBreakers } from "@/lib/breakers/index.ts";
+import { breakerFilterSchema, breakerSpecSchema, createBreaker, getBreaker, listBreakers } from "@/lib/breakers/index.ts";
 import { route } from "@/lib/http/index.ts";
 
-const filter = z.object({ agent: z.string().max(64).optional(), cohort: z.string().max(48).optional() });
-
 /** Every breaker with its state and the metric's value now, open ones first (an array, API.md "Containment"). */
-export const GET = route({ permission: "read", query: filter, handler: ({ query }) => listBreakers({ agentId: query.agent, cohort: query.cohort }) });
+export const GET = route({ permission: "read", query: breakerFilterSchema, handler: ({ query }) => listBreakers({ agentId: query.agent, cohort: query.cohort }) });
 
 export const POST = route({
   permission: "breakers:write",

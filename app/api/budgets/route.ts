@@ -1,12 +1,9 @@
-import { z } from "zod";
 import { actorOf } from "@/lib/auth/index.ts";
-import { budgetSpecSchema, createBudget, getBudget, listBudgets } from "@/lib/budgets/index.ts";
+import { budgetFilterSchema, budgetSpecSchema, createBudget, getBudget, listBudgets } from "@/lib/budgets/index.ts";
 import { route } from "@/lib/http/index.ts";
 
-const filter = z.object({ agent: z.string().max(64).optional(), cohort: z.string().max(48).optional() });
-
 /** Every budget with its usage now (an array, API.md "Containment"); `?agent=` or `?cohort=` narrows it. */
-export const GET = route({ permission: "read", query: filter, handler: ({ query }) => listBudgets({ agentId: query.agent, cohort: query.cohort }) });
+export const GET = route({ permission: "read", query: budgetFilterSchema, handler: ({ query }) => listBudgets({ agentId: query.agent, cohort: query.cohort }) });
 
 export const POST = route({
   permission: "budgets:write",

@@ -1,13 +1,27 @@
+import { createPublicKey, verify } from "node:crypto";
+import canonicalize from "canonicalize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as agentRoute from "../../app/api/agents/[id]/route.ts";
 import * as keyRoute from "../../app/api/agents/[id]/keys/[keyId]/route.ts";
 import * as keysRoute from "../../app/api/agents/[id]/keys/route.ts";
 import * as agentsRoute from "../../app/api/agents/route.ts";
+import * as rolloutsRoute from "../../app/api/agents/[id]/rollouts/route.ts";
+import * as versionsDiffRoute from "../../app/api/agents/[id]/versions/diff/route.ts";
+import * as versionsRoute from "../../app/api/agents/[id]/versions/route.ts";
+import * as anomaliesRoute from "../../app/api/anomalies/route.ts";
 import * as approvalsCountRoute from "../../app/api/approvals/count/route.ts";
 import * as auditRoute from "../../app/api/audit/route.ts";
+import * as breakerResetRoute from "../../app/api/breakers/[id]/reset/route.ts";
+import * as breakerRoute from "../../app/api/breakers/[id]/route.ts";
+import * as breakerSeriesRoute from "../../app/api/breakers/[id]/series/route.ts";
+import * as breakersRoute from "../../app/api/breakers/route.ts";
+import * as budgetRoute from "../../app/api/budgets/[id]/route.ts";
+import * as budgetsRoute from "../../app/api/budgets/route.ts";
+import * as capabilityChangesRoute from "../../app/api/capability-changes/route.ts";
 import * as cohortHaltRoute from "../../app/api/cohorts/[name]/halt/route.ts";
 import * as cohortResumeRoute from "../../app/api/cohorts/[name]/resume/route.ts";
 import * as cohortsRoute from "../../app/api/cohorts/route.ts";
+import * as containmentRoute from "../../app/api/containment/route.ts";
 import * as haltRoute from "../../app/api/halt/route.ts";
 import * as healthRoute from "../../app/api/health/route.ts";
 import * as keysPublishedRoute from "../../app/api/keys/[purpose]/route.ts";
@@ -16,11 +30,16 @@ import * as meRoute from "../../app/api/me/route.ts";
 import * as openapiRoute from "../../app/api/openapi.json/route.ts";
 import * as policiesRoute from "../../app/api/policies/route.ts";
 import * as validateRoute from "../../app/api/policies/validate/route.ts";
+import * as rolloutControlRoute from "../../app/api/rollouts/[id]/[control]/route.ts";
+import * as rolloutPointsRoute from "../../app/api/rollouts/[id]/points/route.ts";
+import * as rolloutRoute from "../../app/api/rollouts/[id]/route.ts";
+import * as anomalySettingsRoute from "../../app/api/settings/anomalies/route.ts";
 import * as redactionRoute from "../../app/api/settings/redaction/route.ts";
 import * as teamsRoute from "../../app/api/teams/route.ts";
 import * as tokensRoute from "../../app/api/tokens/route.ts";
 import * as usersRoute from "../../app/api/users/route.ts";
 import * as webhooksRoute from "../../app/api/webhooks/route.ts";
+import { evaluateBreakers } from "../../lib/breakers/index.ts";
 import { openApiDocument } from "../../lib/openapi/index.ts";
 import { newAgent, startDataPlane } from "../support/dataplane.ts";
 import { call, unique, userWithToken } from "../support/fixtures.ts";
@@ -170,5 +189,167 @@ describe("control plane answers match the document", () => {
     conforms("GET", "/api/keys/{purpose}", await call(keysPublishedRoute.GET as never, { params: { purpose: "checkpoints" } }), 200);
     conforms("GET", "/api/keys/{purpose}", await call(keysPublishedRoute.GET as never, { params: { purpose: "nope" } }), 404);
     conforms("GET", "/api/health", await call(healthRoute.GET as never, {}), 200);
+  });
+});
+
+/** Polls `read` until `ok` holds for its value (or the deadline passes), then returns the last value. */
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, deadlineMs = 5000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  let v = await read();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setImmediate(r));
+    v = await read();
+  }
+  return v;
+}
+
+describe("containment, releases and receipts answers match the document", () => {
+  it("budgets: create, list, read with usage, a budget_exceeded reason carrying the budget, update, delete", async () => {
+    const op = await userWithToken("operator");
+    const { agent, apiKey } = await newAgent();
+    const spec = { name: unique("budget"), scope: { agent: agent.id }, actions: ["orders.refund"], amount: "input.amount", limit: 100, unit: "EUR", window: { seconds: 3600 }, onExceed: "deny" };
+    const created = await call(budgetsRoute.POST, { token: op.token, body: spec });
+    conforms("POST", "/api/budgets", created, 201);
+    const id = (created.json as { id: string }).id;
+    conforms("POST", "/api/budgets", await call(budgetsRoute.POST, { token: op.token, body: spec }), 409);
+    conforms("POST", "/api/budgets", await call(budgetsRoute.POST, { token: op.token, body: { ...spec, name: unique("budget"), amount: "input.amount *" } }), 400);
+
+    conforms("POST", "/v1/actions", await v1("POST", "/v1/actions", apiKey, { action: "orders.refund", input: { amount: 70 } }), 200);
+    const over = await v1("POST", "/v1/actions", apiKey, { action: "orders.refund", input: { amount: 40 } });
+    conforms("POST", "/v1/actions", over, 200);
+    expect(over.json).toMatchObject({ decision: "deny", reasons: [{ code: "budget_exceeded", budget: { id, limit: 100, unit: "EUR" } }] });
+
+    const one = await call(budgetRoute.GET, { token: op.token, params: { id } });
+    conforms("GET", "/api/budgets/{id}", one, 200);
+    expect(one.json).toMatchObject({ id, usage: { used: 70, reserved: 0, remaining: 30 } });
+    const list = await call(budgetsRoute.GET, { token: op.token, path: `/api/budgets?agent=${agent.id}` });
+    conforms("GET", "/api/budgets", list, 200);
+    expect((list.json as { id: string }[]).map((b) => b.id)).toEqual([id]);
+    // What GET answered goes back through PUT (its read-only fields ignored).
+    const updated = await call(budgetRoute.PUT, { method: "PUT", token: op.token, params: { id }, body: { ...(one.json as object), limit: 200 } });
+    conforms("PUT", "/api/budgets/{id}", updated, 200);
+    expect(updated.json).toMatchObject({ limit: 200, version: 2 });
+    conforms("GET", "/api/budgets/{id}", await call(budgetRoute.GET, { token: op.token, params: { id: "bud_missing" } }), 404);
+    conforms("DELETE", "/api/budgets/{id}", await call(budgetRoute.DELETE, { method: "DELETE", token: op.token, params: { id } }), 200);
+  });
+
+  it("breakers: create, list, open on traffic (agent circuit_open, circuit_open reason, containment), reset, 409 on a closed one", async () => {
+    const op = await userWithToken("operator");
+    const { agent, apiKey } = await newAgent();
+    const created = await call(breakersRoute.POST, {
+      token: op.token,
+      body: { name: unique("brk"), scope: { agent: agent.id }, metric: "action_rate", windowSeconds: 60, threshold: 0, minSamples: 1 },
+    });
+    conforms("POST", "/api/breakers", created, 201);
+    const id = (created.json as { id: string }).id;
+    conforms("POST", "/api/breakers/{id}/reset", await call(breakerResetRoute.POST, { token: op.token, params: { id }, body: { reason: "nothing to reset" } }), 409);
+    conforms("POST", "/api/breakers", await call(breakersRoute.POST, { token: op.token, body: { name: unique("brk"), scope: { agent: agent.id }, metric: "deny_rate", windowSeconds: 60, threshold: 1.5 } }), 400);
+
+    conforms("POST", "/v1/actions", await v1("POST", "/v1/actions", apiKey, { action: "catalog.read" }), 200);
+    await evaluateBreakers({ everything: true });
+    const open = await call(breakerRoute.GET, { token: op.token, params: { id } });
+    conforms("GET", "/api/breakers/{id}", open, 200);
+    expect(open.json).toMatchObject({ state: "open", holds: { kind: "agent", id: agent.id }, openedBecause: { cause: "metric" } });
+    const list = await call(breakersRoute.GET, { token: op.token, path: `/api/breakers?agent=${agent.id}` });
+    conforms("GET", "/api/breakers", list, 200);
+    expect(list.json).toHaveLength(1);
+    conforms("GET", "/api/breakers/{id}/series", await call(breakerSeriesRoute.GET, { token: op.token, params: { id }, path: `/api/breakers/${id}/series?points=5` }), 200);
+
+    const denied = await v1("POST", "/v1/actions", apiKey, { action: "catalog.read" });
+    conforms("POST", "/v1/actions", denied, 200);
+    expect(denied.json).toMatchObject({ decision: "deny", reasons: [{ code: "circuit_open", breaker: { id } }] });
+    const me = await v1("GET", "/v1/agent", apiKey);
+    conforms("GET", "/v1/agent", me, 200);
+    expect(me.json).toMatchObject({ status: "circuit_open", breaker: { id, state: "open", holds: "agent" }, capabilities: null });
+    const view = await call(agentRoute.GET, { token: op.token, params: { id: agent.id } });
+    conforms("GET", "/api/agents/{id}", view, 200);
+    expect(view.json).toMatchObject({ agent: { status: "circuit_open", ownHalt: { status: "active" }, halts: [] } });
+    const containment = await call(containmentRoute.GET, { token: op.token });
+    conforms("GET", "/api/containment", containment, 200);
+    expect((containment.json as { held: { breakerId: string }[] }).held.map((h) => h.breakerId)).toContain(id);
+
+    const reset = await call(breakerResetRoute.POST, { token: op.token, params: { id }, body: { reason: "cleared in the contract test" } });
+    conforms("POST", "/api/breakers/{id}/reset", reset, 200);
+    expect(reset.json).toMatchObject({ state: "closed", holds: null });
+    const again = await call(breakerResetRoute.POST, { token: op.token, params: { id }, body: { reason: "cleared in the contract test" } });
+    conforms("POST", "/api/breakers/{id}/reset", again, 409);
+    expect((again.json as { error: { code: string } }).error.code).toBe("breaker_closed");
+    conforms("PUT", "/api/breakers/{id}", await call(breakerRoute.PUT, { method: "PUT", token: op.token, params: { id }, body: { ...(reset.json as object), threshold: 5 } }), 200);
+    conforms("DELETE", "/api/breakers/{id}", await call(breakerRoute.DELETE, { method: "DELETE", token: op.token, params: { id } }), 200);
+  });
+
+  it("unusual access and grant requests: anomalies, their settings, capability changes", async () => {
+    const admin = await userWithToken("admin");
+    conforms("GET", "/api/anomalies", await call(anomaliesRoute.GET, { token: admin.token, path: "/api/anomalies?hours=48" }), 200);
+    conforms("GET", "/api/settings/anomalies", await call(anomalySettingsRoute.GET, { token: admin.token }), 200);
+    conforms("PUT", "/api/settings/anomalies", await call(anomalySettingsRoute.PUT, { method: "PUT", token: admin.token, body: { factor: 5, minVolume: 50, minHistoryHours: 24 } }), 200);
+    conforms("PUT", "/api/settings/anomalies", await call(anomalySettingsRoute.PUT, { method: "PUT", token: admin.token, body: { factor: 1 } }), 400);
+    conforms("GET", "/api/capability-changes", await call(capabilityChangesRoute.GET, { token: admin.token, path: "/api/capability-changes?status=all" }), 200);
+  });
+
+  it("releases: register versions, diff, GET /v1/agent/release, a rollout and its controls", async () => {
+    const op = await userWithToken("operator");
+    const { agent, apiKey } = await newAgent();
+    const params = { id: agent.id };
+    const v1Body = { version: "1.0.0", config: { model: "m-1", tone: { style: "neutral" } }, notes: "first" };
+    const registered = await call(versionsRoute.POST, { token: op.token, params, body: v1Body });
+    conforms("POST", "/api/agents/{id}/versions", registered, 201);
+    expect(registered.json).toMatchObject({ version: { version: "1.0.0", current: true } });
+    conforms("POST", "/api/agents/{id}/versions", await call(versionsRoute.POST, { token: op.token, params, body: v1Body }), 200);
+    conforms("POST", "/api/agents/{id}/versions", await call(versionsRoute.POST, { token: op.token, params, body: { ...v1Body, config: { model: "other" } } }), 409);
+    conforms("POST", "/api/agents/{id}/versions", await call(versionsRoute.POST, { token: op.token, params, body: { version: "bad label!", config: {} } }), 400);
+    conforms("POST", "/api/agents/{id}/versions", await call(versionsRoute.POST, { token: op.token, params, body: { version: "2.0.0", config: { model: "m-2", tone: { style: "warm" } } } }), 201);
+    conforms("GET", "/api/agents/{id}/versions", await call(versionsRoute.GET, { token: op.token, params }), 200);
+    const diff = await call(versionsDiffRoute.GET, { token: op.token, params, path: `/api/agents/${agent.id}/versions/diff?from=1.0.0&to=2.0.0` });
+    conforms("GET", "/api/agents/{id}/versions/diff", diff, 200);
+    expect((diff.json as { changes: { path: string }[] }).changes.map((c) => c.path).sort()).toEqual(["model", "tone.style"]);
+
+    const release = await until(
+      () => v1("GET", "/v1/agent/release?key=cust-1", apiKey),
+      (r) => (r.json as { version?: string } | undefined)?.version === "1.0.0",
+    );
+    conforms("GET", "/v1/agent/release", release, 200);
+    expect(release.json).toEqual({ version: "1.0.0", config: v1Body.config, rollout: null, step: null, share: null });
+    conforms("GET", "/v1/agent/release", await v1("GET", "/v1/agent/release", apiKey), 400);
+
+    const started = await call(rolloutsRoute.POST, { token: op.token, params, body: { candidate: "2.0.0", steps: [10, 100], guards: [{ metric: "deny_rate", maxRelativeIncrease: 0.2 }] } });
+    conforms("POST", "/api/agents/{id}/rollouts", started, 201);
+    const rolloutId = (started.json as { rollout: { id: string } }).rollout.id;
+    expect(started.json).toMatchObject({ rollout: { status: "running", baseline: "1.0.0", step: 1, share: 10 } });
+    conforms("POST", "/api/agents/{id}/rollouts", await call(rolloutsRoute.POST, { token: op.token, params, body: { candidate: "2.0.0", guards: [{ metric: "deny_rate", maxRelativeIncrease: 0.2 }] } }), 409);
+    conforms("GET", "/api/agents/{id}/rollouts", await call(rolloutsRoute.GET, { token: op.token, params }), 200);
+    conforms("GET", "/api/rollouts/{id}", await call(rolloutRoute.GET, { token: op.token, params: { id: rolloutId } }), 200);
+    conforms("GET", "/api/rollouts/{id}/points", await call(rolloutPointsRoute.GET, { token: op.token, params: { id: rolloutId } }), 200);
+    const during = await until(
+      () => v1("GET", "/v1/agent/release?key=cust-1", apiKey),
+      (r) => (r.json as { rollout?: string | null } | undefined)?.rollout === rolloutId,
+    );
+    conforms("GET", "/v1/agent/release", during, 200);
+    expect(during.json).toMatchObject({ rollout: rolloutId, step: 1, share: 10 });
+
+    conforms("POST", "/api/rollouts/{id}/{control}", await call(rolloutControlRoute.POST, { token: op.token, params: { id: rolloutId, control: "pause" }, body: { reason: "contract test" } }), 200);
+    const rolledBack = await call(rolloutControlRoute.POST, { token: op.token, params: { id: rolloutId, control: "rollback" }, body: { reason: "contract test" } });
+    conforms("POST", "/api/rollouts/{id}/{control}", rolledBack, 200);
+    expect(rolledBack.json).toMatchObject({ status: "rolled_back", share: 0 });
+    conforms("POST", "/api/rollouts/{id}/{control}", await call(rolloutControlRoute.POST, { token: op.token, params: { id: rolloutId, control: "promote" }, body: { reason: "too late" } }), 409);
+    conforms("POST", "/api/rollouts/{id}/{control}", await call(rolloutControlRoute.POST, { token: op.token, params: { id: rolloutId, control: "explode" }, body: { reason: "x" } }), 404);
+  });
+
+  it("POST /v1/actions answers a receipt that GET /api/keys/receipts verifies", async () => {
+    const { agent, apiKey } = await newAgent();
+    const answer = await v1("POST", "/v1/actions", apiKey, { action: "catalog.read", resource: "sku:9", input: { sku: 9 } });
+    conforms("POST", "/v1/actions", answer, 200);
+    const { receipt } = answer.json as { receipt: { kid: string; alg: string; payload: Record<string, unknown>; signature: string } };
+    expect(receipt.payload).toMatchObject({ actionId: (answer.json as { id: string }).id, agentId: agent.id, action: "catalog.read", resource: "sku:9", decision: "allow" });
+
+    const keys = await call(keysPublishedRoute.GET as never, { params: { purpose: "receipts" } });
+    conforms("GET", "/api/keys/{purpose}", keys, 200);
+    const key = (keys.json as { keys: { kid: string; publicKey: string; status: string }[] }).keys.find((k) => k.kid === receipt.kid);
+    expect(key?.status).toBe("current");
+    // Verified with node:crypto and an RFC 8785 library, not Warden's own verifier.
+    const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: key!.publicKey }, format: "jwk" });
+    const signed = Buffer.from(canonicalize(receipt.payload)!, "utf8");
+    expect(verify(null, signed, publicKey, Buffer.from(receipt.signature, "base64url"))).toBe(true);
+    expect(verify(null, Buffer.from(canonicalize({ ...receipt.payload, decision: "deny" })!, "utf8"), publicKey, Buffer.from(receipt.signature, "base64url"))).toBe(false);
   });
 });

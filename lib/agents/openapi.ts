@@ -1,8 +1,9 @@
 import type { ApiOperation } from "../openapi/index.ts";
 import {
-  agentAnswerSchema,
   agentDetailAnswerSchema,
   agentListAnswerSchema,
+  agentPendingGrantAnswerSchema,
+  patchedAgentAnswerSchema,
   registeredAgentAnswerSchema,
   revokedKeyAnswerSchema,
   rotatedKeyAnswerSchema,
@@ -70,10 +71,36 @@ export const agentsApi: ApiOperation[] = [
     tag: "Agents",
     auth: "user",
     permission: "agents:write",
-    summary: "Edit an agent (description, cohort, owner, risk tier)",
+    summary: "Edit an agent (description, cohort, owner, risk tier, capability grants)",
+    description:
+      "`capabilities` (needs `agents:grant`, admins) sets its grants: null = unrestricted, [] = nothing. Applied at once (200), audited with before and after — except when the agent's own owner widens them: then the change waits for a second person (202 with `capabilityChange`; see /api/capability-changes).",
     body: updateAgentSchema,
-    bodyExample: { owner: "pricing-ops@maison.example" },
-    responses: { 200: { description: "The agent", schema: agentAnswerSchema, example: { agent } } },
+    bodyExample: { owner: "pricing-ops@maison.example", capabilities: [{ action: "pricing.*", resources: ["sku:*"] }] },
+    responses: {
+      200: { description: "The agent", schema: patchedAgentAnswerSchema, example: { agent } },
+      202: {
+        description: "Other edits applied; the widening of its grants waits for a second person",
+        schema: agentPendingGrantAnswerSchema,
+        example: {
+          agent: { ...agent, capabilities: [{ action: "pricing.read" }] },
+          capabilityChange: {
+            id: "cap_01JD7",
+            agentId: "agt_01JD7",
+            agentName: "price-bot",
+            status: "pending",
+            before: [{ action: "pricing.read" }],
+            after: [{ action: "pricing.*", resources: ["sku:*"] }],
+            added: [{ action: "pricing.*", resources: ["sku:*"] }],
+            requestedBy: "ana@maison.example",
+            reason: "",
+            decidedBy: null,
+            comment: "",
+            createdAt: "2026-11-29T17:00:00.000Z",
+            decidedAt: null,
+          },
+        },
+      },
+    },
   },
   {
     method: "post",

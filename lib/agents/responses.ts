@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { capabilitiesSchema } from "../grants/index.ts";
+import { capabilitiesSchema, capabilityChangeViewSchema } from "../grants/index.ts";
 import { RISK_TIERS } from "./schemas.ts";
 
 const agentStatus = z.enum(["active", "halted", "circuit_open"]).describe("A halt first (global > cohort > agent), then an open breaker holding it or its cohort");
@@ -59,6 +59,15 @@ export const agentListAnswerSchema = z.object({ agents: z.array(agentViewSchema)
 export const agentDetailAnswerSchema = z.object({ agent: z.object({ ...agentViewSchema.shape, keys: z.array(agentKeyViewSchema) }) });
 /** `PATCH /api/agents/{id}` */
 export const agentAnswerSchema = z.object({ agent: agentViewSchema });
+/**
+ * The agent a `PATCH /api/agents/{id}` answers: the route re-reads it with `getAgent` when only
+ * `capabilities` changed, so `keys` is then present too.
+ */
+const patchedAgentSchema = z.object({ ...agentViewSchema.shape, keys: z.array(agentKeyViewSchema).optional().describe("Present when the request changed only capabilities") });
+/** `PATCH /api/agents/{id}` (200) */
+export const patchedAgentAnswerSchema = z.object({ agent: patchedAgentSchema });
+/** `PATCH /api/agents/{id}` (202): the owner's widening of their own agent's grants waits for a second person. */
+export const agentPendingGrantAnswerSchema = z.object({ agent: patchedAgentSchema, capabilityChange: capabilityChangeViewSchema });
 /** `POST /api/agents` (201) */
 export const registeredAgentAnswerSchema = z.object({ agent: agentViewSchema, apiKey, keyId: z.string() });
 /** `POST /api/agents/{id}/keys` (201) */

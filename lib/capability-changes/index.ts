@@ -23,4 +23,4 @@ export {
   type CapabilityDecision,
 } from "./set-capabilities.ts";
 export { type CapabilityChangeView } from "./changes.ts";
-export { capabilityChangesApi, capabilityChangeViewSchema } from "./openapi.ts";
+export { capabilityChangesApi } from "./openapi.ts";

@@ -1,24 +1,7 @@
 import { z } from "zod";
-import { capabilitiesSchema, capabilitySchema } from "../grants/index.ts";
+import { capabilityChangeViewSchema } from "../grants/index.ts";
 import type { ApiOperation } from "../openapi/index.ts";
 import { capabilityDecisionSchema, listCapabilityChangesSchema } from "./set-capabilities.ts";
-
-/** `CapabilityChangeView` (changes.ts) as a schema: a request to widen an agent's grants. */
-export const capabilityChangeViewSchema = z.object({
-  id: z.string(),
-  agentId: z.string(),
-  agentName: z.string(),
-  status: z.enum(["pending", "confirmed", "rejected", "superseded"]),
-  before: capabilitiesSchema.describe("null = unrestricted"),
-  after: capabilitiesSchema,
-  added: z.union([z.array(capabilitySchema), z.literal("everything")]).describe('The grants after adds to before ("everything" when it makes the agent unrestricted)'),
-  requestedBy: z.string().describe("Who asked (email)"),
-  reason: z.string(),
-  decidedBy: z.string().nullable(),
-  comment: z.string(),
-  createdAt: z.iso.datetime(),
-  decidedAt: z.iso.datetime().nullable(),
-});
 
 const change = {
   id: "cap_01JD7",

@@ -17,3 +17,4 @@ export { capabilitySchema, capabilitiesSchema, capabilitiesOf, MAX_GRANTS, type 
 export { isGranted, compileGrants, globToRegExp } from "./match.ts";
 export { globCovers, wideningOf } from "./widening.ts";
 export { notGrantedReason } from "./reason.ts";
+export { capabilityChangeViewSchema } from "./change-schema.ts";

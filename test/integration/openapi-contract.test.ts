@@ -17,6 +17,7 @@ import * as breakerSeriesRoute from "../../app/api/breakers/[id]/series/route.ts
 import * as breakersRoute from "../../app/api/breakers/route.ts";
 import * as budgetRoute from "../../app/api/budgets/[id]/route.ts";
 import * as budgetsRoute from "../../app/api/budgets/route.ts";
+import * as capabilityChangeRoute from "../../app/api/capability-changes/[id]/route.ts";
 import * as capabilityChangesRoute from "../../app/api/capability-changes/route.ts";
 import * as cohortHaltRoute from "../../app/api/cohorts/[name]/halt/route.ts";
 import * as cohortResumeRoute from "../../app/api/cohorts/[name]/resume/route.ts";
@@ -278,12 +279,28 @@ describe("containment, releases and receipts answers match the document", () => 
     conforms("DELETE", "/api/breakers/{id}", await call(breakerRoute.DELETE, { method: "DELETE", token: op.token, params: { id } }), 200);
   });
 
-  it("unusual access and grant requests: anomalies, their settings, capability changes", async () => {
+  it("unusual access and grant requests: anomalies, their settings, an owner's widening (202) and its second-person decision", async () => {
     const admin = await userWithToken("admin");
     conforms("GET", "/api/anomalies", await call(anomaliesRoute.GET, { token: admin.token, path: "/api/anomalies?hours=48" }), 200);
     conforms("GET", "/api/settings/anomalies", await call(anomalySettingsRoute.GET, { token: admin.token }), 200);
     conforms("PUT", "/api/settings/anomalies", await call(anomalySettingsRoute.PUT, { method: "PUT", token: admin.token, body: { factor: 5, minVolume: 50, minHistoryHours: 24 } }), 200);
     conforms("PUT", "/api/settings/anomalies", await call(anomalySettingsRoute.PUT, { method: "PUT", token: admin.token, body: { factor: 1 } }), 400);
+
+    // An owner (an admin) widening their own agent's grants: 202, a request a second admin decides.
+    const { agent } = await newAgent({ owner: admin.user.email });
+    const narrowed = await call(agentRoute.PATCH, { method: "PATCH", token: admin.token, params: { id: agent.id }, body: { capabilities: [{ action: "catalog.read" }] } });
+    conforms("PATCH", "/api/agents/{id}", narrowed, 200);
+    const widened = await call(agentRoute.PATCH, { method: "PATCH", token: admin.token, params: { id: agent.id }, body: { capabilities: [{ action: "catalog.read" }, { action: "pricing.*", resources: ["sku:*"] }] } });
+    conforms("PATCH", "/api/agents/{id}", widened, 202);
+    const change = (widened.json as { capabilityChange: { id: string; status: string } }).capabilityChange;
+    expect(change.status).toBe("pending");
+    conforms("GET", "/api/capability-changes", await call(capabilityChangesRoute.GET, { token: admin.token, path: `/api/capability-changes?agent=${agent.id}` }), 200);
+    conforms("POST", "/api/capability-changes/{id}", await call(capabilityChangeRoute.POST, { token: admin.token, params: { id: change.id }, body: { decision: "confirm" } }), 403);
+    const second = await userWithToken("admin");
+    const confirmed = await call(capabilityChangeRoute.POST, { token: second.token, params: { id: change.id }, body: { decision: "confirm", comment: "checked" } });
+    conforms("POST", "/api/capability-changes/{id}", confirmed, 200);
+    expect(confirmed.json).toMatchObject({ change: { status: "confirmed", decidedBy: second.user.email } });
+    conforms("POST", "/api/capability-changes/{id}", await call(capabilityChangeRoute.POST, { token: second.token, params: { id: change.id }, body: { decision: "reject" } }), 409);
     conforms("GET", "/api/capability-changes", await call(capabilityChangesRoute.GET, { token: admin.token, path: "/api/capability-changes?status=all" }), 200);
   });
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, test } from "@playwright/test";
-import { ADMIN, createUser, signedInAs, uniq } from "./helpers.ts";
+import { ADMIN, createUser, sameOrigin, signedInAs, uniq } from "./helpers.ts";
 
 // The bad-release scenario of the demo agents (npm run demo:agents -- --scenario bad-release):
 // real traffic through the SDK, each SKU asking which pricing version to run.
@@ -14,6 +14,13 @@ test("an operator starts a canary from the dashboard, the bad release rolls back
   const operator = { email: `${uniq("rel")}@maison.example`, name: "Rita Release", role: "operator", password: "operator-password-123" };
   await createUser(page, operator);
   const { page: op, ctx } = await signedInAs(browser, operator.email, operator.password);
+  // Journeys before this one deny pricing actions on purpose (floors, halts, the breaker
+  // scenario) and may have tripped the demo's pricing-deny-spike breaker, which would hold the
+  // cohort (circuit_open) through this rollout: start with the pricing cohort not held.
+  const breakers = (await (await page.request.get("/api/breakers?cohort=pricing")).json()) as { id: string; name: string; state: string }[];
+  for (const b of breakers.filter((x) => x.state !== "closed")) {
+    expect((await page.request.post(`/api/breakers/${b.id}/reset`, { headers: sameOrigin(page), data: { reason: "releases journey: start from a closed breaker" } })).status()).toBe(200);
+  }
 
   // The pricing agent's Releases tab: its two versions, and what changed between them.
   await op.goto("/agents");

@@ -80,7 +80,8 @@ export function priceErp(options: PriceErpOptions): PriceErp {
     const p = verdict.payload;
     if (p.decision !== "allow") return `Warden's decision was ${p.decision} (${p.status})`;
     if (p.action !== "pricing.set_price" || p.resource !== `sku:${change.sku}`) return `the receipt is about ${p.action} on ${p.resource || "no resource"}, not pricing.set_price on sku:${change.sku}`;
-    if (p.inputHash !== (await inputHash(change))) return "the receipt was issued for another change than this one";
+    // Approved with changes (a lower price): the change to apply is the approved one.
+    if ((p.approvedInputHash ?? p.inputHash) !== (await inputHash(change))) return "the receipt was issued for another change than this one";
     const age = now() - Date.parse(p.time);
     if (!(age <= maxAgeMs)) return `the receipt is from ${p.time}: older than ${maxAgeMs / 1000} s`;
     // No await between this check and the mark: two requests with one receipt can't both pass.

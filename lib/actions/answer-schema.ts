@@ -31,6 +31,7 @@ export const receiptPayloadSchema = z.object({
   policyVersions: z.array(z.object({ policyId: z.string(), version: z.number().int(), matched: z.boolean() })),
   knowledge: z.array(z.object({ set: z.string(), version: z.number().int() })),
   approvers: z.array(z.object({ userId: z.string(), email: z.string() })),
+  approvedInputHash: z.string().regex(/^[0-9a-f]{64}$/).optional().describe("Approved with changes only: the inputHash of the approved input (what the agent acts on)"),
   time: z.iso.datetime().describe("When the action reached this status"),
 });
 

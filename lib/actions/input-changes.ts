@@ -77,10 +77,14 @@ export function inputSummary(input: unknown): Record<string, unknown> {
 }
 
 /**
- * The hash an approval with changes is bound to: SHA-256 (hex) over the RFC 8785 canonical
- * JSON of the approved input as stored (redacted). A result report's input is redacted the
- * same way and hashed to compare.
+ * The one input hash: SHA-256 (lowercase hex) over the RFC 8785 canonical JSON of an input
+ * (`{}` when absent). A decision receipt's `inputHash` is it over the raw input the agent sent;
+ * an approval with changes is bound to it over the approved input as stored (redacted), and a
+ * result report's input is redacted the same way and hashed to compare. Throws Error on a value
+ * JSON can't hold.
  */
-export function inputHash(doc: unknown): string {
-  return createHash("sha256").update(canonicalize(doc) ?? "").digest("hex");
+export function inputHash(input: unknown): string {
+  const text = canonicalize(input ?? {});
+  if (text === undefined) throw new Error("input cannot be canonicalised");
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
-import type { ActionStatus, Decision } from "../actions/index.ts";
+import { inputHash, type ActionStatus, type Decision } from "../actions/index.ts";
 
 export const RECEIPT_TYPE = "warden.decision.receipt";
 
@@ -9,8 +8,9 @@ export type ReceiptApprover = { userId: string; email: string };
 
 /**
  * What a receipt states, signed over its RFC 8785 canonical JSON (docs/API.md "Receipts").
- * Every member is always present (empty lists rather than absent ones), so a verifier sees one
- * shape. No floating-point numbers: only strings, integers, booleans and lists/objects of them.
+ * Every member is always present (empty lists rather than absent ones), except
+ * `approvedInputHash`, present only when people approved the action with changes. No
+ * floating-point numbers: only strings, integers, booleans and lists/objects of them.
  */
 export type ReceiptPayload = {
   type: typeof RECEIPT_TYPE;
@@ -31,6 +31,12 @@ export type ReceiptPayload = {
   /** Who approved (status approved by votes), in the order they voted; else []. */
   approvers: ReceiptApprover[];
   /**
+   * Approved with changes only: `inputHash` of the input the approvers approved, as Warden stores
+   * it (PII redacted) — the input the agent must act on (the answer's `approvedInput`). A business
+   * system checks the change it receives against this instead of `inputHash`.
+   */
+  approvedInputHash?: string;
+  /**
    * When the action reached this status (ISO 8601, UTC, milliseconds): the decision for
    * allowed/denied/pending, the settlement for approved/rejected, the deadline for expired.
    */
@@ -38,16 +44,12 @@ export type ReceiptPayload = {
 };
 
 /**
- * The receipt's `inputHash`: SHA-256 (lowercase hex) over the RFC 8785 canonical JSON of the
- * raw input — what a business system holding the same input recomputes (any JCS library, or
- * the SDKs' `inputHash`). Computed at decision time from what the agent sent, never from the
- * stored input (PII redaction changes that one). Throws Error on a value JSON can't hold.
+ * The receipt's `inputHash`: lib/actions' `inputHash` (SHA-256 over the RFC 8785 canonical JSON
+ * of the raw input) — what a business system holding the same input recomputes (any JCS
+ * library, or the SDKs' `inputHash`). Computed at decision time from what the agent sent, never
+ * from the stored input (PII redaction changes that one).
  */
-export function inputHash(input: unknown): string {
-  const text = canonicalize(input ?? {});
-  if (text === undefined) throw new Error("input cannot be canonicalised");
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
+export { inputHash };
 
 const s = JSON.stringify;
 const MEMBERS = 13;

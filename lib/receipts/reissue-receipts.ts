@@ -8,13 +8,13 @@ import { isSealed, openStoredReceipt, storedReceipt, type StoredReceipt } from "
 /** An action that just left `pending`. */
 export type SettledForReceipt = { id: string; status: ActionStatus; decision: Decision; decidedAt: Date };
 
-type Row = { id: string; receipt: string; expires_at: Date | null; approvers: ReceiptApprover[] };
+type Row = { id: string; receipt: string; expires_at: Date | null; approved_input_hash: string | null; approvers: ReceiptApprover[] };
 
 /**
  * Stores, in the caller's transaction, the receipt of each settled action's new status
  * (lib/actions settlePending calls it for every transition out of `pending`): derived from the
  * stored pending receipt (verified first), with the approvers for `approved` — the users whose
- * votes approved it, in voting order — and the time of the settlement (the deadline for
+ * votes approved it, in voting order — and, approved with changes, `approvedInputHash`; and the time of the settlement (the deadline for
  * `expired`). Sealed receipts stay sealed. Two statements whatever the count. An action with
  * no stored receipt (recorded before receipts, or while they were off) gets none; one whose
  * stored receipt doesn't verify loses it (logged): answers then carry no receipt and whoever
@@ -24,7 +24,7 @@ type Row = { id: string; receipt: string; expires_at: Date | null; approvers: Re
 export async function reissueReceipts(run: SqlRunner, settled: readonly SettledForReceipt[]): Promise<void> {
   if (settled.length === 0 || !receiptsEnabled()) return;
   const rows = await run<Row>(
-    `SELECT a.id, a.receipt, a.expires_at,
+    `SELECT a.id, a.receipt, a.expires_at, a.approved_input_hash,
             COALESCE((SELECT json_agg(json_build_object('userId', u.id, 'email', u.email) ORDER BY v.created_at, v.id)
                         FROM approvals v JOIN users u ON u.id = v.user_id
                        WHERE v.action_id = a.id AND v.vote = 'APPROVE'), '[]'::json) AS approvers
@@ -50,7 +50,9 @@ export async function reissueReceipts(run: SqlRunner, settled: readonly SettledF
     if (previous) {
       const time = s.status === "expired" && row.expires_at ? row.expires_at : s.decidedAt;
       const approvers = s.status === "approved" ? row.approvers : [];
-      next = storedReceipt(signReceipt({ ...previous.payload, status: s.status, decision: s.decision, approvers, time: time.toISOString() }), row.id, isSealed(row.receipt));
+      // Approved with changes: the receipt also states the input approved (what the agent acts on).
+      const changed = s.status === "approved" && row.approved_input_hash ? { approvedInputHash: row.approved_input_hash } : {};
+      next = storedReceipt(signReceipt({ ...previous.payload, status: s.status, decision: s.decision, approvers, ...changed, time: time.toISOString() }), row.id, isSealed(row.receipt));
     }
     ids.push(row.id);
     values.push(next === null ? null : JSON.stringify(next));

@@ -18,6 +18,8 @@ export type ReceiptPayload = {
   policyVersions: { policyId: string; version: number; matched: boolean }[];
   knowledge: { set: string; version: number }[];
   approvers: { userId: string; email: string }[];
+  /** Approved with changes only: `inputHash` of the input the approvers approved (the answer's `approvedInput`) — check the change you receive against it instead of `inputHash`. */
+  approvedInputHash?: string;
   /** When the action reached this status (ISO 8601). */
   time: string;
 };

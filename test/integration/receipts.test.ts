@@ -124,6 +124,31 @@ describe("answers carry signed receipts", () => {
     expect((await s.api.ask(body)).json.receipt).toEqual(approved.receipt);
   });
 
+  it("an approval with changes states the approved input's hash: the change the agent acts on is what the receipt covers", async () => {
+    const cohort = unique("rcpt");
+    const a = await newAgent({ cohort });
+    await policy({ effect: "require_approval", target: { cohorts: [cohort] }, condition: "input.price > 500.0", approval: { quorum: 1, timeoutSeconds: 3600, editable: ["input.price"] } });
+    const api = client(dp.base, a.apiKey);
+    const asked = { action: "pricing.set_price", resource: "sku:LUX-7", input: { sku: "LUX-7", price: 900 } };
+    const pending = (await api.ask(asked)).json;
+    expect(pending.receipt.payload).not.toHaveProperty("approvedInputHash");
+    const approver = await userWithToken("approver");
+    expect((await vote(approver.token, pending.id, { decision: "approve", input: { sku: "LUX-7", price: 820 } })).status).toBe(200);
+    const approved = (await api.get(pending.id)).json;
+    expect(approved).toMatchObject({ decision: "allow", status: "approved", approvedInput: { price: 820 } });
+    const check = (await expectValid(approved.receipt)) as any;
+    // The request as sent stays stated; the approved change is stated beside it.
+    expect(check.payload.inputHash).toBe(sha256(JSON.stringify({ price: 900, sku: "LUX-7" })));
+    expect(check.payload.approvedInputHash).toBe(sha256(JSON.stringify({ price: 820, sku: "LUX-7" })));
+    // Tampering with it breaks the signature.
+    const forged = { ...approved.receipt, payload: { ...approved.receipt.payload, approvedInputHash: sha256(JSON.stringify({ price: 1, sku: "LUX-7" })) } };
+    expect(await verifyReceipt(forged, await publishedKeys())).toMatchObject({ ok: false, reason: "bad_signature" });
+    // An approval without changes states none.
+    const plain = (await api.ask({ ...asked, input: { sku: "LUX-7", price: 901 } })).json;
+    await vote(approver.token, plain.id, { decision: "approve" });
+    expect((await api.get(plain.id)).json.receipt.payload).not.toHaveProperty("approvedInputHash");
+  });
+
   it("lists every approver of a quorum in voting order; a rejection's receipt has none", async () => {
     const cohort = unique("rcpt");
     const a = await newAgent({ cohort });

@@ -58,7 +58,7 @@ export async function addContainment(agents: { id: string; cohort: string }[]): 
   if (budgetIds.length !== 10 || breakerIds.length !== 10) throw new Error(`expected 10 budgets and 10 breakers, made ${budgetIds.length} and ${breakerIds.length}`);
   return async () => {
     for (const id of budgetIds) await deleteBudget({ id, actor });
-    for (const id of breakerIds) await deleteBreaker({ id, actor });
+    for (const id of breakerIds) await deleteBreaker({ id, actor, by: actor });
     for (const a of agents) await grantCapabilities({ agentId: a.id, capabilities: null, actor });
   };
 }

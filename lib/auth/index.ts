@@ -5,7 +5,7 @@
  * (session.ts: JWT decoded with NEXTAUTH_SECRET, naming a live server-side session that
  * sign-out, a password change or disabling the user ends) or an API token (lib/tokens).
  */
-export { can, ROLES, roleFromDb, roleToDb, type Permission, type RoleName } from "./permissions.ts";
+export { can, PERMISSIONS, ROLES, roleFromDb, roleToDb, type Permission, type RoleName } from "./permissions.ts";
 export { actorOf, type Principal } from "./principal.ts";
 export {
   principalFromCookies,

@@ -95,7 +95,7 @@ export async function openBreaker(id: string, from: { state: "CLOSED" | "HALF_OP
  * open it again. Loosening needs no lock. Records `breaker.closed` (audit + webhook + NOTIFY).
  * Returns false when it was already closed.
  */
-export async function closeBreaker(id: string, how: { cause: "reset" | "probes"; actor: string; by: string; reason: string; from?: "HALF_OPEN" }): Promise<boolean> {
+export async function closeBreaker(id: string, how: { cause: "reset" | "probes" | "deleted"; actor: string; by: string; reason: string; from?: "HALF_OPEN" }): Promise<boolean> {
   return withPgTransaction(async (run) => {
     const b = (await run<Row>(`SELECT id, name, state, scope_kind, scope_value, opens, held_kind, held_value, opened_at, closed_at FROM breakers WHERE id = $1 FOR UPDATE`, [id]))[0];
     if (!b || b.state === "CLOSED" || (how.from && b.state !== how.from)) return false;

@@ -70,8 +70,11 @@ export async function updateBreaker({ id, spec, actor }: { id: string; spec: Bre
   return b;
 }
 
-/** Removes a breaker (an open one stops holding at once; audited). Throws not_found. */
-export async function deleteBreaker({ id, actor }: { id: string; actor: string }): Promise<{ id: string; deleted: true }> {
+/** Removes a breaker (an open one is closed first: released at once, audited, `breaker.closed` sent). Throws not_found. */
+export async function deleteBreaker({ id, actor, by }: { id: string; actor: string; by: string }): Promise<{ id: string; deleted: true }> {
+  // An open (or half-open) breaker is closed first, like a reset: what it held is released on
+  // every instance and `breaker.closed` (cause "deleted") tells whoever heard it open.
+  await closeBreaker(id, { cause: "deleted", actor, by, reason: "the breaker was deleted" });
   await prisma().$transaction(async (tx) => {
     const b = await tx.breaker.findUnique({ where: { id } });
     if (!b) throw notFound("Breaker");

@@ -1,14 +1,15 @@
 import { z } from "zod";
-import { isAgentOwner } from "../agents/index.ts";
+import { settlePending } from "../actions/index.ts";
+import { isAgentOwner, ownersSince } from "../agents/index.ts";
 import { auditTx } from "../audit/index.ts";
 import type { Principal } from "../auth/index.ts";
-import { Prisma, prisma, type Tx } from "../db/index.ts";
+import { Prisma, prisma, txRunner, type Tx } from "../db/index.ts";
 import { conflict, forbidden, notFound, WardenError } from "../errors/index.ts";
 import { CHANNEL, notifySql } from "../events/index.ts";
 import { newId } from "../ids.ts";
 import { HALT_LOCK } from "../killswitch/index.ts";
 import { presentChange, type CapabilityChangeView } from "./changes.ts";
-import { capabilitiesOf, wideningOf, type Capabilities } from "../grants/index.ts";
+import { capabilitiesOf, isGranted, wideningOf, type Capabilities } from "../grants/index.ts";
 
 export type SetCapabilitiesResult = { status: "applied" | "unchanged" | "pending"; capabilities: Capabilities; change?: CapabilityChangeView };
 
@@ -18,10 +19,27 @@ const same = (a: Capabilities, b: Capabilities) => JSON.stringify(a) === JSON.st
 /**
  * Writes an agent's grants and everything that goes with it in the caller's transaction, which
  * holds HALT_LOCK exclusively: decisions re-read grants under that lock in shared mode, so once
- * this commits no decision on any instance uses the old grants. Audited with before and after.
+ * this commits no decision on any instance uses the old grants. Pending actions the new grants
+ * no longer cover are rejected through the lifecycle (settlePending, cause `grants`), as a halt
+ * rejects what it covers: nobody may approve what the agent may no longer ask for. Audited with
+ * before and after.
  */
-async function apply(tx: Tx, a: { id: string; name: string; cohort: string }, before: Capabilities, after: Capabilities, audit: { actor: string; reason?: string; requestedBy?: string; confirmedBy?: string }) {
+async function apply(tx: Tx, a: { id: string; name: string; cohort: string }, before: Capabilities, after: Capabilities, audit: { actor: string; by: string; reason?: string; requestedBy?: string; confirmedBy?: string }) {
   await tx.agent.update({ where: { id: a.id }, data: { capabilities: dbValue(after) } });
+  if (after !== null) {
+    const pending = await tx.$queryRawUnsafe<{ id: string; action: string; resource: string }[]>(`SELECT id, action, resource FROM actions WHERE agent_id = $1 AND status = 'PENDING'`, a.id);
+    const outside = pending.filter((p) => !isGranted(after, p.action, p.resource)).map((p) => p.id);
+    if (outside.length) {
+      await settlePending(txRunner(tx), {
+        target: { ids: outside },
+        outcome: "rejected",
+        cause: "grants",
+        reason: { code: "not_granted", message: `Rejected: ${a.name}'s grants changed and no longer cover this action` },
+        actor: audit.actor,
+        by: audit.by,
+      });
+    }
+  }
   // Any other open request was made against grants that no longer hold.
   await tx.capabilityChange.updateMany({ where: { agentId: a.id, status: "PENDING" }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
   const w = wideningOf(before, after);
@@ -45,6 +63,15 @@ async function apply(tx: Tx, a: { id: string; name: string; cohort: string }, be
   await tx.$executeRawUnsafe(notifySql, CHANNEL.agents, a.id);
 }
 
+/**
+ * Whether `email` owns the agent now or has owned it (agent_ownerships): a past owner could
+ * otherwise hand the agent to someone else, widen its grants alone, and take it back.
+ */
+async function ownsOrOwned(tx: Tx, agentId: string, owner: string, email: string): Promise<boolean> {
+  if (isAgentOwner(owner, email)) return true;
+  return (await ownersSince(txRunner(tx), agentId, new Date(0))).some((o) => isAgentOwner(o, email));
+}
+
 async function lockAgent(tx: Tx, agentId: string) {
   // HALT_LOCK before the row, in the order halts take them (no deadlock with a halt).
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${HALT_LOCK})`);
@@ -58,9 +85,11 @@ async function lockAgent(tx: Tx, agentId: string) {
 
 /**
  * Sets an agent's capability grants (admins). A change that only narrows (or keeps) what the
- * agent may do applies at once; so does a widening by anyone who is not the agent's owner. A
- * widening by the agent's own owner is recorded as a pending request that another person
- * confirms (`decideCapabilityChange`) — nobody widens their own agent's grants alone.
+ * agent may do applies at once; so does a widening by anyone who never owned the agent. A
+ * widening by someone who owns or owned it (the ownership history, so handing the agent over
+ * and back doesn't get round it) is recorded as a pending request that another person
+ * confirms (`decideCapabilityChange`) — nobody widens their own agent's grants alone. Pending
+ * actions a narrowing leaves outside the grants are rejected.
  *
  * Once this returns "applied", no decision on any instance uses the old grants (HALT_LOCK).
  * Throws not_found.
@@ -73,7 +102,7 @@ export async function setAgentCapabilities({ agentId, capabilities, principal, r
       const before = capabilitiesOf(a.capabilities);
       if (same(before, capabilities)) return { status: "unchanged" as const, capabilities: before };
       const w = wideningOf(before, capabilities);
-      if (w.widens && isAgentOwner(a.owner, principal.email)) {
+      if (w.widens && (await ownsOrOwned(tx, agentId, a.owner, principal.email))) {
         await tx.capabilityChange.updateMany({ where: { agentId, status: "PENDING" }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
         const change = await tx.capabilityChange.create({
           data: { id: newId("cap"), agentId, proposal: { before, after: capabilities } as Prisma.InputJsonValue, requestedById: principal.userId, requestedBy: principal.email, reason: reason ?? "" },
@@ -89,7 +118,7 @@ export async function setAgentCapabilities({ agentId, capabilities, principal, r
         });
         return { status: "pending" as const, capabilities: before, change: presentChange(change) };
       }
-      await apply(tx, a, before, capabilities, { actor, reason });
+      await apply(tx, a, before, capabilities, { actor, by: principal.email, reason });
       return { status: "applied" as const, capabilities };
     },
     { timeout: 30_000, maxWait: 10_000 },
@@ -105,7 +134,7 @@ export async function grantCapabilities({ agentId, capabilities, actor }: { agen
   await prisma().$transaction(async (tx) => {
     const a = await lockAgent(tx, agentId);
     const before = capabilitiesOf(a.capabilities);
-    if (!same(before, capabilities)) await apply(tx, a, before, capabilities, { actor });
+    if (!same(before, capabilities)) await apply(tx, a, before, capabilities, { actor, by: actor });
   });
 }
 
@@ -117,7 +146,7 @@ export type CapabilityDecision = z.infer<typeof capabilityDecisionSchema>;
 
 /**
  * A second person confirms or rejects an owner's request to widen their agent's grants.
- * Neither the requester nor an owner of the agent may decide it. A request made against grants
+ * Neither the requester nor anyone who owns or owned the agent may decide it. A request made against grants
  * that have changed since is refused (409 capabilities_changed) and marked superseded.
  *
  * Throws not_found, capability_change_decided / capabilities_changed (conflicts),
@@ -136,7 +165,7 @@ export async function decideCapabilityChange({ changeId, principal, input }: { c
       if (c.requestedById === principal.userId || c.requestedBy.toLowerCase() === principal.email.toLowerCase()) {
         throw new WardenError("second_person_required", "You asked for this change: someone else must confirm or reject it");
       }
-      if (isAgentOwner(a.owner, principal.email)) throw new WardenError("owner_cannot_approve_alone", "You own this agent: someone who doesn't must decide on widening its grants");
+      if (await ownsOrOwned(tx, a.id, a.owner, principal.email)) throw new WardenError("owner_cannot_approve_alone", "You own (or owned) this agent: someone who never did must decide on widening its grants");
       const proposal = presentChange(c);
       const current = capabilitiesOf(a.capabilities);
       if (!same(current, proposal.before)) {
@@ -150,7 +179,7 @@ export async function decideCapabilityChange({ changeId, principal, input }: { c
         include: { agent: { select: { name: true } } },
       });
       if (input.decision === "confirm") {
-        await apply(tx, a, current, proposal.after, { actor, reason: c.reason || undefined, requestedBy: c.requestedBy, confirmedBy: principal.email });
+        await apply(tx, a, current, proposal.after, { actor, by: principal.email, reason: c.reason || undefined, requestedBy: c.requestedBy, confirmedBy: principal.email });
       } else {
         await auditTx(tx, {
           actor,

@@ -61,7 +61,7 @@ export type ApprovalRequestedPayload = {
 };
 
 /** Why a pending action left `pending`. */
-export type SettleCause = "vote" | "timeout" | "halt" | "breaker" | "stage_timeout";
+export type SettleCause = "vote" | "timeout" | "halt" | "breaker" | "stage_timeout" | "grants";
 
 /** A pending action settled: approved or rejected by people, rejected by a halt, expired. */
 export type ApprovalDecidedPayload = {
@@ -168,7 +168,7 @@ export type BreakerOpenedPayload = {
 };
 
 /** A circuit breaker closed: reset by a person (with a reason) or its probes passed. */
-export type BreakerClosedPayload = { breakerId: string; name: string; holds: ContainmentScope | null; cause: "reset" | "probes"; by: string; reason: string; closedAt: string };
+export type BreakerClosedPayload = { breakerId: string; name: string; holds: ContainmentScope | null; cause: "reset" | "probes" | "deleted"; by: string; reason: string; closedAt: string };
 
 /** A budget refused or escalated an action for the first time in its window. */
 export type BudgetExceededPayload = {

@@ -220,6 +220,23 @@ describe("breaker recovery", () => {
     expect(hook.rows[0].payload.data).toMatchObject({ cause: "reset", reason: "feed fixed, prices checked" });
   });
 
+  it("deleting an open breaker releases what it held and says so: breaker.closed (cause deleted), then breaker.deleted", async () => {
+    const cohort = unique("pricing");
+    const a = await newAgent({ cohort });
+    const b = await breaker({ scope: { cohort }, metric: "action_rate", threshold: 2 });
+    const api = client(dp.base, a.apiKey);
+    for (let i = 0; i < 3; i++) await api.ask({ action: "pricing.set_price" });
+    expect((await evaluated(b.id)).state).toBe("open");
+    await expectHeld(api, b);
+    const res = await call(breakerRoute.DELETE, { method: "DELETE", token: operator.token, params: { id: b.id } });
+    expect(res.status).toBe(200);
+    expect((await api.ask({ action: "pricing.set_price" })).json.decision).toBe("allow");
+    const hook = await pool().query(`SELECT payload FROM webhook_deliveries WHERE event = 'breaker.closed' AND payload->'data'->>'breakerId' = $1`, [b.id]);
+    expect(hook.rows.map((r) => r.payload.data)).toMatchObject([{ cause: "deleted", by: operator.principal.email }]);
+    const kinds = (await listAuditEvents({ kind: "breaker.*", cohort, limit: 5 })).events.map((e) => e.kind);
+    expect(kinds.slice(0, 2)).toEqual(["breaker.deleted", "breaker.closed"]);
+  });
+
   it("half-open: after the cooldown it lets N probes through, closes when they pass, re-opens when they don't", async () => {
     const cohort = unique("pricing");
     const a = await newAgent({ cohort });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as agentRoute from "../../app/api/agents/[id]/route.ts";
+import * as approveRoute from "../../app/api/approvals/[actionId]/route.ts";
 import * as changeRoute from "../../app/api/capability-changes/[id]/route.ts";
 import * as changesRoute from "../../app/api/capability-changes/route.ts";
 import { listAuditEvents } from "../../lib/audit/index.ts";
@@ -133,6 +134,49 @@ describe("capability grants", () => {
     expect(kinds[1]).toEqual(["agent.capabilities_requested", `user:${owner.user.id}`]);
     const changed = (await listAuditEvents({ agent: a.agent.id, kind: "agent.capabilities_changed", limit: 1 })).events[0]!;
     expect(changed.data).toMatchObject({ requestedBy: owner.principal.email, confirmedBy: operator.principal.email, widens: true });
+  });
+
+  it("an owner who hands the agent to someone else and back still can't widen its grants alone, nor confirm their own widening", async () => {
+    const owner = await userWithToken("admin");
+    const a = await newAgent({ owner: owner.principal.email });
+    await patch(admin.token, a.agent.id, { capabilities: [{ action: "orders.refund" }] });
+    expect((await patch(owner.token, a.agent.id, { owner: "someone-else@example.com" })).status).toBe(200);
+    const widened = await patch(owner.token, a.agent.id, { capabilities: [{ action: "*" }] });
+    expect(widened.status).toBe(202);
+    expect(await stored(a.agent.id)).toEqual([{ action: "orders.refund" }]);
+    // Another past owner can't be the second person either.
+    const before = await userWithToken("admin");
+    const b = await newAgent({ owner: before.principal.email });
+    await patch(admin.token, b.agent.id, { capabilities: [{ action: "orders.refund" }] });
+    await patch(admin.token, b.agent.id, { owner: owner.principal.email });
+    const asked = await patch(owner.token, b.agent.id, { capabilities: [{ action: "orders.*" }] });
+    expect(asked.status).toBe(202);
+    const res = await call(changeRoute.POST, { token: before.token, params: { id: asked.json.capabilityChange.id }, body: { decision: "confirm" } });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe("owner_cannot_approve_alone");
+    expect(await stored(b.agent.id)).toEqual([{ action: "orders.refund" }]);
+  });
+
+  it("narrowing the grants rejects the agent's pending actions they no longer cover, so nobody approves them afterwards", async () => {
+    const cohort = unique("narrow");
+    const a = await newAgent({ cohort });
+    await createPolicy({ spec: policySpecSchema.parse({ name: unique("ask"), effect: "require_approval", target: { cohorts: [cohort] }, condition: "true", approval: { quorum: 1, timeoutSeconds: 600 } }), actor: "system", userId: null });
+    await patch(admin.token, a.agent.id, { capabilities: [{ action: "pricing.set_price" }, { action: "orders.refund" }] });
+    const api = client(dp.base, a.apiKey);
+    const price = (await api.ask({ action: "pricing.set_price", resource: "sku:1", input: { price: 10 } })).json;
+    const refund = (await api.ask({ action: "orders.refund", resource: "order:1", input: { amount: 10 } })).json;
+    expect([price.status, refund.status]).toEqual(["pending", "pending"]);
+    await pool().query(`INSERT INTO webhooks (id, url, events, secret, updated_at) VALUES ($1, 'https://hooks.example.com/grants', ARRAY['approval.decided'], 'whsec_test', now())`, [unique("wh")]);
+    expect((await patch(admin.token, a.agent.id, { capabilities: [{ action: "orders.refund" }] })).status).toBe(200);
+    const after = (await api.get(price.id)).json;
+    expect(after).toMatchObject({ decision: "deny", status: "rejected" });
+    expect(after.reasons.at(-1)).toMatchObject({ code: "not_granted" });
+    expect((await api.get(refund.id)).json.status).toBe("pending"); // still granted
+    const approver = await userWithToken("approver");
+    const vote = await call(approveRoute.POST, { token: approver.token, params: { actionId: price.id }, body: { decision: "approve" } });
+    expect(vote.status).toBe(409);
+    const { rows } = await pool().query(`SELECT payload FROM webhook_deliveries WHERE event = 'approval.decided' AND payload->'data'->>'actionId' = $1`, [price.id]);
+    expect(rows.map((r) => r.payload.data.cause)).toEqual(["grants"]);
   });
 
   it("refuses to confirm a request made against grants that have changed since", async () => {

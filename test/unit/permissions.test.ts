@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { can, ROLES } from "../../lib/auth/permissions.ts";
+import { can, PERMISSIONS, ROLES } from "../../lib/auth/permissions.ts";
 
 describe("role permissions (API.md table)", () => {
   it("lets every role read", () => {
@@ -36,8 +36,10 @@ describe("role permissions (API.md table)", () => {
   });
   it("orders the editor role between operator and approver, each role holding the rights of those before it", () => {
     expect(ROLES).toEqual(["viewer", "operator", "editor", "approver", "admin"]);
-    const perms = ["read", "agents:write", "agents:halt", "knowledge:propose"] as const;
-    for (const p of perms) if (can("operator", p)) expect(can("editor", p)).toBe(true);
-    for (const p of perms) if (can("editor", p)) expect(can("approver", p)).toBe(true);
+    // Every permission, every step up the ladder (a merge once left editors without the
+    // operators' budgets and breakers).
+    for (let i = 1; i < ROLES.length; i++) {
+      for (const p of PERMISSIONS) if (can(ROLES[i - 1]!, p)) expect(can(ROLES[i]!, p), `${ROLES[i]} lacks ${p}, which ${ROLES[i - 1]} has`).toBe(true);
+    }
   });
 });

@@ -10,4 +10,4 @@ export const PUT = route({
   handler: async ({ principal, body, params }) => getBreaker((await updateBreaker({ id: params.id!, spec: body, actor: actorOf(principal) })).id),
 });
 
-export const DELETE = route({ permission: "breakers:write", handler: ({ principal, params }) => deleteBreaker({ id: params.id!, actor: actorOf(principal) }) });
+export const DELETE = route({ permission: "breakers:write", handler: ({ principal, params }) => deleteBreaker({ id: params.id!, actor: actorOf(principal), by: principal.email }) });

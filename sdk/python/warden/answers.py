@@ -136,6 +136,7 @@ def parse_result_answer(v: Any, http_status: int, action_id: str) -> ResultAnswe
             policy_id=_opt_str(f.get("policyId")),
             policy_name=_opt_str(f.get("policyName")),
             raw=dict(f),
+            code=_opt_str(f.get("code")),
         )
         for f in (raw_flags if isinstance(raw_flags, list) else [])
         if isinstance(f, dict)

@@ -118,12 +118,14 @@ class ActionAnswer:
 
 @dataclass(frozen=True)
 class Flag:
-    """What a post-stage policy flagged about a reported result."""
+    """What a post-stage policy flagged about a reported result; ``code`` names Warden's own
+    checks (``approved_input_mismatch``, ``approved_input_unconfirmed``), ``None`` for a policy's."""
 
     message: str
     policy_id: Optional[str] = None
     policy_name: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    code: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,7 @@ async function api(url, method, route, token, body) {
   return JSON.parse(text);
 }
 
-/** An approver, two agents in cohort py-sdk, and the policies test_real_warden.py describes. */
+/** An approver, two agents in cohort py-sdk, and the policies test_real_warden.py and test_real_changes.py describe. */
 async function setUp(url) {
   const admin = (await api(url, "POST", "/api/login", null, ADMIN)).token;
   await api(url, "POST", "/api/users", admin, { email: APPROVER.email, name: APPROVER.name, role: APPROVER.role, password: APPROVER.password });
@@ -177,6 +177,14 @@ async function setUp(url) {
       target: { cohorts: ["py-sdk"], actions: ["py.pricing.set_price"] },
       condition: "result.output.appliedPrice != input.price",
       message: "The applied price differs from the requested one",
+    },
+    {
+      name: "py-sdk-markdowns",
+      effect: "require_approval",
+      target: { cohorts: ["py-sdk"], actions: ["py.pricing.markdown"] },
+      condition: "true",
+      message: "Markdowns need a human, who may lower the price",
+      approval: { quorum: 1, timeoutSeconds: 600, editable: ["input.price"] },
     },
   ];
   for (const p of policies) await api(url, "POST", "/api/policies", admin, p);

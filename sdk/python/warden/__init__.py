@@ -20,11 +20,13 @@ from .client import Warden
 from .errors import (
     ActionDenied,
     ApprovalTimeout,
+    ApprovedChangesNotApplied,
     StaleKnowledge,
     WaitCancelled,
     WardenError,
     WardenUnavailable,
 )
+from .changes import input_to_act_on
 from .guard import Guard
 from .receipts import ReceiptCheck, canonical_json, fetch_receipt_keys, input_hash, verify_receipt
 from .types import (
@@ -35,6 +37,7 @@ from .types import (
     Reason,
     Release,
     ResultAnswer,
+    Stage,
 )
 
 __version__ = "0.1.0"
@@ -44,6 +47,7 @@ __all__ = [
     "Guard",
     "ActionDenied",
     "ApprovalTimeout",
+    "ApprovedChangesNotApplied",
     "StaleKnowledge",
     "WaitCancelled",
     "WardenError",
@@ -55,6 +59,8 @@ __all__ = [
     "Reason",
     "Release",
     "ResultAnswer",
+    "Stage",
+    "input_to_act_on",
     "ReceiptCheck",
     "canonical_json",
     "fetch_receipt_keys",

@@ -50,11 +50,15 @@ def to_output(value: Any) -> Any:
     return loads(text)
 
 
+def js_length(text: str) -> int:
+    """``text``'s length as JavaScript counts it (UTF-16 code units), as the server does."""
+    return sum(2 if ord(c) > 0xFFFF else 1 for c in text)
+
+
 def js_truncate(text: str, limit: int) -> str:
     """Cuts ``text`` to ``limit`` JavaScript characters (UTF-16 code units), ending with "…"
     when cut, as the server counts string length."""
-    units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-    if units <= limit:
+    if js_length(text) <= limit:
         return text
     out = []
     n = 0
@@ -106,3 +110,29 @@ def call_arguments(sig: inspect.Signature, args: Tuple[Any, ...], kwargs: Dict[s
         else:
             out[name] = plain(value)
     return out
+
+
+MAX_HANDOFF_REASON_CHARS = 500  # the API's cap on a hand-off's reason (JavaScript length, trimmed)
+
+
+def handoff_body(value: Any) -> Dict[str, Any]:
+    """A hand-off (``{"reason": str, "confidence"?: number}``) checked as the API checks it:
+    ``reason`` 1–500 characters once trimmed, ``confidence`` a number in 0..1, nothing else.
+    Raises ValueError (TypeError for a value that is not a mapping) before anything is sent."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f'Warden: handoff must be a dict {{"reason": …, "confidence"?: …}}, got {type(value).__name__}')
+    unknown = set(value) - {"reason", "confidence"}
+    if unknown:
+        raise ValueError(f"Warden: handoff takes reason and confidence only, not {', '.join(sorted(map(str, unknown)))}")
+    reason = value.get("reason")
+    if not isinstance(reason, str) or reason.strip() == "":
+        raise ValueError("Warden: handoff needs a reason (a non-empty string)")
+    if js_length(reason.strip()) > MAX_HANDOFF_REASON_CHARS:
+        raise ValueError(f"Warden: a handoff reason is at most {MAX_HANDOFF_REASON_CHARS} characters")
+    body: Dict[str, Any] = {"reason": reason}
+    if "confidence" in value and value["confidence"] is not None:
+        c = value["confidence"]
+        if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0 <= c <= 1:  # NaN fails 0 <= c
+            raise ValueError(f"Warden: handoff confidence must be a number from 0 to 1, got {c!r}")
+        body["confidence"] = c
+    return body

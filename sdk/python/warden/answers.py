@@ -20,6 +20,7 @@ from .types import (
     Reason,
     Release,
     ResultAnswer,
+    Stage,
 )
 
 _DECISIONS = frozenset(("allow", "deny", "pending"))
@@ -64,7 +65,9 @@ def parse_action_answer(v: Any, http_status: int, expected_id: Optional[str] = N
     Raises:
         WardenUnavailable: ``malformed_response`` when the answer is not an object, has no id,
             is about another action, has an unknown decision, no status, ``allow`` with a status
-            other than ``allowed``/``approved``, or no list of reasons.
+            other than ``allowed``/``approved``, no list of reasons, an ``approvedInput`` that
+            is not an object, or ``approvedChanges`` that are not a list of objects whose
+            ``path`` starts with ``input.`` (what the agent must act on can't be half-understood).
     """
     if not isinstance(v, dict):
         raise malformed("not an object", http_status)
@@ -84,6 +87,16 @@ def parse_action_answer(v: Any, http_status: int, expected_id: Optional[str] = N
         raise malformed(f"decision allow with status {status}", http_status)
     if not isinstance(v.get("reasons"), list):
         raise malformed("no reasons", http_status)
+    # What the agent must act on can't be half-understood.
+    approved_input = v.get("approvedInput")
+    if approved_input is not None and not isinstance(approved_input, dict):
+        raise malformed("approvedInput is not an object", http_status)
+    changes = v.get("approvedChanges")
+    if changes is not None and not (
+        isinstance(changes, list)
+        and all(isinstance(c, dict) and isinstance(c.get("path"), str) and c["path"].startswith("input.") for c in changes)
+    ):
+        raise malformed("approvedChanges is not a list of {path: input.…}", http_status)
     receipt = v.get("receipt")
     return ActionAnswer(
         id=action_id,
@@ -95,7 +108,20 @@ def parse_action_answer(v: Any, http_status: int, expected_id: Optional[str] = N
         version=_opt_str(v.get("version")),
         receipt=receipt if isinstance(receipt, dict) else None,
         raw=v,
+        stage=_stage(v.get("stage")),
+        approved_input=approved_input,
+        approved_changes=[dict(c) for c in changes] if changes is not None else None,
     )
+
+
+def _stage(v: Any) -> Optional[Stage]:
+    """A pending answer's stage, when it is one (informational: never decides anything)."""
+    if not isinstance(v, dict):
+        return None
+    index, of = v.get("index"), v.get("of")
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (index, of)):
+        return None
+    return Stage(index=index, of=of, team=_opt_str(v.get("team")), expires_at=_opt_str(v.get("expiresAt")))
 
 
 def parse_result_answer(v: Any, http_status: int, action_id: str) -> ResultAnswer:
@@ -110,6 +136,7 @@ def parse_result_answer(v: Any, http_status: int, action_id: str) -> ResultAnswe
             policy_id=_opt_str(f.get("policyId")),
             policy_name=_opt_str(f.get("policyName")),
             raw=dict(f),
+            code=_opt_str(f.get("code")),
         )
         for f in (raw_flags if isinstance(raw_flags, list) else [])
         if isinstance(f, dict)

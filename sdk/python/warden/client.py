@@ -16,7 +16,7 @@ from urllib.parse import quote
 from ._cache import RevalidatingCache
 from ._cancel import Cancellation
 from ._http import Transport, is_retriable
-from ._values import OMITTED, js_truncate, json_object
+from ._values import OMITTED, handoff_body, js_truncate, json_object
 from .answers import (
     parse_action_answer,
     parse_agent,
@@ -88,7 +88,8 @@ class Warden:
             logger.
         verify_receipts: check the signed receipt of every answer before acting on it
             (``warden.receipts``): a missing, invalid or mismatched receipt (another action,
-            status, action name, resource or input than asked) raises
+            status, action name, resource or input than asked, or after an approval with
+            changes another approved input than the answer's ``approved_input``) raises
             :class:`WardenUnavailable` with code ``invalid_receipt`` and the action does not
             run. ``True`` uses the keys of ``GET <url>/api/keys/receipts`` (fetched at first use,
             and again once for each unknown key id: a rotation); a dict ``{"keys": [...]}`` pins
@@ -168,6 +169,8 @@ class Warden:
         max_wait: Optional[float] = None,
         on_pending: Optional[Callable[[ActionAnswer], None]] = None,
         cancel: Optional[threading.Event] = None,
+        handoff: Optional[Mapping[str, Any]] = None,
+        accept_changes: bool = False,
     ) -> Guard:
         """One guarded action, as a context manager (``with`` or ``async with``)::
 
@@ -185,6 +188,17 @@ class Warden:
         exception is re-raised unchanged). A report that can't be delivered never raises; see
         ``on_result_report_error``.
 
+        **Approved with changes** (an approver lowered the price): the block must act on
+        ``g.input_to_act_on`` — your input with the approvers' changes applied — and say so with
+        ``accept_changes=True``; the report then carries that input, which Warden checks
+        against the approval. Without ``accept_changes`` such an approval raises
+        :class:`ApprovedChangesNotApplied` on entering (reported as ``failed``): the block,
+        written for the values as asked, never runs with them::
+
+            with warden.guard("pricing.set_price", input={"sku": sku, "price": 120.5},
+                              accept_changes=True) as g:
+                store.set_price(sku, g.input_to_act_on["price"])
+
         Args:
             action: what the agent is about to do, ``[a-z0-9_.:-]{1,128}``.
             resource: what it acts on (≤ 256 characters), e.g. ``"sku:LUX-001"``.
@@ -197,6 +211,11 @@ class Warden:
             max_wait: seconds to wait for a human (default the client's ``max_wait``).
             on_pending: called once with the pending answer before waiting on.
             cancel: a ``threading.Event``; setting it stops waiting (:class:`WaitCancelled`).
+            handoff: ``{"reason": str, "confidence": 0..1 (optional)}`` asks for a person
+                yourself (when unsure): the action always waits for a human unless a policy
+                denies it; ``confidence`` is also ``context.confidence`` to policies. Checked
+                here as the API checks it (ValueError/TypeError before anything is sent).
+            accept_changes: the block acts on ``g.input_to_act_on`` (see above).
         """
         return Guard(
             self,
@@ -210,6 +229,8 @@ class Warden:
             max_wait=max_wait,
             on_pending=on_pending,
             cancel=cancel,
+            handoff=handoff,
+            accept_changes=accept_changes,
         )
 
     def guarded(
@@ -223,12 +244,18 @@ class Warden:
 
         By default the action's ``input`` is the call's arguments by name (``{"sku": …,
         "price": …}``); ``resource``, ``input``, ``context``, ``idempotency_key`` and
-        ``version`` may each be a value or a function of that dict. The function runs only when
-        allowed; its return value is reported as the output (when JSON and ≤ 64 KiB) and
-        returned; its exception is reported as ``failed`` and re-raised. Works on ``async def``
-        functions too (Warden is asked from a worker thread). Other options as for
-        :meth:`guard`, plus ``on_flags(flags, answer)``, called when post-stage policies
-        flagged the result.
+        ``version`` may each be a value or a function of that dict, and so may ``handoff``
+        (``None``: no hand-off). The function runs only when allowed; its return value is
+        reported as the output (when JSON and ≤ 64 KiB) and returned; its exception is reported
+        as ``failed`` and re-raised. Works on ``async def`` functions too (Warden is asked from
+        a worker thread). Other options as for :meth:`guard`, plus ``on_flags(flags, answer)``,
+        called when post-stage policies flagged the result.
+
+        Approved with changes (``set_price(sku, 120.5)`` approved at 99): the function is
+        called with the changed arguments (``price=99``) and the report carries the input acted
+        on. Each changed input key must be an argument of that name with the value the input
+        says (always so with the default ``input``); otherwise the function does not run and
+        :class:`ApprovedChangesNotApplied` is raised (reported as ``failed``).
         """
         return guarded_decorator(self, action, resource, input, context, options)
 
@@ -245,17 +272,23 @@ class Warden:
         wait: float = 0,
         version: Optional[str] = None,
         cancel: Optional[threading.Event] = None,
+        handoff: Optional[Mapping[str, Any]] = None,
     ) -> ActionAnswer:
         """Asks once whether the action may happen (``POST /v1/actions``) and returns the
         answer, whatever it is. With ``wait`` > 0 (seconds, ≤ 60) the server holds the request
         while a human decides. No answer, a 5xx or a 429 are retried (``retries``, within
         ``retry_budget``, honouring ``Retry-After``) with the same idempotency key (generated
-        when absent), so the action is recorded once.
+        when absent), so the action is recorded once. ``handoff`` as for :meth:`guard`.
+
+        After an approval with changes the answer has ``approved_input`` and
+        ``approved_changes``: act on ``warden.input_to_act_on(input, answer)`` and report it
+        (``report_result(..., input=…)``).
 
         Raises:
-            WardenUnavailable, WardenError; TypeError when ``input``/``context`` aren't JSON objects.
+            WardenUnavailable, WardenError; TypeError when ``input``/``context`` aren't JSON
+            objects; ValueError/TypeError for a bad ``handoff``.
         """
-        body = self._action_body(action, resource, input, context, idempotency_key or str(uuid.uuid4()), _clamp_wait(wait), version)
+        body = self._action_body(action, resource, input, context, idempotency_key or str(uuid.uuid4()), _clamp_wait(wait), version, handoff)
         return self._post_action(body, Cancellation(cancel))
 
     def get_action(self, action_id: str, wait: float = 0) -> ActionAnswer:
@@ -273,15 +306,19 @@ class Warden:
             self._check_receipt(answer, None)
         return answer
 
-    def report_result(self, action_id: str, status: str, output: Any = None, error: Optional[str] = None) -> ResultAnswer:
+    def report_result(
+        self, action_id: str, status: str, output: Any = None, error: Optional[str] = None, input: Optional[Mapping[str, Any]] = None
+    ) -> ResultAnswer:
         """Reports what happened after an allowed action, once (``POST /v1/actions/{id}/result``),
         and returns the post-check flags. ``status`` is ``"succeeded"`` or ``"failed"``;
         ``output`` (JSON, ≤ 64 KiB) and ``error`` (≤ 4,000 characters) are left out when ``None``.
-        One request.
+        ``input`` is the input acted on: after an approval with changes Warden checks it against
+        the approval (a different one is flagged ``approved_input_mismatch``, none
+        ``approved_input_unconfirmed``); left out when ``None``. One request.
 
         Raises:
-            ValueError for a bad status; WardenError (``result_already_reported``,
-            ``action_not_allowed``…), WardenUnavailable.
+            ValueError for a bad status; TypeError for an ``input`` that is not a JSON object;
+            WardenError (``result_already_reported``, ``action_not_allowed``…), WardenUnavailable.
         """
         if status not in ("succeeded", "failed"):
             raise ValueError('Warden: status must be "succeeded" or "failed"')
@@ -290,6 +327,8 @@ class Warden:
             body["output"] = output
         if error is not None:
             body["error"] = js_truncate(str(error), 4000)
+        if input is not None:
+            body["input"] = json_object(input, "input")
         res = self._transport.request("POST", f"/v1/actions/{quote(action_id, safe='')}/result", body=body)
         return parse_result_answer(res.body, res.status, action_id)
 
@@ -348,6 +387,7 @@ class Warden:
         idempotency_key: str,
         wait: int,
         version: Optional[str],
+        handoff: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]:
         if not isinstance(action, str) or action == "":
             raise ValueError("Warden: action must be a non-empty string")
@@ -359,6 +399,8 @@ class Warden:
             body["input"] = json_object(input, "input")
         if context is not None:
             body["context"] = json_object(context, "context")
+        if handoff is not None:
+            body["handoff"] = handoff_body(handoff)
         body["idempotencyKey"] = idempotency_key
         body["wait"] = wait
         v = version if version is not None else self.version
@@ -378,7 +420,8 @@ class Warden:
 
     def _check_receipt(self, answer: ActionAnswer, body: Optional[Dict[str, Any]]) -> None:
         """With ``verify_receipts``: the answer's receipt must verify and state this answer (and,
-        after a POST, this request); else ``invalid_receipt``."""
+        after a POST, this request; after an approval with changes, ``approvedInputHash`` =
+        ``input_hash(answer.approved_input)``); else ``invalid_receipt``."""
 
         def invalid(why: str, reason: str) -> WardenUnavailable:
             return WardenUnavailable(
@@ -407,6 +450,10 @@ class Warden:
                 mismatch.append(f"resource {p.get('resource')!r}")
             if p.get("inputHash") != input_hash(body.get("input")):
                 mismatch.append("another input")
+        # Approved with changes: the approved input the answer hands over is the one signed.
+        if answer.approved_input is not None or "approvedInputHash" in p:
+            if answer.approved_input is None or p.get("approvedInputHash") != input_hash(answer.approved_input):
+                mismatch.append("another approved input")
         if mismatch:
             raise invalid("it states " + ", ".join(mismatch), "mismatch")
 
@@ -433,7 +480,7 @@ class Warden:
         max_wait = guard.max_wait if guard.max_wait is not None else self.max_wait
         cap = MAX_WAIT_SECONDS if max_wait is None else math.ceil(max_wait)
         wait = min(_clamp_wait(guard.wait if guard.wait is not None else self.wait_seconds), cap)
-        body = self._action_body(guard.action, guard.resource, guard.input, guard.context, guard.idempotency_key, wait, guard.version)
+        body = self._action_body(guard.action, guard.resource, guard.input, guard.context, guard.idempotency_key, wait, guard.version, guard.handoff)
         stop.check()
         answer = self._post_action(body, stop)
         if answer.pending:

@@ -117,3 +117,27 @@ class WaitCancelled(Exception):
         what = f" on {action_id}" if action_id else ""
         super().__init__(f"Stopped waiting{what}: cancelled by the caller; the action was not run")
         self.action_id = action_id
+
+
+class ApprovedChangesNotApplied(Exception):
+    """Approvers approved the action **with changes** (a lower price, fewer units), and the
+    code can't be handed the changed input: a ``with warden.guard(...)`` block that did not say
+    it acts on ``g.input_to_act_on`` (``accept_changes=True``), or a ``guarded`` function whose
+    arguments the changes can't be put into. The action was not run — running it with the values
+    as asked would defeat the approval — and its result was reported as ``failed`` with this
+    message.
+
+    Attributes:
+        action_id: the action's id (``act_…``).
+        changes: the approvers' changes (``[{"path": "input.price", "from", "to"}]``).
+        why: why the changes could not be handed over.
+        answer: Warden's whole answer (decision ``allow``, status ``approved``).
+    """
+
+    def __init__(self, answer: "ActionAnswer", action: Optional[str], why: str) -> None:
+        super().__init__(f"{action or 'Action'} {answer.id} was approved with changes, not run: {why}")
+        self.answer = answer
+        self.action_id: str = answer.id
+        self.changes: "List[Any]" = list(answer.approved_changes or [])
+        self.why = why
+

@@ -7,11 +7,12 @@ import functools
 import inspect
 import threading
 import uuid
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Literal, Optional, Tuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Literal, Mapping, Optional, Tuple, TypeVar, cast
 
 from ._cancel import Cancellation
-from ._values import OMITTED, call_arguments, error_text, to_output
-from .errors import ActionDenied
+from ._values import OMITTED, call_arguments, error_text, json_object, to_output
+from .changes import apply_to_arguments, input_to_act_on
+from .errors import ActionDenied, ApprovedChangesNotApplied
 from .types import ActionAnswer, Flag
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -20,14 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
 #: A guarded function: ``warden.guarded(...)`` keeps its signature for type checkers.
 F = TypeVar("F", bound=Callable[..., Any])
 
-_GUARDED_OPTIONS = frozenset(("idempotency_key", "version", "wait", "max_wait", "on_pending", "cancel", "on_flags"))
+_GUARDED_OPTIONS = frozenset(("idempotency_key", "version", "wait", "max_wait", "on_pending", "cancel", "on_flags", "handoff"))
 
 
 class Guard:
     """One guarded action; made by :meth:`Warden.guard`, used once as ``with`` or ``async with``.
 
     Attributes:
-        action, resource, input, context, idempotency_key, version: what is asked.
+        action, resource, input, context, idempotency_key, version, handoff: what is asked.
+        accept_changes: whether the block acts on :attr:`input_to_act_on` (approve with changes).
         answer: Warden's final answer once entered (decision ``allow``, or the denial that was
             raised), else ``None``.
         flags: what post-stage policies flagged about the reported result (after the report).
@@ -48,6 +50,8 @@ class Guard:
         max_wait: Optional[float],
         on_pending: Optional[Callable[[ActionAnswer], None]],
         cancel: Optional[threading.Event],
+        handoff: Optional[Mapping[str, Any]] = None,
+        accept_changes: bool = False,
     ) -> None:
         self._warden = warden
         self.action = action
@@ -59,7 +63,10 @@ class Guard:
         self.wait = wait
         self.max_wait = max_wait
         self.on_pending = on_pending
+        self.handoff = handoff
+        self.accept_changes = accept_changes
         self.answer: Optional[ActionAnswer] = None
+        self._acted: Optional[Dict[str, Any]] = None  # the input to act on, once allowed
         self.flags: List[Flag] = []
         self.reported: Optional[str] = None
         self._state = "new"  # new → asking → allowed → done
@@ -70,6 +77,25 @@ class Guard:
     def action_id(self) -> Optional[str]:
         """The action's id (``act_…``) once Warden answered."""
         return self.answer.id if self.answer is not None else None
+
+    @property
+    def input_to_act_on(self) -> Dict[str, Any]:
+        """The input the block must act on, once Warden allowed the action: ``input`` as asked
+        (as JSON data), or — approved with changes — with the approvers' changes applied
+        (:func:`warden.input_to_act_on`). Reading it needs ``accept_changes=True`` to matter:
+        without it an approval with changes never reaches the block.
+
+        Raises:
+            RuntimeError before Warden allowed the action.
+        """
+        if self._acted is None:
+            raise RuntimeError("Warden: input_to_act_on is known once Warden allowed the action (inside the block)")
+        return self._acted
+
+    @property
+    def changed(self) -> bool:
+        """True when approvers approved the action with changes (see ``answer.approved_changes``)."""
+        return self.answer is not None and self.answer.changed
 
     def __repr__(self) -> str:
         return f"Guard(action={self.action!r}, action_id={self.action_id!r}, state={self._state!r})"
@@ -89,7 +115,12 @@ class Guard:
         if not answer.allowed:
             self._state = "done"
             raise ActionDenied(answer, self.action)
+        self._acted = input_to_act_on(json_object(self.input, "input") if self.input is not None else {}, answer)
         self._state = "allowed"
+        if answer.changed and not self.accept_changes:
+            refused = self._refuse_changes("the guard was not told the block acts on g.input_to_act_on (accept_changes=True)")
+            self._state = "done"
+            raise refused
         return self
 
     def __exit__(self, exc_type: Any, exc: Optional[BaseException], tb: Any) -> Literal[False]:
@@ -146,8 +177,18 @@ class Guard:
         if self.reported is not None:
             raise RuntimeError(f"Warden: the result of {self.action_id} was already reported ({self.reported})")
 
-    def _send(self, result: Dict[str, Any]) -> List[Flag]:
+    def _refuse_changes(self, why: str) -> ApprovedChangesNotApplied:
+        """Approved with changes the code can't be given: reported as failed, acting on nothing."""
         assert self.answer is not None
+        refused = ApprovedChangesNotApplied(self.answer, self.action, why)
+        self._send({"status": "failed", "error": error_text(refused)}, acted=False)
+        return refused
+
+    def _send(self, result: Dict[str, Any], acted: bool = True) -> List[Flag]:
+        assert self.answer is not None
+        # Only an approval with changes is checked against the input acted on.
+        if acted and self.answer.changed and self.accept_changes and self._acted is not None:
+            result = {**result, "input": self._acted}
         self.reported = result["status"]
         self.flags = self._warden._report_safely(self.answer.id, result).flags
         return self.flags
@@ -182,7 +223,23 @@ def guarded_decorator(
                 max_wait=options.get("max_wait"),
                 on_pending=options.get("on_pending"),
                 cancel=options.get("cancel"),
+                handoff=pick(options.get("handoff")),
+                accept_changes=True,  # the changes go into the call's arguments (call_args)
             )
+
+        def call_args(g: Guard, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Tuple[Tuple[Any, ...], Dict[str, Any]]:
+            """The call as made, or — approved with changes — with the changed arguments."""
+            assert g.answer is not None
+            if not g.answer.changed:
+                return args, kwargs
+            bound = sig.bind(*args, **kwargs)
+            bound.apply_defaults()
+            requested = json_object(g.input, "input") if g.input is not None else {}
+            try:
+                apply_to_arguments(sig, bound, requested, g.input_to_act_on, g.answer, action)
+            except ApprovedChangesNotApplied as err:
+                raise g._refuse_changes(err.why) from None
+            return bound.args, bound.kwargs
 
         def after(g: Guard) -> None:
             if g.flags and on_flags is not None and g.answer is not None:
@@ -194,7 +251,8 @@ def guarded_decorator(
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 g = make_guard(args, kwargs)
                 async with g:
-                    value = await fn(*args, **kwargs)
+                    call, named = call_args(g, args, kwargs)
+                    value = await fn(*call, **named)
                     await g.areport(value)
                 after(g)
                 return value
@@ -205,7 +263,8 @@ def guarded_decorator(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             g = make_guard(args, kwargs)
             with g:
-                value = fn(*args, **kwargs)
+                call, named = call_args(g, args, kwargs)
+                value = fn(*call, **named)
                 g.report(value)
             after(g)
             return value

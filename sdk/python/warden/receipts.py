@@ -13,8 +13,9 @@ A business system that receives an action from an agent checks the receipt befor
     if not check.ok:
         refuse(check.reason, check.message)
     p = check.payload
+    # Approved with changes, the receipt also states approvedInputHash: the changed input.
     if p["decision"] != "allow" or p["action"] != "pricing.set_price" \\
-            or p["inputHash"] != input_hash(request["input"]):
+            or p.get("approvedInputHash", p["inputHash"]) != input_hash(request["input"]):
         refuse("mismatch")
 
 Limits of the canonical JSON here (``canonical_json``): it covers what ``json.loads`` makes —
@@ -67,7 +68,8 @@ class ReceiptCheck:
         kid: the key id the receipt names (``None`` when it names none).
         payload: when ok, the signed statement (``actionId``, ``agentId``, ``action``,
             ``resource``, ``inputHash``, ``decision``, ``status``, ``policyVersions``,
-            ``knowledge``, ``approvers``, ``time``).
+            ``knowledge``, ``approvers``, ``time``; approved with changes also
+            ``approvedInputHash``, the ``input_hash`` of the approved input as stored).
         key_status: when ok, ``"current"`` or ``"retired"``.
     """
 

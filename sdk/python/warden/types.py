@@ -14,7 +14,18 @@ DECISIONS = ("allow", "deny", "pending")
 #: Statuses of an action. ``allowed``/``approved`` go with ``allow``.
 STATUSES = ("allowed", "denied", "pending", "approved", "rejected", "expired")
 #: Reason codes known today; a newer Warden may add more (any string is accepted).
-REASON_CODES = ("policy", "agent_halted", "cohort_halted", "global_halt", "circuit_open", "default")
+REASON_CODES = (
+    "policy",
+    "agent_halted",
+    "cohort_halted",
+    "global_halt",
+    "circuit_open",
+    "default",
+    "not_granted",
+    "budget_exceeded",
+    "budget_error",
+    "handoff",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,23 @@ class Reason:
     policy_name: Optional[str] = None
     effect: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Where a pending action waits on its escalation path (docs/API.md "Escalation paths").
+
+    Attributes:
+        index: the current stage, from 0.
+        of: how many stages the path has.
+        team: the name of the team whose members decide, or ``None`` for any approver.
+        expires_at: ISO 8601 time this stage times out, or ``None``.
+    """
+
+    index: int
+    of: int
+    team: Optional[str] = None
+    expires_at: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -46,8 +74,17 @@ class ActionAnswer:
         receipt: the signed decision receipt (``{"kid", "alg", "payload", "signature"}``),
             kept as sent: hand it to the business system the action goes to, which checks it
             offline with ``warden.receipts.verify_receipt``. Checked here only with
-            ``Warden(verify_receipts=...)``.
+            ``Warden(verify_receipts=...)``. After an approval with changes its payload also
+            states ``approvedInputHash`` (``input_hash(approved_input)``).
         raw: the whole answer as Warden sent it.
+        stage: pending only: the :class:`Stage` of its escalation path waiting for people.
+        approved_input: approved with changes only: the input the approvers approved, as
+            Warden stores it (personal data stays ``[redacted:…]``). Don't act on it directly:
+            act on :func:`warden.input_to_act_on` (your input with ``approved_changes``
+            applied), which ``guard``/``guarded`` hand you.
+        approved_changes: approved with changes only: what the approvers changed, path by
+            path, as sent: ``[{"path": "input.price", "from": 120, "to": 99}]`` (no ``"from"``:
+            added; no ``"to"``: removed).
     """
 
     id: str
@@ -59,6 +96,9 @@ class ActionAnswer:
     version: Optional[str] = None
     receipt: Optional[Dict[str, Any]] = field(default=None, repr=False)
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    stage: Optional[Stage] = None
+    approved_input: Optional[Dict[str, Any]] = None
+    approved_changes: Optional[List[Dict[str, Any]]] = None
 
     @property
     def allowed(self) -> bool:
@@ -70,15 +110,22 @@ class ActionAnswer:
         """True while a human has not decided."""
         return self.decision == "pending"
 
+    @property
+    def changed(self) -> bool:
+        """True when approvers approved the action with changes (``approved_input`` is set)."""
+        return self.approved_input is not None
+
 
 @dataclass(frozen=True)
 class Flag:
-    """What a post-stage policy flagged about a reported result."""
+    """What a post-stage policy flagged about a reported result; ``code`` names Warden's own
+    checks (``approved_input_mismatch``, ``approved_input_unconfirmed``), ``None`` for a policy's."""
 
     message: str
     policy_id: Optional[str] = None
     policy_name: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    code: Optional[str] = None
 
 
 @dataclass(frozen=True)

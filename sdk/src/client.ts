@@ -215,6 +215,8 @@ export class Warden {
       if (p.resource !== (request.resource ?? "")) mismatch.push(`resource ${JSON.stringify(p.resource)}`);
       if (p.inputHash !== (await inputHash(request.input ?? {}))) mismatch.push("another input");
     }
+    // Approved with changes: the receipt must state the input the answer says to act on.
+    if (answer.approvedInput !== undefined && p.approvedInputHash !== (await inputHash(answer.approvedInput))) mismatch.push("another approved input");
     if (mismatch.length) throw invalid(`it states ${mismatch.join(", ")}`, { reason: "mismatch" });
   }
 

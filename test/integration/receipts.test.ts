@@ -140,6 +140,9 @@ describe("answers carry signed receipts", () => {
     // The request as sent stays stated; the approved change is stated beside it.
     expect(check.payload.inputHash).toBe(sha256(JSON.stringify({ price: 900, sku: "LUX-7" })));
     expect(check.payload.approvedInputHash).toBe(sha256(JSON.stringify({ price: 820, sku: "LUX-7" })));
+    // The SDK verifying every answer accepts it (the receipt states the approved input it returns).
+    const verifying = new Warden({ url: dp.base, apiKey: a.apiKey, verifyReceipts: { keys: await publishedKeys() } });
+    await expect(verifying.getAction(pending.id)).resolves.toMatchObject({ status: "approved", approvedInput: { price: 820 } });
     // Tampering with it breaks the signature.
     const forged = { ...approved.receipt, payload: { ...approved.receipt.payload, approvedInputHash: sha256(JSON.stringify({ price: 1, sku: "LUX-7" })) } };
     expect(await verifyReceipt(forged, await publishedKeys())).toMatchObject({ ok: false, reason: "bad_signature" });

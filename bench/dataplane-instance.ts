@@ -3,7 +3,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { handleDataPlane } from "../lib/dataplane/index.ts";
+import { ensureSigningKey } from "../lib/signing/index.ts";
 
+// Decisions are signed (receipts): the key `npm start`'s jobs would otherwise have made sure of.
+ensureSigningKey("receipts");
 const server = http.createServer((req, res) => void handleDataPlane(req, res));
 server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => console.log(`PORT ${(server.address() as AddressInfo).port}`));

@@ -13,6 +13,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { registerAgent } from "../lib/agents/index.ts";
 import { handleDataPlane } from "../lib/dataplane/index.ts";
+import { ensureSigningKey } from "../lib/signing/index.ts";
 import { freePort, migrate } from "../lib/boot/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { closeBus } from "../lib/events/index.ts";
@@ -78,6 +79,8 @@ async function main() {
     ];
     for (const [i, p] of policies.entries()) await createPolicy({ spec: policySpecSchema.parse({ name: `mcp-guard-${i + 1}`, ...p }), actor: "system", userId: null });
 
+    // Decisions are signed (receipts): the key `npm start`'s jobs would otherwise have made sure of.
+    ensureSigningKey("receipts");
     const dataPlane = http.createServer((req, res) => void handleDataPlane(req, res));
     const port = await freePort();
     await new Promise<void>((r) => dataPlane.listen(port, "127.0.0.1", r));

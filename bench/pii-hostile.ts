@@ -17,6 +17,7 @@ import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { registerAgent } from "../lib/agents/index.ts";
 import { handleDataPlane } from "../lib/dataplane/index.ts";
+import { ensureSigningKey } from "../lib/signing/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { halt, resume } from "../lib/killswitch/index.ts";
@@ -104,6 +105,8 @@ async function main() {
   process.env.NEXTAUTH_SECRET ??= "bench-secret-0123456789abcdefghijklmnopqrstuvwxyz";
   const db = await killablePostgres();
   process.env.DATABASE_URL = db.url;
+  // Decisions are signed (receipts): the key `npm start`'s jobs would otherwise have made sure of.
+  ensureSigningKey("receipts");
   const server = http.createServer((req, res) => void handleDataPlane(req, res));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,6 +12,7 @@ import { registerAgent } from "../lib/agents/index.ts";
 import { migrate } from "../lib/boot/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { handleDataPlane } from "../lib/dataplane/index.ts";
+import { ensureSigningKey } from "../lib/signing/index.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { createRollout, createRolloutSchema, registerVersion, releaseForKey } from "../lib/releases/index.ts";
 import { benchDatabase } from "./harness.ts";
@@ -46,6 +47,8 @@ try {
     actor: "system",
     createdBy: "bench",
   });
+  // Decisions are signed (receipts): the key `npm start`'s jobs would otherwise have made sure of.
+  ensureSigningKey("receipts");
   const server = http.createServer((req, res) => void handleDataPlane(req, res));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -11,7 +11,7 @@ export const REASON_CODES = [
   "default",
   "not_granted", // outside the agent's capability grants (lib/grants)
   "budget_exceeded", // the action doesn't fit a budget (lib/budgets)
-  "budget_error", // a budget's amount couldn't be computed for it: denied, fail closed
+  "budget_error", // a budget's amount couldn't be computed for it (or its running total can't hold it): denied, fail closed
   "handoff",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];

@@ -115,6 +115,7 @@ export async function castVote(run: SqlRunner, a: LockedAction, principal: Princ
                 before: Object.fromEntries(modified.changes.map((c) => [c.path, c.from ?? null])),
                 after: Object.fromEntries(modified.changes.map((c) => [c.path, c.to ?? null])),
                 approvedInputHash: modified.hash,
+                ...(modified.budgets.length ? { budgets: modified.budgets } : {}),
               },
             }
           : {}),

@@ -29,7 +29,8 @@ export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
  * stage_timed_out); so is one whose settlement comes after the deadline (rolled back whole).
  *
  * Throws not_found; action_decided / already_voted / action_expired / stage_timed_out /
- * changes_after_votes / modified_input_needs_other_approval (409); not_in_stage /
+ * changes_after_votes / modified_input_needs_other_approval / changes_exceed_budget /
+ * budget_changed (409); not_in_stage /
  * owner_cannot_approve_alone (403); input_not_editable / modified_input_denied (400).
  */
 export async function decideApproval({ actionId, principal, input }: { actionId: string; principal: Principal; input: ApprovalDecision }): Promise<ApprovalOutcome> {

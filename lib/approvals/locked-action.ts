@@ -23,6 +23,8 @@ export type LockedAction = {
   stage_team_id: string | null;
   stage_expires_at: Date | null;
   approved_input: Record<string, unknown> | null;
+  /** The agent version the action runs under (lib/releases), or null. */
+  version: string | null;
   /** The database's clock when the row was locked: every transition's clock. */
   db_now: Date;
 };
@@ -35,7 +37,7 @@ export type LockedAction = {
 export async function lockActions(run: SqlRunner, ids: string[]): Promise<LockedAction[]> {
   return run<LockedAction>(
     `SELECT a.id, a.status, a.quorum, a.expires_at, a.created_at, a.agent_id, g.name AS agent_name, g.owner, g.risk_tier, a.cohort, a.action, a.resource,
-            a.input, a.context, a.reasons, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.approved_input, clock_timestamp() AS db_now
+            a.input, a.context, a.reasons, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.approved_input, a.version, clock_timestamp() AS db_now
        FROM actions a JOIN agents g ON g.id = a.agent_id WHERE a.id = ANY($1::text[]) ORDER BY a.id FOR UPDATE OF a`,
     [ids],
   );

@@ -1,11 +1,12 @@
 import { inputChanges, inputHash, routingOf, valueAt, withValueAt, type InputChange } from "../actions/index.ts";
+import { activeBudgets, budgetsFor, reviseReservations, type BudgetRevision } from "../budgets/index.ts";
 import type { SqlRunner } from "../db/index.ts";
 import { badRequest, conflict } from "../errors/index.ts";
 import { activePolicies, evaluatePolicies } from "../policies/index.ts";
 import { storageRedactor } from "../redaction/index.ts";
 import { approvalPolicyIds, type LockedAction } from "./locked-action.ts";
 
-export type ModifiedInput = { before: Record<string, unknown>; after: Record<string, unknown>; changes: InputChange[]; hash: string };
+export type ModifiedInput = { before: Record<string, unknown>; after: Record<string, unknown>; changes: InputChange[]; hash: string; budgets: BudgetRevision[] };
 
 const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
@@ -21,6 +22,11 @@ const jsonType = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "arra
  *   input and context, as backtests are): a deny refuses it (400 modified_input_denied), and so
  *   does a require_approval policy the original did not match (409
  *   modified_input_needs_other_approval) — a change can't sneak past a rule;
+ * - the budgets that cover the action count its approved input (lib/budgets reviseReservations,
+ *   computed on the approver's values as given): an amount that can't be computed (or is
+ *   negative, too large) refuses the change (400 modified_input_denied, fail closed); a larger
+ *   amount must fit what the budget has left now (else 409 changes_exceed_budget); a smaller one
+ *   gives the difference back;
  * - the approval is bound to the SHA-256 of the approved input (`approved_input_hash`), which
  *   the result report is checked against.
  */
@@ -48,15 +54,16 @@ export async function applyModifiedInput(run: SqlRunner, a: LockedAction, propos
   }
   // The approver's values are stored as everything else is: PII redacted (path by path, so
   // field rules still apply and markers already in the input are left as they are).
-  const [redactor, policies] = await Promise.all([storageRedactor(), activePolicies()]);
+  const [redactor, policies, budgets] = await Promise.all([storageRedactor(), activePolicies(), activeBudgets()]);
   let sparse: Record<string, unknown> = {};
   for (const c of asked) sparse = withValueAt(sparse, c.path, c.to);
   const stored = redactor.document("input", sparse);
   let after = before;
   for (const c of asked) after = withValueAt(after, c.path, valueAt(stored, c.path));
 
+  const agent = { id: a.agent_id, name: a.agent_name, cohort: a.cohort, owner: a.owner, riskTier: a.risk_tier.toLowerCase() };
   const ev = evaluatePolicies(policies.pre, {
-    agent: { id: a.agent_id, name: a.agent_name, cohort: a.cohort, owner: a.owner, riskTier: a.risk_tier.toLowerCase() },
+    agent,
     action: a.action,
     resource: a.resource,
     input: after,
@@ -77,11 +84,26 @@ export async function applyModifiedInput(run: SqlRunner, a: LockedAction, propos
       { policies: added.map((r) => ({ policyId: r.policyId, policyName: r.policyName })) },
     );
   }
+  // The budgets count what the approver approved, as given (before redaction, like an agent's request).
+  let approved = before;
+  for (const c of asked) approved = withValueAt(approved, c.path, c.to);
+  const counted = budgetsFor(
+    budgets,
+    { agentId: a.agent_id, cohort: a.cohort },
+    a.action,
+    a.resource,
+    { agent: { ...agent, version: a.version ?? "" }, action: a.action, resource: a.resource, input: approved, context: a.context, now: new Date() },
+    { keepZero: true },
+  );
+  if ("error" in counted) {
+    throw badRequest("modified_input_denied", `The changed request is denied: ${counted.error.message}. Nothing was changed.`, { reasons: [{ code: counted.error.code, budget: counted.error.budget, message: counted.error.message }] });
+  }
+  const revised = await reviseReservations(run, a.id, counted.budgets);
   const hash = inputHash(after);
   await run(
     `UPDATE actions SET approved_input = $2::jsonb, approved_input_hash = $3,
             pii_markers = ARRAY(SELECT DISTINCT unnest(pii_markers || $4::text[])) WHERE id = $1`,
     [a.id, JSON.stringify(after), hash, redactor.markers],
   );
-  return { before, after, changes: inputChanges(before, after), hash };
+  return { before, after, changes: inputChanges(before, after), hash, budgets: revised };
 }

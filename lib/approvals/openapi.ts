@@ -59,6 +59,8 @@ export const approvalsApi: ApiOperation[] = [
       "modified_input_denied",
       "changes_after_votes",
       "modified_input_needs_other_approval",
+      "changes_exceed_budget",
+      "budget_changed",
     ],
   },
   {

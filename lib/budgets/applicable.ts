@@ -34,10 +34,17 @@ function errorReason(b: CompiledBudget, why: string): Reason {
  * with each budget's compiled `amount` (CEL sees agent, action, resource, input, context, now).
  * An amount that errors, is negative, not finite or too large makes the action denied (fail
  * closed): the first such budget's `budget_error` reason is returned instead. An amount of 0
- * reserves nothing. `storedResource` is the resource as it will be stored (redacted): what a
+ * reserves nothing (and is left out, unless `keepZero`: an approval with changes needs it). `storedResource` is the resource as it will be stored (redacted): what a
  * distinct-resources budget records and counts.
  */
-export function budgetsFor(budgets: CompiledBudget[], agent: { agentId: string; cohort: string }, action: string, storedResource: string, vars: Record<string, unknown>): { budgets: DraftBudget[] } | { error: Reason } {
+export function budgetsFor(
+  budgets: CompiledBudget[],
+  agent: { agentId: string; cohort: string },
+  action: string,
+  storedResource: string,
+  vars: Record<string, unknown>,
+  opts: { keepZero?: boolean } = {},
+): { budgets: DraftBudget[] } | { error: Reason } {
   const out: DraftBudget[] = [];
   for (const b of budgets) {
     if (!budgetCovers(b, agent, action)) continue;
@@ -51,7 +58,7 @@ export function budgetsFor(budgets: CompiledBudget[], agent: { agentId: string; 
     if (r.value < 0) return { error: errorReason(b, `its amount is negative (${r.value})`) };
     if (r.value > MAX_AMOUNT) return { error: errorReason(b, `its amount is too large (${r.value})`) };
     const micros = toMicros(r.value);
-    if (micros > 0n) out.push({ budgetId: b.id, version: b.version, amountMicros: micros, resource: null });
+    if (micros > 0n || opts.keepZero) out.push({ budgetId: b.id, version: b.version, amountMicros: micros, resource: null });
   }
   return { budgets: out };
 }

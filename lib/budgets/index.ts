@@ -17,6 +17,7 @@
  * - applicable.ts — `budgetsFor`: which budgets an action counts against and its amount in
  *   each (a failing or negative amount fails closed: `budget_error`)
  * - ledger.ts — the decision transaction's part (`budgetOpenSql`, `BudgetLedger`)
+ * - revise.ts — approve with changes: a pending action's shares brought to its approved input
  * - settle.ts — the lifecycle's part; read.ts / write.ts — the API; snapshot.ts — `budgets[…]` for CEL
  * - money.ts — amounts counted in millionths (exact sums)
  */
@@ -25,10 +26,11 @@ export { activeBudgets, budgetCache, type CompiledBudget } from "./cache.ts";
 export { budgetsFor, budgetCovers, type DraftBudget } from "./applicable.ts";
 export { budgetOpenSql, budgetIdsIn, BudgetLedger, type OpenedBudget, type BudgetVerdict } from "./ledger.ts";
 export { settleReservations, pruneReservations } from "./settle.ts";
+export { reviseReservations, type BudgetRevision } from "./revise.ts";
 export { listBudgets, getBudget, budgetUsage } from "./read.ts";
 export { createBudget, updateBudget, deleteBudget } from "./write.ts";
 export { budgetsSnapshot, type BudgetsSnapshot, type BudgetReading } from "./snapshot.ts";
 export { presentBudget, type BudgetView, type BudgetUsage } from "./present.ts";
-export { toMicros, microsToNumber, numericToMicros, microsToNumeric } from "./money.ts";
+export { toMicros, microsToNumber, numericToMicros, microsToNumeric, MAX_TOTAL_MICROS } from "./money.ts";
 export { budgetsApi } from "./openapi.ts";
 export { budgetViewSchema, budgetUsageSchema, deletedAnswerSchema } from "./responses.ts";

@@ -3,7 +3,7 @@ import type { Reason } from "../actions/index.ts";
 import type { AuditInput } from "../audit/index.ts";
 import type { BudgetExceededPayload } from "../webhooks/index.ts";
 import type { DraftBudget } from "./applicable.ts";
-import { microsToNumber, microsToNumeric, numericToMicros } from "./money.ts";
+import { MAX_TOTAL_MICROS, microsToNumber, microsToNumeric, numericToMicros } from "./money.ts";
 
 /** What `budget_open` returns for each locked budget (see the budget_functions migration). */
 export type OpenedBudget = {
@@ -117,8 +117,10 @@ export class BudgetLedger {
    * each (`willBe`: the status it will have if the budgets let it through — allowed reserves as
    * used, pending as reserved; an escalation by a budget makes it pending). A budget deleted
    * since the draft was made is ignored; one changed since fails closed (budget_error).
+   * `reserve: false` (a draft that will be an idempotent replay, never inserted): judged, but
+   * leaves the running totals as they were for the drafts after it.
    */
-  decide(a: { actionId: string; agentId: string; cohort: string; willBe: "allowed" | "pending" }, drafts: DraftBudget[]): BudgetVerdict {
+  decide(a: { actionId: string; agentId: string; cohort: string; willBe: "allowed" | "pending" }, drafts: DraftBudget[], opts: { reserve?: boolean } = {}): BudgetVerdict {
     const checks: { b: OpenedBudget; d: DraftBudget; amount: bigint }[] = [];
     for (const d of drafts) {
       const b = this.budgets.get(d.budgetId);
@@ -130,11 +132,27 @@ export class BudgetLedger {
       const amount = d.resource !== null ? (this.present.has(`${b.budget_id}\u0000${d.resource}`) ? 0n : 1_000_000n) : d.amountMicros;
       checks.push({ b, d, amount });
     }
+    // A require_approval budget keeps reserving past its limit (escalated actions wait for a
+    // person); its running total must still fit its column: refuse (fail closed) the action that
+    // would overflow it, rather than fail the whole batch's transaction.
+    const full = checks.find((c) => this.totals.get(c.b.budget_id)! + c.amount > MAX_TOTAL_MICROS);
+    if (full) {
+      const b = full.b;
+      return {
+        verdict: "deny",
+        reasons: [{ code: "budget_error", message: `Budget ${b.name}: its running total (${fmt(this.totals.get(b.budget_id)!)} ${b.unit}, with the actions waiting for approval) can't hold ${fmt(full.amount)} more; denied (fail closed)`, budget: { id: b.budget_id, name: b.name, unit: b.unit, limit: microsToNumber(this.limits.get(b.budget_id)!), used: microsToNumber(this.totals.get(b.budget_id)!), amount: microsToNumber(full.amount) } }],
+      };
+    }
     const over = checks.filter((c) => this.totals.get(c.b.budget_id)! + c.amount > this.limits.get(c.b.budget_id)!);
     const denying = over.filter((c) => c.b.on_exceed === "DENY");
     const record = (list: typeof over) => {
       for (const c of list) this.over.push({ b: c.b, usedMicros: this.totals.get(c.b.budget_id)!, amountMicros: c.amount, actionId: a.actionId, agentId: a.agentId, cohort: a.cohort });
     };
+    if (opts.reserve === false) {
+      if (denying.length) return { verdict: "deny", reasons: denying.map((c) => this.reason(c.b, this.totals.get(c.b.budget_id)!, c.amount, false)) };
+      if (over.length === 0) return { verdict: "fits" };
+      return { verdict: "escalate", reasons: over.map((c) => this.reason(c.b, this.totals.get(c.b.budget_id)!, c.amount, true)), quorum: Math.max(...over.map((c) => c.b.approval_quorum)), timeoutSeconds: Math.min(...over.map((c) => c.b.approval_timeout_seconds)) };
+    }
     if (denying.length) {
       record(denying);
       return { verdict: "deny", reasons: denying.map((c) => this.reason(c.b, this.totals.get(c.b.budget_id)!, c.amount, false)) };

@@ -8,7 +8,12 @@ const actionGlob = z.string().trim().min(1).max(128).regex(/^[a-z0-9_.:*-]+$/, "
 const cohortName = z.string().trim().min(2).max(48).regex(/^[a-z0-9][a-z0-9_-]*$/, "a cohort name");
 const agentId = z.string().trim().min(4).max(64).regex(/^agt_[a-z0-9]+$/, "an agent id (agt_…)");
 
-/** Largest limit or amount: counted in millionths in NUMERIC(24, 6). */
+/**
+ * Largest limit, and largest amount one action may count (larger → budget_error, fail closed):
+ * counted in millionths in NUMERIC(24, 6). A require_approval budget's running total (used +
+ * reserved, escalated actions included) may grow past its limit up to the column's bound
+ * (money.ts MAX_TOTAL_MICROS); an action that would pass it is denied (budget_error).
+ */
 export const MAX_AMOUNT = 1e15;
 
 function validTimeZone(tz: string): boolean {
@@ -47,7 +52,7 @@ export const budgetSpecSchema = z
     actions: z.array(actionGlob).min(1, "name the actions it counts (\"*\" for all)").max(100),
     amount: z.string().trim().min(1).max(2000).optional(),
     distinct: z.literal("resource").optional(),
-    limit: z.number().positive("the limit must be positive").max(MAX_AMOUNT),
+    limit: z.number().min(0.000001, "the limit must be at least 0.000001 (amounts are counted in millionths)").max(MAX_AMOUNT, `the limit is at most ${MAX_AMOUNT.toExponential()}`),
     unit: z.string().trim().min(1).max(32),
     window: budgetWindowSchema,
     onExceed: z.enum(ON_EXCEED),

@@ -10,6 +10,7 @@ import type { Receipt } from "../receipts/index.ts";
 import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
+import { knownKeysSql, ReplayPrediction } from "./replay-keys.ts";
 import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
 import { finalReceipt, receiptColumn, withStoredReceipt, withReceipt } from "./batch-receipts.ts";
 
@@ -100,12 +101,14 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         WHERE k.id IN (${keyIds});
        SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
        ${containmentSql.join(";\n")};
+       ${knownKeysSql(drafts)};
        ${openChainSql(events)}`,
     )) as unknown as pg.QueryResult[];
     const gates = opened[2]!.rows as Gate[];
     const global = (opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[])[0];
     const containment = new Containment(opened.slice(4, 4 + containmentSql.length));
-    const chain = 4 + containmentSql.length;
+    const prediction = new ReplayPrediction(opened[4 + containmentSql.length]!.rows as { agent_id: string; idempotency_key: string }[]);
+    const chain = 5 + containmentSql.length;
     const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
@@ -123,11 +126,12 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
         cohort: { name: g.cohort, haltedAt: g.cohort_halted_at, haltReason: g.cohort_halt_reason },
         agent: { haltedAt: g.agent_halted_at, haltReason: g.agent_halt_reason },
       }).map(({ code, message }): Reason => ({ code, message }));
+      const replay = prediction.replays(d);
       if (halts.length) {
         rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied") });
         return;
       }
-      const c = containment.decide(d, g);
+      const c = containment.decide(d, g, { replay });
       // A budget that escalates an allowed draft asks people the plain way (one stage, any approver).
       const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
       const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };

@@ -44,7 +44,7 @@ export class Containment {
   }
 
   /** The draft's decision once breakers, grants (as stored now) and budgets have had their say. */
-  decide(d: ContainedDraft, gate: { cohort: string; capabilities: unknown }): Contained {
+  decide(d: ContainedDraft, gate: { cohort: string; capabilities: unknown }, opts: { replay?: boolean } = {}): Contained {
     const base: Contained = { status: d.status, reasons: d.reasons, quorum: d.quorum, timeoutSeconds: d.timeoutSeconds };
     const circuit = this.breakers.check(d.id, d.agentId, gate.cohort);
     if (circuit) return { ...base, status: "denied", reasons: [circuit], quorum: null, timeoutSeconds: null };
@@ -55,7 +55,8 @@ export class Containment {
       return { ...base, status: "denied", reasons: [notGrantedReason(d.action, d.resource)], quorum: null, timeoutSeconds: null };
     }
     if (d.status === "denied" || d.budgets.length === 0) return base;
-    const v = this.ledger.decide({ actionId: d.id, agentId: d.agentId, cohort: gate.cohort, willBe: d.status }, d.budgets);
+    // A predicted replay (replay-keys.ts) is judged but reserves nothing: its insert won't happen.
+    const v = this.ledger.decide({ actionId: d.id, agentId: d.agentId, cohort: gate.cohort, willBe: d.status }, d.budgets, { reserve: !opts.replay });
     if (v.verdict === "fits") return base;
     if (v.verdict === "deny") return { status: "denied", reasons: v.reasons, quorum: null, timeoutSeconds: null };
     const policyReasons = d.status === "pending" ? d.reasons : [];

@@ -100,6 +100,8 @@ export const ERROR_CODES = {
   stage_timed_out: "conflict",
   changes_after_votes: "conflict",
   modified_input_needs_other_approval: "conflict",
+  changes_exceed_budget: "conflict",
+  budget_changed: "conflict",
   // transport
   body_too_large: "too_large",
   pii_scan_too_costly: "too_large",

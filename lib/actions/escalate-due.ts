@@ -1,3 +1,4 @@
+import { lockBudgetsOf } from "../budgets/index.ts";
 import { withPgTransaction } from "../db/index.ts";
 import { escalatePending } from "./escalate-pending.ts";
 import { settlePending } from "./settle-pending.ts";
@@ -35,6 +36,8 @@ export async function escalateDueActions(ids?: string[]): Promise<{ escalated: n
         settle.set(key, group);
       }
     }
+    // Budgets before the audit chain head the escalations' events take, as decisions lock them.
+    await lockBudgetsOf(run, [...settle.values()].flatMap((g) => g.ids));
     const escalated = await escalatePending(run, climb, { cause: "timeout" });
     let settled = 0;
     for (const g of settle.values()) {

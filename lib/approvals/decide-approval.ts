@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { escalateDueActions, expireDueActions } from "../actions/index.ts";
 import type { Principal } from "../auth/index.ts";
+import { lockBudgetsOf } from "../budgets/index.ts";
 import { withPgTransaction } from "../db/index.ts";
 import { conflict, notFound, WardenError } from "../errors/index.ts";
 import { castVote, type ApprovalOutcome } from "./cast-vote.ts";
@@ -41,6 +42,8 @@ export async function decideApproval({ actionId, principal, input }: { actionId:
     late = overdue(a);
     if (late) return null;
     if (a.status !== "PENDING") throw conflict("action_decided", `This action is already ${a.status.toLowerCase()}`);
+    // Budgets before the audit chain head the vote's events take, as decisions lock them.
+    await lockBudgetsOf(run, [a.id]);
     return castVote(run, a, principal, input);
   }).catch(async (err: unknown) => {
     // Too late to settle (castVote): the vote is rolled back; record the timeout now.

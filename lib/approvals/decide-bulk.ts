@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { escalateDueActions, expireDueActions } from "../actions/index.ts";
 import type { Principal } from "../auth/index.ts";
+import { lockBudgetsOf } from "../budgets/index.ts";
 import { withPgTransaction } from "../db/index.ts";
 import { badRequest, conflict, notFound, WardenError } from "../errors/index.ts";
 import { castVote, type ApprovalOutcome } from "./cast-vote.ts";
@@ -64,6 +65,8 @@ export async function decideBulk({ principal, input }: { principal: Principal; i
     if (groups.size > 1) {
       throw badRequest("bulk_mixed", "Decide together only on similar requests: the same agent, the same action and the same policies. Nothing was recorded.", { groups: [...groups.values()] });
     }
+    // Budgets before the audit chain head the votes' events take, as decisions lock them.
+    await lockBudgetsOf(run, rows.map((r) => r.id));
     const actions: ApprovalOutcome[] = [];
     for (const r of rows) {
       try {

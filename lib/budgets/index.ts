@@ -25,7 +25,7 @@ export { budgetSpecSchema, budgetUpdateSchema, budgetFilterSchema, checkAmount, 
 export { activeBudgets, budgetCache, type CompiledBudget } from "./cache.ts";
 export { budgetsFor, budgetCovers, type DraftBudget } from "./applicable.ts";
 export { budgetOpenSql, budgetIdsIn, BudgetLedger, type OpenedBudget, type BudgetVerdict } from "./ledger.ts";
-export { settleReservations, pruneReservations } from "./settle.ts";
+export { settleReservations, pruneReservations, lockBudgetsOf } from "./settle.ts";
 export { reviseReservations, type BudgetRevision } from "./revise.ts";
 export { listBudgets, getBudget, budgetUsage } from "./read.ts";
 export { createBudget, updateBudget, deleteBudget } from "./write.ts";

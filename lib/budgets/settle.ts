@@ -30,3 +30,20 @@ export async function pruneReservations(run: SqlRunner, batch = 50_000): Promise
   );
   return rows[0]?.n ?? 0;
 }
+
+/**
+ * Locks, in the caller's transaction, the running totals of the budgets the actions hold
+ * reservations in (id order, the lock `budget_open` and `budget_settle` take). Transactions
+ * that write audit events before they settle — votes (approval.granted, then settlePending),
+ * bulk decisions, stage timeouts (escalations, then settlements) — call it first, so that, like
+ * every decision, they lock budgets before the audit chain head, and never wait on a decision
+ * batch that waits on them.
+ */
+export async function lockBudgetsOf(run: SqlRunner, actionIds: string[]): Promise<void> {
+  if (actionIds.length === 0) return;
+  await run(
+    `SELECT 1 FROM budget_states WHERE budget_id IN (SELECT budget_id FROM budget_reservations WHERE action_id = ANY($1::text[]) AND state = 'RESERVED')
+      ORDER BY budget_id FOR UPDATE`,
+    [actionIds],
+  );
+}

@@ -97,7 +97,7 @@ export const breakersApi: ApiOperation[] = [
     body: breakerUpdateSchema,
     bodyExample: { ...spec, threshold: 0.25 },
     responses: { 200: { description: "The breaker", schema: breakerViewSchema, example: { ...closed, threshold: 0.25, version: 2 } } },
-    errors: ["breaker_exists", "invalid_scope"],
+    errors: ["breaker_exists", "invalid_scope", "breaker_open"],
   },
   {
     method: "delete",

@@ -55,12 +55,23 @@ export async function createBreaker({ spec, actor, userId }: { spec: BreakerSpec
   return b;
 }
 
-/** Replaces a breaker's settings (a new version, audited before/after); its state is kept. Throws not_found, invalid_scope, breaker_exists. */
+/**
+ * Replaces a breaker's settings (a new version, audited before/after); its state is kept. What
+ * an open or half-open breaker holds was decided by its old scope, so changing its scope or what
+ * it opens is refused until it is reset (409 breaker_open) — it would otherwise hold one thing
+ * while showing another. Throws not_found, invalid_scope, breaker_exists, breaker_open.
+ */
 export async function updateBreaker({ id, spec, actor }: { id: string; spec: BreakerSpec; actor: string }): Promise<Breaker> {
   const b = await prisma().$transaction(async (tx) => {
+    // Locked: an opening in flight (it locks the row too) finishes first, and is seen below.
+    await tx.$queryRawUnsafe(`SELECT id FROM breakers WHERE id = $1 FOR UPDATE`, id);
     const before = await tx.breaker.findUnique({ where: { id } });
     if (!before) throw notFound("Breaker");
     await validateScope(tx, spec);
+    const next = columns(spec);
+    if (before.state !== "CLOSED" && (next.scopeKind !== before.scopeKind || next.scopeValue !== before.scopeValue || next.opens !== before.opens)) {
+      throw conflict("breaker_open", `Breaker ${before.name} is ${before.state === "OPEN" ? "open" : "half-open"}: reset it before changing its scope or what it opens`);
+    }
     if (spec.name !== before.name && (await tx.breaker.findUnique({ where: { name: spec.name }, select: { id: true } }))) throw conflict("breaker_exists", `A breaker named ${spec.name} already exists`);
     const after = await tx.breaker.update({ where: { id }, data: { ...columns(spec), version: { increment: 1 } } });
     await changed(tx, "breaker.updated", actor, after, { version: after.version, before: specOf(before), after: specOf(after) });

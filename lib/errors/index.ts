@@ -85,6 +85,7 @@ export const ERROR_CODES = {
   budget_exists: "conflict",
   breaker_exists: "conflict",
   breaker_closed: "conflict",
+  breaker_open: "conflict",
   capability_change_decided: "conflict",
   capabilities_changed: "conflict",
   version_exists: "conflict", // a version label reused with another config (lib/releases)

@@ -220,6 +220,26 @@ describe("breaker recovery", () => {
     expect(hook.rows[0].payload.data).toMatchObject({ cause: "reset", reason: "feed fixed, prices checked" });
   });
 
+  it("refuses to move an open breaker to another scope until it is reset (409 breaker_open); other settings may change", async () => {
+    const cohort = unique("pricing");
+    const other = unique("pricing");
+    const a = await newAgent({ cohort });
+    await newAgent({ cohort: other });
+    const b = await breaker({ scope: { cohort }, metric: "action_rate", threshold: 2 });
+    const api = client(dp.base, a.apiKey);
+    for (let i = 0; i < 3; i++) await api.ask({ action: "pricing.set_price" });
+    expect((await evaluated(b.id)).state).toBe("open");
+    const current = (await call(breakerRoute.GET, { token: operator.token, params: { id: b.id } })).json;
+    const spec = { name: current.name, scope: current.scope, metric: current.metric, windowSeconds: current.windowSeconds, threshold: current.threshold, minSamples: current.minSamples, opens: current.opens, recovery: current.recovery };
+    const moved = await call(breakerRoute.PUT, { method: "PUT", token: operator.token, params: { id: b.id }, body: { ...spec, scope: { cohort: other } } });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error.code).toBe("breaker_open");
+    expect((await state(b.id)).holds).toMatchObject({ kind: "cohort", id: cohort });
+    const tuned = await call(breakerRoute.PUT, { method: "PUT", token: operator.token, params: { id: b.id }, body: { ...spec, threshold: 3 } });
+    expect(tuned.status).toBe(200);
+    await expectHeld(api, b);
+  });
+
   it("deleting an open breaker releases what it held and says so: breaker.closed (cause deleted), then breaker.deleted", async () => {
     const cohort = unique("pricing");
     const a = await newAgent({ cohort });

@@ -49,6 +49,7 @@ export const AUDIT_KINDS = {
   "agent.capabilities_changed": "An agent's capability grants changed (before and after)",
   "agent.capabilities_requested": "An owner asked to widen their agent's grants; someone else must confirm",
   "agent.capabilities_rejected": "A request to widen an agent's grants was rejected",
+  "agent.capabilities_superseded": "A request to widen an agent's grants lapsed: the grants changed, or a newer request replaced it",
   "budget.created": "A budget was created",
   "budget.updated": "A budget changed",
   "budget.deleted": "A budget was removed",

@@ -17,6 +17,19 @@ const dbValue = (c: Capabilities) => (c === null ? Prisma.DbNull : (c as Prisma.
 const same = (a: Capabilities, b: Capabilities) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * Marks the agent's pending widening requests (all, or `ids`) superseded, one
+ * `agent.capabilities_superseded` audit event each saying why, in the caller's transaction.
+ */
+async function supersede(tx: Tx, a: { id: string; name: string; cohort: string }, actor: string, why: string, ids?: string[]): Promise<void> {
+  const open = await tx.capabilityChange.findMany({ where: { agentId: a.id, status: "PENDING", ...(ids ? { id: { in: ids } } : {}) }, select: { id: true, requestedBy: true } });
+  if (open.length === 0) return;
+  await tx.capabilityChange.updateMany({ where: { id: { in: open.map((c) => c.id) } }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
+  for (const c of open) {
+    await auditTx(tx, { actor, kind: "agent.capabilities_superseded", subject: `agent:${a.id}`, agentId: a.id, cohort: a.cohort, data: { name: a.name, changeId: c.id, requestedBy: c.requestedBy, why } });
+  }
+}
+
+/**
  * Writes an agent's grants and everything that goes with it in the caller's transaction, which
  * holds HALT_LOCK exclusively: decisions re-read grants under that lock in shared mode, so once
  * this commits no decision on any instance uses the old grants. Pending actions the new grants
@@ -41,7 +54,7 @@ async function apply(tx: Tx, a: { id: string; name: string; cohort: string }, be
     }
   }
   // Any other open request was made against grants that no longer hold.
-  await tx.capabilityChange.updateMany({ where: { agentId: a.id, status: "PENDING" }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
+  await supersede(tx, a, audit.actor, "the agent's grants changed");
   const w = wideningOf(before, after);
   await auditTx(tx, {
     actor: audit.actor,
@@ -103,7 +116,7 @@ export async function setAgentCapabilities({ agentId, capabilities, principal, r
       if (same(before, capabilities)) return { status: "unchanged" as const, capabilities: before };
       const w = wideningOf(before, capabilities);
       if (w.widens && (await ownsOrOwned(tx, agentId, a.owner, principal.email))) {
-        await tx.capabilityChange.updateMany({ where: { agentId, status: "PENDING" }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
+        await supersede(tx, a, actor, "a newer request replaced it");
         const change = await tx.capabilityChange.create({
           data: { id: newId("cap"), agentId, proposal: { before, after: capabilities } as Prisma.InputJsonValue, requestedById: principal.userId, requestedBy: principal.email, reason: reason ?? "" },
           include: { agent: { select: { name: true } } },
@@ -169,7 +182,7 @@ export async function decideCapabilityChange({ changeId, principal, input }: { c
       const proposal = presentChange(c);
       const current = capabilitiesOf(a.capabilities);
       if (!same(current, proposal.before)) {
-        await tx.capabilityChange.update({ where: { id: changeId }, data: { status: "SUPERSEDED", decidedAt: new Date() } });
+        await supersede(tx, a, actor, "the agent's grants changed since it was made", [changeId]);
         supersededMessage = "The agent's grants changed since this request was made; ask again";
         return null;
       }

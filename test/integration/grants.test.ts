@@ -188,6 +188,9 @@ describe("capability grants", () => {
     const res = await call(changeRoute.POST, { token: admin.token, params: { id: asked.json.capabilityChange.id }, body: { decision: "confirm" } });
     expect(res.status).toBe(409);
     expect(await stored(a.agent.id)).toEqual([{ action: "c.d" }]);
+    // The request lapsed when the grants changed, and the log says so.
+    const lapsed = (await listAuditEvents({ agent: a.agent.id, kind: "agent.capabilities_superseded", limit: 5 })).events;
+    expect(lapsed.map((e) => e.data)).toMatchObject([{ changeId: asked.json.capabilityChange.id, why: "the agent's grants changed" }]);
   });
 });
 

@@ -10,4 +10,8 @@ ensureSigningKey("receipts");
 const server = http.createServer((req, res) => void handleDataPlane(req, res));
 server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => console.log(`PORT ${(server.address() as AddressInfo).port}`));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+// Keep-alive connections would hold the close for their 65 s timeout: end them now.
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

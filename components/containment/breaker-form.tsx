@@ -5,6 +5,7 @@ import { api } from "../api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorText, Field, inputClass } from "../ui/field.tsx";
 import { useApiMutation } from "../use-api-mutation.ts";
+import { ScopeFields, scopeOf } from "./scope-fields.tsx";
 
 type Option = { id: string; name: string };
 const METRICS = [
@@ -31,7 +32,7 @@ export function BreakerForm({ cohorts, agents }: { cohorts: string[]; agents: Op
         e.preventDefault();
         m.mutate({
           name: f.name,
-          scope: f.scopeKind === "cohort" ? { cohort: f.cohort } : { agent: f.agent },
+          scope: scopeOf(f),
           metric: f.metric,
           windowSeconds: Number(f.windowSeconds),
           threshold: rate ? Number(f.threshold) / 100 : Number(f.threshold),
@@ -45,27 +46,7 @@ export function BreakerForm({ cohorts, agents }: { cohorts: string[]; agents: Op
       <Field label="Breaker name" error={m.fieldErrors.name}>
         <input className={inputClass} value={f.name} onChange={set("name")} required placeholder="pricing-deny-spike" />
       </Field>
-      <div className="grid grid-cols-2 gap-2">
-        <Field label="Watches">
-          <select className={inputClass} value={f.scopeKind} onChange={set("scopeKind")}>
-            <option value="cohort">a cohort</option>
-            <option value="agent">an agent</option>
-          </select>
-        </Field>
-        {f.scopeKind === "cohort" ? (
-          <Field label="Cohort">
-            <select className={inputClass} value={f.cohort} onChange={set("cohort")}>
-              {cohorts.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
-          </Field>
-        ) : (
-          <Field label="Agent">
-            <select className={inputClass} value={f.agent} onChange={set("agent")}>
-              {agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-            </select>
-          </Field>
-        )}
-      </div>
+      <ScopeFields label="Watches" f={f} set={set} cohorts={cohorts} agents={agents} />
       <div className="grid grid-cols-2 gap-2">
         <Field label="Metric">
           <select className={inputClass} value={f.metric} onChange={set("metric")}>

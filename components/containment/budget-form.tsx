@@ -5,6 +5,7 @@ import { api } from "../api.ts";
 import { Button } from "../ui/button.tsx";
 import { ErrorText, Field, inputClass } from "../ui/field.tsx";
 import { useApiMutation } from "../use-api-mutation.ts";
+import { ScopeFields, scopeOf } from "./scope-fields.tsx";
 
 type Option = { id: string; name: string };
 
@@ -39,7 +40,7 @@ export function BudgetForm({ cohorts, agents, onDone }: { cohorts: string[]; age
         e.preventDefault();
         m.mutate({
           name: f.name,
-          scope: f.scopeKind === "cohort" ? { cohort: f.cohort } : { agent: f.agent },
+          scope: scopeOf(f),
           actions: f.actions.split(",").map((s) => s.trim()).filter(Boolean),
           ...(f.counts === "amount" ? { amount: f.amount } : { distinct: "resource" }),
           limit: Number(f.limit),
@@ -52,27 +53,7 @@ export function BudgetForm({ cohorts, agents, onDone }: { cohorts: string[]; age
       <Field label="Budget name" error={m.fieldErrors.name}>
         <input className={inputClass} value={f.name} onChange={set("name")} required placeholder="refunds-per-day" />
       </Field>
-      <div className="grid grid-cols-2 gap-2">
-        <Field label="Scope">
-          <select className={inputClass} value={f.scopeKind} onChange={set("scopeKind")}>
-            <option value="cohort">a cohort</option>
-            <option value="agent">an agent</option>
-          </select>
-        </Field>
-        {f.scopeKind === "cohort" ? (
-          <Field label="Cohort">
-            <select className={inputClass} value={f.cohort} onChange={set("cohort")}>
-              {cohorts.map((c) => <option key={c} value={c}>{c}</option>)}
-            </select>
-          </Field>
-        ) : (
-          <Field label="Agent">
-            <select className={inputClass} value={f.agent} onChange={set("agent")}>
-              {agents.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-            </select>
-          </Field>
-        )}
-      </div>
+      <ScopeFields label="Scope" f={f} set={set} cohorts={cohorts} agents={agents} />
       <Field label="Actions" hint="Action globs, comma-separated" error={m.fieldErrors.actions}>
         <input className={`${inputClass} font-mono`} value={f.actions} onChange={set("actions")} required />
       </Field>

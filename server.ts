@@ -2,7 +2,7 @@
 // Next.js (dashboard and control-plane API). See README "Architecture".
 import http from "node:http";
 import next from "next";
-import { listenOn, prepare } from "./lib/boot/index.ts";
+import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo } from "./lib/boot/index.ts";
 import { readEnv } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
@@ -37,6 +37,8 @@ async function main() {
     server.keepAliveTimeout = 65_000;
     stopJobs = startJobs();
     await listenOn(server, port, env.HOST);
+    // Where local scripts (npm run demo:agents) find this instance; removed on a clean stop.
+    writeRuntimeInfo({ url: localUrl(env.HOST, port) });
   } catch (err) {
     // Every failed start stops what it started, the embedded PostgreSQL included.
     await stopJobs().catch(() => undefined);
@@ -72,6 +74,7 @@ async function main() {
     console.log(`[warden] ${signal}: shutting down`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    removeRuntimeInfo();
     server.closeIdleConnections();
     await new Promise((r) => server.close(r));
     await stopJobs().catch(() => undefined);

@@ -2,7 +2,12 @@ import { z } from "zod";
 import type { ApiOperation } from "./types.ts";
 
 /** `GET /api/health` */
-export const healthAnswerSchema = z.object({ ok: z.boolean(), db: z.enum(["up", "down"]) });
+export const healthAnswerSchema = z.object({
+  ok: z.boolean(),
+  db: z.enum(["up", "down"]),
+  service: z.literal("warden").describe("always `warden`: tells Warden from anything else answering on a port"),
+  instance: z.string().describe("this start's instance id (`ins_…`), new on each start, the same in every worker; also in `<data dir>/runtime.json`"),
+});
 
 /** Routes that belong to no domain area: health, and this document itself. */
 export const platformApi: ApiOperation[] = [
@@ -14,8 +19,8 @@ export const platformApi: ApiOperation[] = [
     auth: "none",
     summary: "Is this instance up, and can it reach its database",
     responses: {
-      200: { description: "Up", schema: healthAnswerSchema, example: { ok: true, db: "up" } },
-      503: { description: "The database is down", schema: healthAnswerSchema, example: { ok: false, db: "down" } },
+      200: { description: "Up", schema: healthAnswerSchema, example: { ok: true, db: "up", service: "warden", instance: "ins_Xr4p0QwZ2k1m" } },
+      503: { description: "The database is down", schema: healthAnswerSchema, example: { ok: false, db: "down", service: "warden", instance: "ins_Xr4p0QwZ2k1m" } },
     },
   },
   {

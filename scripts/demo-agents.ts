@@ -36,11 +36,14 @@ import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_VERSIONS } from "../lib/seed/index.ts";
+import { findWarden, NotReady, NotWarden } from "./demo/find-warden.ts";
 import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, type ActionRequest, type Reason } from "../sdk/src/index.ts";
 
 // ── configuration ────────────────────────────────────────────────────────────────────────────
 const startedAt = Date.now();
-const url = (process.env.WARDEN_URL || `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, "");
+// Set by findWarden before anything secret is sent: WARDEN_URL, localhost:$PORT, or the runtime
+// file the running Warden wrote in its data directory — never a guessed port.
+let url = "";
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
 const args = (() => {
   try {
@@ -483,12 +486,24 @@ function refreshFleet(why: string): Promise<void> {
 /** Provisions the fleet, waiting for Warden to come up (unless --once) until `until` (ms since the epoch). */
 async function setUp(until = Infinity): Promise<Driven[]> {
   for (let attempt = 1; ; attempt++) {
+    let where = url;
     try {
-      return await beforeDeadline(provision(), until);
+      return await beforeDeadline(
+        (async () => {
+          // Nothing secret (login, token, agent keys) leaves before this says it is Warden.
+          const found = await findWarden();
+          if (found.url !== url) console.log(`Warden found at ${found.url} (${found.via})`);
+          url = where = found.url;
+          return provision();
+        })(),
+        until,
+      );
     } catch (err) {
-      if (err instanceof Fatal) fail(err.message);
+      if (err instanceof Fatal || err instanceof NotWarden) fail(err.message);
+      if (err instanceof NotReady) where = err.where;
+      else where ||= process.env.WARDEN_URL || (process.env.PORT ? `http://localhost:${process.env.PORT}` : "");
       const cause = (err as Error & { cause?: Error }).cause?.message;
-      const message = `Warden not ready at ${url}: ${(err as Error).message}${cause ? ` (${cause})` : ""}`;
+      const message = `Warden not ready at ${where}: ${(err as Error).message}${cause ? ` (${cause})` : ""}`;
       if (once || stopping) fail(`${message}\n${WHERE}`);
       const delay = Math.min(30_000, 5000 * attempt, until - Date.now());
       if (delay <= 0) fail(`${message}\nGave up after --duration ${duration} s. ${WHERE}`);
@@ -506,7 +521,7 @@ function beforeDeadline<T>(work: Promise<T>, until: number): Promise<T> {
   });
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
-const WHERE = "Is Warden running there? Set WARDEN_URL, or PORT to the port `npm start` was given.";
+const WHERE = "Is Warden running there? Set WARDEN_URL, or PORT to the port `npm start` was given; with neither, the demo drives the Warden started from this directory (same WARDEN_DATA_DIR), once it runs.";
 
 // ── the bad-release scenario ─────────────────────────────────────────────────────────────────
 type RolloutGuard = { metric: string; verdict: string; candidate: { rate: number; n: number }; baseline: { rate: number; n: number } };

@@ -14,9 +14,14 @@
 //   WARDEN_TOKEN           an API token (operator or above), or
 //   WARDEN_ADMIN_EMAIL + WARDEN_ADMIN_PASSWORD   to log in (the login `npm start` printed)
 //   --rate N               actions per second (default 5)
+//   --escalations N        at most N new actions a minute that wait for a human (default 2), and
+//                          none while the approval queue holds 15 or more: one person can keep up
+//                          (scripts/demo/pacing.ts); the rest of the traffic is unpaced
 //   --duration S           stop after S seconds, counted from the start: waiting for Warden to
 //                          answer included (default: until Ctrl-C; then it waits for Warden forever)
 //   --once                 one action per agent, then exit
+//   --scenario flood       the same traffic with escalations unpaced (about 10 a minute at the
+//                          default rate): more than one person can decide; the queue fills up
 //   --scenario breaker     a pricing feed glitch: a burst of flagship prices under the floor from
 //                          the pricing agents, until the pricing-deny-spike breaker opens the
 //                          pricing cohort (their next actions are denied circuit_open); then exit
@@ -37,6 +42,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DEMO_VERSIONS } from "../lib/seed/index.ts";
 import { findWarden, NotReady, NotWarden } from "./demo/find-warden.ts";
+import { DEFAULT_PACING, EscalationPacer } from "./demo/pacing.ts";
 import { ActionDenied, ApprovalTimeout, Warden, WardenError, WardenUnavailable, type ActionRequest, type Reason } from "../sdk/src/index.ts";
 
 // ── configuration ────────────────────────────────────────────────────────────────────────────
@@ -47,20 +53,26 @@ let url = "";
 const keysFile = path.join(process.env.WARDEN_DATA_DIR ?? ".data", "demo-agent-keys.json");
 const args = (() => {
   try {
-    return parseArgs({ options: { rate: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
+    return parseArgs({ options: { rate: { type: "string" }, escalations: { type: "string" }, duration: { type: "string" }, once: { type: "boolean" }, scenario: { type: "string" }, help: { type: "boolean", short: "h" } } }).values;
   } catch (err) {
-    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]`, 2);
+    return fail(`${(err as Error).message}\nusage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--escalations N] [--scenario flood|breaker|bad-release]`, 2);
   }
 })();
-if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--scenario breaker|bad-release]   (env: WARDEN_URL or PORT, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
+if (args.help) fail("usage: npm run demo:agents -- [--rate N] [--duration S] [--once] [--escalations N] [--scenario flood|breaker|bad-release]   (env: WARDEN_URL or PORT, WARDEN_TOKEN or WARDEN_ADMIN_EMAIL/PASSWORD)", 0);
 const scenario = args.scenario;
-if (scenario !== undefined && scenario !== "bad-release" && scenario !== "breaker") fail(`unknown --scenario ${scenario} (known: breaker, bad-release)`, 2);
+if (scenario !== undefined && scenario !== "bad-release" && scenario !== "breaker" && scenario !== "flood") fail(`unknown --scenario ${scenario} (known: flood, breaker, bad-release)`, 2);
 const BAD_RELEASE = { agent: "price-optimizer-eu", candidate: "pricing-2026.11.3" } as const;
 const rate = Number(args.rate ?? (scenario === "bad-release" ? 40 : 5));
 const duration = args.duration === undefined ? Infinity : Number(args.duration);
 const once = args.once ?? false;
 if (!(rate > 0 && rate <= 500)) fail("--rate must be a number of actions per second between 0 and 500", 2);
 if (!(duration > 0)) fail("--duration must be a positive number of seconds", 2);
+const escalations = Number(args.escalations ?? DEFAULT_PACING.perMinute);
+if (!(escalations >= 0 && escalations <= 600)) fail("--escalations must be a number of actions a minute between 0 and 600", 2);
+// The everyday demo paces what waits for a human; the flood and the canary (whose guards compare
+// escalation rates) are unpaced.
+const pacer = scenario === undefined ? new EscalationPacer({ ...DEFAULT_PACING, perMinute: escalations }) : null;
+let queued: number | null = null; // pending approvals in Warden's queue, polled every 5 s
 const MAX_AWAITING = Math.min(500, Math.max(50, rate * 20)); // open long-polls for approvals
 const MAX_IN_FLIGHT = Math.max(20, rate * 5); // beyond this Warden is slow: skip ticks, don't pile up
 
@@ -202,6 +214,8 @@ const int = (min: number, max: number) => Math.floor(rnd(min, max + 1));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
 const money = (n: number) => Math.round(n * 100) / 100;
 const chance = (p: number) => Math.random() < p;
+/** An action that would wait for a human may start (scripts/demo/pacing.ts); ask only when about to plan one. */
+const mayEscalate = () => pacer === null || pacer.take(Date.now(), Math.max(queued ?? 0, awaiting.size));
 const latency = () => new Promise((r) => setTimeout(r, int(20, 120)));
 const sku = () => `LUX-${String(int(1, 480)).padStart(4, "0")}`;
 
@@ -228,7 +242,7 @@ const TRAFFIC: Record<string, Plan> = {
     const tag = pick(["flagship", "core", "core", "outlet"] as const);
     const currency = agent.name.endsWith("-us") ? "USD" : "EUR";
     const currentPrice = { flagship: int(450, 4800), core: int(120, 900), outlet: int(40, 300) }[tag];
-    let cut = chance(aggressive ? 0.3 : 0.1) ? int(31, 60) : chance(0.8) ? int(1, 15) : -int(1, 8); // mostly small moves, sometimes deep cuts
+    let cut = chance(aggressive ? 0.3 : 0.1) && mayEscalate() ? int(31, 60) : chance(0.8) ? int(1, 15) : -int(1, 8); // mostly small moves, sometimes deep cuts
     let price = money(currentPrice * (1 - cut / 100));
     if (tag === "flagship" && chance(aggressive ? 0.3 : 0.04)) {
       price = int(59, 99); // the feed glitch a price floor exists for
@@ -260,7 +274,7 @@ const TRAFFIC: Record<string, Plan> = {
   async inventory(agent) {
     const s = sku();
     const stores = agent.name.includes("paris") ? ["paris-flagship", "paris-saint-honore", "paris-marais"] : agent.name.includes("milan") ? ["milan-montenapoleone", "milan-brera", "turin-roma"] : ["london-bond-street", "new-york-madison", "tokyo-ginza", "paris-flagship"];
-    const units = chance(0.07) ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
+    const units = chance(0.07) && mayEscalate() ? int(1001, 6000) : chance(0.9) ? int(6, 199) : int(200, 900);
     const input = { sku: s, store: pick(stores), units, unitCost: money(rnd(35, 900)) };
     return {
       request: { action: "inventory.reorder", resource: `sku:${s}`, input },
@@ -286,7 +300,7 @@ const TRAFFIC: Record<string, Plan> = {
         },
       };
     }
-    const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08); // more than 500: a human checks
+    const big = chance(agent.name === "vip-concierge" ? 0.25 : 0.08) && mayEscalate(); // more than 500: a human checks
     const amount = big ? money(rnd(520, 3200)) : money(rnd(25, 480));
     // The published return window for the customer's country; 1 in 12 replies quotes another (flagged).
     const policy = await fact(warden, "return-policy", country);
@@ -296,7 +310,7 @@ const TRAFFIC: Record<string, Plan> = {
       ? `Sorry for the trouble — next time ${pick(COMPETITOR_MENTIONS)} might suit you better. You can return items within ${quotedReturnDays} days.`
       : `Your refund is on its way. You can return items within ${quotedReturnDays} days, ${policy?.value.conditions ? String(policy.value.conditions).toLowerCase() : "unworn"}.`;
     // How sure the agent is of its reading of the ticket; unsure cases go to a person.
-    const confidence = Math.round((chance(0.1) ? rnd(0.25, 0.55) : rnd(0.7, 0.99)) * 100) / 100;
+    const confidence = Math.round((chance(0.1) && (big || mayEscalate()) ? rnd(0.25, 0.55) : rnd(0.7, 0.99)) * 100) / 100;
     const reason = pick(["damaged", "late delivery", "wrong size", "goodwill gesture"]);
     return {
       request: {
@@ -349,7 +363,7 @@ function line(d: Driven, req: ActionRequest, decision: string, detail = "", shad
   console.log(`${time()} ${d.agent.name.padEnd(21)} ${req.action.padEnd(18)} ${(req.resource ?? "").padEnd(18)} ${decision.padEnd(9)} ${detail}${trial}`);
 }
 function summary(label: string, c: Record<Outcome, number>) {
-  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending (${c.staged} staged, ${c.handedOff} hand-offs) → ${c.approved} approved (${c.changed} with changes), ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}`;
+  return `── ${label}: ${c.asked} asked · ${c.allowed} allowed · ${c.denied} denied · ${c.pending} pending (${c.staged} staged, ${c.handedOff} hand-offs) → ${c.approved} approved (${c.changed} with changes), ${c.rejected} rejected, ${c.expired} expired, ${c.gaveUp} not waited for · ${c.failed} failed · ${c.flagged} flagged · ${c.errors} errors │ awaiting approval: ${awaiting.size}${pacer ? ` │ queue: ${queued ?? "?"} pending, ${pacer.inLastMinute(Date.now())} new in the last minute (paced: ≤ ${escalations}/min, none at ≥ ${DEFAULT_PACING.queueHigh})` : ""}`;
 }
 
 // ── one action ───────────────────────────────────────────────────────────────────────────────
@@ -646,6 +660,19 @@ async function breakerScenario(): Promise<never> {
 if (scenario === "breaker") await breakerScenario();
 
 console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
+if (pacer && !once) {
+  console.log(`Escalations paced so one person can keep up: at most ${escalations} a minute, none while the queue holds ${DEFAULT_PACING.queueHigh} or more (--escalations N; --scenario flood for unpaced)`);
+  void (async () => {
+    for (; !stopping; await sleep(5000)) {
+      try {
+        const { pending } = await admin<{ pending?: unknown }>("GET", "/api/approvals/count");
+        if (typeof pending === "number") queued = pending;
+      } catch {
+        // Warden away: keep the last figure (traffic pauses anyway)
+      }
+    }
+  })();
+}
 const focus = scenario === "bad-release" ? await startBadRelease() : null;
 
 if (once) {

@@ -3,9 +3,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { applyToolDefaults } from "./tool-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
+// Next.js telemetry off unless NEXT_TELEMETRY_DISABLED is set (scripts/tool-env.mjs): for the
+// build below and for server.ts, which runs Next.js in this process.
+applyToolDefaults(process.env);
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });

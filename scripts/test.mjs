@@ -6,11 +6,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { applyToolDefaults } from "./tool-env.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const skipE2e = process.argv.includes("--skip-e2e");
+// Next.js telemetry off for the build and the Warden the journeys start, unless set (scripts/tool-env.mjs).
+applyToolDefaults(process.env);
 
 const steps = [
   ["prisma client", bin("prisma"), ["generate"]],

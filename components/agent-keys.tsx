@@ -49,7 +49,7 @@ export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: 
               </span>
             </div>
           )}
-          {fresh && <OneTimeSecret label="New agent API key" value={fresh} testId="one-time-key" />}
+          {fresh && <OneTimeSecret label="New agent API key" value={fresh} testId="one-time-key" storedAs="sha256" />}
           <ErrorText error={rotate.errorMessage ?? revoke.errorMessage} />
         </div>
       )}

@@ -66,7 +66,7 @@ export function CreateUserForm() {
       </form>
       {created &&
         (created.initialPassword ? (
-          <OneTimeSecret label={`Initial password for ${created.email}`} value={created.initialPassword} testId="initial-password" />
+          <OneTimeSecret label={`Initial password for ${created.email}`} value={created.initialPassword} testId="initial-password" storedAs="argon2id" />
         ) : (
           <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-500/10 dark:text-emerald-300">
             Created {created.email} with the password you chose.

@@ -23,3 +23,20 @@ export function ConfirmRevokeRow({ colSpan, children, busy, onConfirm, onCancel 
     </tr>
   );
 }
+
+/** The same confirm step outside a table (a card's footer): says what will happen, then `confirmLabel` / Cancel. */
+export function ConfirmBox({ children, confirmLabel, busy, onConfirm, onCancel }: { children: ReactNode; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <div role="group" aria-label={confirmLabel} className="mt-2 flex flex-wrap items-center justify-end gap-3 rounded-md bg-red-50/70 px-3 py-2 dark:bg-red-500/5">
+      <span className="mr-auto text-sm text-red-800 dark:text-red-200">{children}</span>
+      <span className="flex gap-2">
+        <Button variant="danger" onClick={onConfirm} disabled={busy}>
+          {confirmLabel}
+        </Button>
+        <Button variant="ghost" onClick={onCancel}>
+          Cancel
+        </Button>
+      </span>
+    </div>
+  );
+}

@@ -15,4 +15,5 @@ export { createUserSchema, updateUserSchema, emailSchema, passwordSchema, type C
 export { presentUser, type UserView } from "./present.ts";
 export { signInWithOidc } from "./sign-in-with-oidc.ts";
 export { actorName } from "./actor-name.ts";
+export { actorDirectory, type ActorLabel } from "./actor-directory.ts";
 export { usersApi, userViewSchema } from "./openapi.ts";

@@ -57,7 +57,7 @@ async function main() {
     lines.push(`  First admin: ${prepared.firstAdmin.email}`);
     lines.push(
       prepared.firstAdmin.password
-        ? `  Password:    ${prepared.firstAdmin.password}   (shown once; change it under Users)`
+        ? `  Password:    ${prepared.firstAdmin.password}   (shown once; change it under Settings → Password)`
         : "  Password:    the WARDEN_ADMIN_PASSWORD you set",
     );
   }

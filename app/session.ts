@@ -3,8 +3,18 @@ import { notFound, redirect } from "next/navigation";
 import { can, principalFromCookies, type Permission, type Principal } from "@/lib/auth/index.ts";
 import { WardenError } from "@/lib/http/index.ts";
 
-/** The signed-in user for a page, or a redirect to sign-in that comes back here afterwards. */
+/**
+ * The signed-in user for a page, or a redirect to sign-in that comes back here afterwards.
+ * A user signed in with a temporary password (an admin's reset) is sent to set a new one first.
+ */
 export async function requirePrincipal(): Promise<Principal> {
+  const p = await requireSignedIn();
+  if (p.mustChangePassword) redirect("/change-password");
+  return p;
+}
+
+/** As requirePrincipal, but lets a user who must change their password through (the page where they do). */
+export async function requireSignedIn(): Promise<Principal> {
   const jar = await cookies();
   const p = await principalFromCookies(jar.toString());
   if (!p) {

@@ -55,7 +55,7 @@ function RegisteredPanel({ created, onAnother }: { created: Registered; onAnothe
       <p className="text-sm">
         Agent <strong>{created.name}</strong> is registered. Give it this key; it sends it as <code className="font-mono text-xs">Authorization: Bearer …</code>.
       </p>
-      <OneTimeSecret label="Agent API key" value={created.apiKey} testId="one-time-key" />
+      <OneTimeSecret label="Agent API key" value={created.apiKey} testId="one-time-key" storedAs="sha256" />
       <div className="flex flex-wrap items-center gap-4">
         <Link href={`/agents/${created.id}`} className="link text-sm">
           Go to {created.name}

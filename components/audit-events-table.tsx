@@ -1,11 +1,12 @@
 import Link from "next/link";
 import type { AuditEventView } from "@/lib/audit/index.ts";
+import { Actor, type ActorLabels } from "./ui/actor.tsx";
 import { Badge, type Tone } from "./ui/badge.tsx";
 import { Empty, Table, Td } from "./ui/table.tsx";
 import { Time } from "./ui/time.tsx";
 
 /** Who an `actor` / `subject` string (user:…, agent:…) is, for people reading the log. */
-export type ActorLabels = Record<string, string>;
+export type { ActorLabels };
 
 function kindTone(kind: string): Tone {
   if (/halted|revoked|denied|rejected|disabled|failed|login_failed/.test(kind)) return "red";
@@ -14,24 +15,14 @@ function kindTone(kind: string): Tone {
   return "blue";
 }
 
-function Who({ id, labels }: { id: string; labels: ActorLabels }) {
-  const label = labels[id];
-  if (!label) return <span className="font-mono text-xs">{id}</span>;
-  return (
-    <span title={id} className="text-sm">
-      {label}
-    </span>
-  );
-}
-
 /** Where a subject leads: its action, policy or agent page when there is one. */
 function Subject({ event: e, labels }: { event: AuditEventView; labels: ActorLabels }) {
   const [type, id] = e.subject.split(":", 2);
   const href = type === "action" ? `/actions/${id}` : type === "policy" ? `/policies/${id}` : type === "agent" ? `/agents/${id}` : null;
-  if (!href) return <Who id={e.subject} labels={labels} />;
+  if (!href) return <Actor id={e.subject} labels={labels} />;
   return (
     <Link className="link text-sm" href={href} title={e.subject}>
-      {labels[e.subject] ?? <span className="font-mono text-xs">{e.subject}</span>}
+      {labels[e.subject]?.name ?? <span className="font-mono text-xs">{e.subject}</span>}
     </Link>
   );
 }
@@ -44,7 +35,7 @@ export function AuditEventsTable({ events, labels = {}, showData = true, label =
         <tr key={e.seq} data-testid="audit-row" className="align-top">
           <Td mono className="text-slate-500 dark:text-slate-400">{e.seq}</Td>
           <Td><Time iso={e.at} /></Td>
-          <Td><Who id={e.actor} labels={labels} /></Td>
+          <Td><Actor id={e.actor} labels={labels} /></Td>
           <Td><Badge tone={kindTone(e.kind)}>{e.kind}</Badge></Td>
           <Td>
             <Subject event={e} labels={labels} />

@@ -33,7 +33,7 @@ export function TokensPanel({ tokens, canCreate }: { tokens: TokenView[]; canCre
               </Button>
             </form>
           )}
-          {fresh && <OneTimeSecret label="API token" value={fresh} testId="one-time-token" />}
+          {fresh && <OneTimeSecret label="API token" value={fresh} testId="one-time-token" storedAs="sha256" />}
           <ErrorText error={create.errorMessage ?? revoke.errorMessage} />
         </div>
       )}

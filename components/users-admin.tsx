@@ -1,12 +1,13 @@
 "use client";
 
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import type { UserListItem } from "@/lib/users/index.ts";
 import { api } from "./api.ts";
 import { Badge, StatusBadge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
 import { ErrorText, Field, inputClass } from "./ui/field.tsx";
 import { OneTimeSecret } from "./ui/one-time-secret.tsx";
+import { ConfirmRevokeRow } from "./ui/confirm-row.tsx";
 import { Table, Td } from "./ui/table.tsx";
 import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
@@ -66,7 +67,7 @@ export function CreateUserForm() {
       </form>
       {created &&
         (created.initialPassword ? (
-          <OneTimeSecret label={`Initial password for ${created.email}`} value={created.initialPassword} testId="initial-password" />
+          <OneTimeSecret label={`Initial password for ${created.email}`} value={created.initialPassword} testId="initial-password" storedAs="argon2id" />
         ) : (
           <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 dark:bg-emerald-500/10 dark:text-emerald-300">
             Created {created.email} with the password you chose.
@@ -90,9 +91,18 @@ function UnlockSignIn({ user }: { user: UserListItem }) {
   );
 }
 
-function UserRow({ user, self }: { user: UserListItem; self: boolean }) {
+function UserRow({ user, self, onReset }: { user: UserListItem; self: boolean; onReset: (r: { email: string; temporaryPassword: string }) => void }) {
   const m = useApiMutation((body: { role?: string; disabled?: boolean }) => api(`/api/users/${user.id}`, { method: "PATCH", body }));
+  const [confirmReset, setConfirmReset] = useState(false);
+  const reset = useApiMutation(
+    () => api<{ temporaryPassword: string }>(`/api/users/${user.id}/password-reset`, { method: "POST", body: {} }),
+    (r) => {
+      setConfirmReset(false);
+      onReset({ email: user.email, temporaryPassword: r.temporaryPassword });
+    },
+  );
   return (
+    <Fragment>
     <tr data-testid={`user-${user.email}`} className={user.disabled ? "opacity-70" : undefined}>
       <Td>
         <div className="font-medium">
@@ -117,32 +127,58 @@ function UserRow({ user, self }: { user: UserListItem; self: boolean }) {
       </Td>
       <Td>
         <StatusBadge status={user.disabled ? "disabled" : "active"} />
+        {user.mustChangePassword && (
+          <div className="mt-1.5">
+            <Badge tone="amber">temporary password</Badge>
+          </div>
+        )}
         {user.signInDelayed && <UnlockSignIn user={user} />}
       </Td>
       <Td><Time iso={user.lastLoginAt} /></Td>
       <Td className="text-right">
+        {!self && !confirmReset && (
+          <Button variant="ghost" onClick={() => setConfirmReset(true)} aria-label={`Reset password of ${user.email}`}>
+            Reset password
+          </Button>
+        )}
         {!self && (
           <Button variant={user.disabled ? "secondary" : "ghost-danger"} onClick={() => m.mutate({ disabled: !user.disabled })} disabled={m.isPending} aria-label={`${user.disabled ? "Enable" : "Disable"} ${user.email}`}>
             {user.disabled ? "Enable" : "Disable"}
           </Button>
         )}
-        {m.errorMessage && (
+        {(m.errorMessage ?? reset.errorMessage) && (
           <div className="mt-2 text-left">
-            <ErrorText error={m.errorMessage} />
+            <ErrorText error={m.errorMessage ?? reset.errorMessage} />
           </div>
         )}
       </Td>
     </tr>
+    {confirmReset && (
+      <ConfirmRevokeRow colSpan={5} confirmLabel="Confirm reset" busy={reset.isPending} onConfirm={() => reset.mutate(undefined)} onCancel={() => setConfirmReset(false)}>
+        Reset the password of {user.email}? Warden generates a temporary one, shown once, that they must change at their next sign-in. Their dashboard sessions and command-line logins end now; personal API tokens keep working.
+      </ConfirmRevokeRow>
+    )}
+    </Fragment>
   );
 }
 
 export function UsersTable({ users, selfId }: { users: UserListItem[]; selfId: string }) {
+  // Held here, not in the row: a refreshed row is re-keyed and would lose it.
+  const [temporary, setTemporary] = useState<{ email: string; temporaryPassword: string } | null>(null);
   return (
-    <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
-      {users.map((u) => (
-        // Keyed on role and state so a refreshed row starts from the server's values.
-        <UserRow key={`${u.id}-${u.role}-${u.disabled}-${u.signInDelayed}`} user={u} self={u.id === selfId} />
-      ))}
-    </Table>
+    <>
+      {temporary && (
+        <div className="border-b border-slate-200 p-4 dark:border-slate-800">
+          <OneTimeSecret label={`Temporary password for ${temporary.email}`} value={temporary.temporaryPassword} testId="temporary-password" storedAs="argon2id" />
+          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Hand it over privately. At sign-in they are asked to choose their own before anything else.</p>
+        </div>
+      )}
+      <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
+        {users.map((u) => (
+          // Keyed on role and state so a refreshed row starts from the server's values.
+          <UserRow key={`${u.id}-${u.role}-${u.disabled}-${u.signInDelayed}-${u.mustChangePassword}`} user={u} self={u.id === selfId} onReset={setTemporary} />
+        ))}
+      </Table>
+    </>
   );
 }

@@ -1,4 +1,5 @@
 import type { PolicyVersionView } from "@/lib/policies/index.ts";
+import { Actor, type ActorLabels } from "./ui/actor.tsx";
 import { Badge } from "./ui/badge.tsx";
 import { Time } from "./ui/time.tsx";
 
@@ -6,8 +7,8 @@ const FIELDS = ["condition", "effect", "mode", "stage", "target", "priority", "m
 
 const show = (v: unknown) => (v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v));
 
-/** Each version with what changed against the one before it. */
-export function VersionHistory({ versions }: { versions: PolicyVersionView[] }) {
+/** Each version with what changed against the one before it; authors by name (`labels`: app/(dashboard)/actor-labels.ts). */
+export function VersionHistory({ versions, labels }: { versions: PolicyVersionView[]; labels: ActorLabels }) {
   return (
     <ol className="space-y-4">
       {versions.map((v, i) => {
@@ -18,7 +19,7 @@ export function VersionHistory({ versions }: { versions: PolicyVersionView[] }) 
             <div className="flex items-center gap-2 text-sm">
               <Badge tone={i === 0 ? "green" : "gray"}>v{v.version}</Badge>
               <Time iso={v.createdAt} />
-              {v.createdBy && <span className="text-xs text-slate-500">by {v.createdBy}</span>}
+              {v.createdBy && <span className="text-xs text-slate-500">by <Actor id={`user:${v.createdBy}`} labels={labels} className="text-slate-700 dark:text-slate-300" /></span>}
               {!prev && <span className="text-xs text-slate-500">first version</span>}
             </div>
             {changed.length > 0 && (

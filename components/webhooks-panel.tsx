@@ -10,13 +10,15 @@ import { ErrorText, Field, inputClass } from "./ui/field.tsx";
 import { Time } from "./ui/time.tsx";
 import { submitWith } from "./submit-with.ts";
 import { useApiMutation } from "./use-api-mutation.ts";
+import { ConfirmBox } from "./ui/confirm-row.tsx";
 
 
 /** `events`: the catalogue (lib/webhooks WEBHOOK_EVENTS), handed down by the server page. */
 export function WebhooksPanel({ webhooks, events }: { webhooks: WebhookView[]; events: readonly string[] }) {
   const [secret, setSecret] = useState<string | null>(null);
   const create = useApiMutation((body: { url: string; events: string[]; format: string }) => api<{ secret: string }>("/api/webhooks", { body }), (r) => setSecret(r.secret));
-  const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }));
+  const [confirm, setConfirm] = useState<string | null>(null);
+  const remove = useApiMutation((id: string) => api(`/api/webhooks/${id}`, { method: "DELETE" }), () => setConfirm(null));
   return (
     <div className="space-y-4">
       <form aria-label="Add webhook" onSubmit={submitWith((f) => create.mutate({ url: String(f.get("url") ?? ""), events: f.getAll("events").map(String), format: String(f.get("format") ?? "json") }))} className="space-y-3">
@@ -35,15 +37,24 @@ export function WebhooksPanel({ webhooks, events }: { webhooks: WebhookView[]; e
         </fieldset>
         <Button type="submit" disabled={create.isPending}>Add webhook</Button>
       </form>
-      {secret && <OneTimeSecret label="Signing secret" value={secret} testId="webhook-secret" />}
+      {secret && <OneTimeSecret label="Signing secret" value={secret} testId="webhook-secret" storedAs="as-written" />}
       <p className="text-xs text-slate-500">Each delivery carries <code>X-Warden-Timestamp</code> and <code>X-Warden-Signature: v1=HMAC-SHA256(secret, timestamp + &quot;.&quot; + body)</code>; failures are retried with backoff (8 attempts).</p>
       <ErrorText error={create.errorMessage ?? remove.errorMessage} />
       {webhooks.map((w) => (
         <div key={w.id} className="rounded-lg border border-slate-200 p-3 text-sm dark:border-slate-800">
           <div className="flex items-center justify-between gap-2">
             <span className="font-mono text-xs">{w.url}</span>
-            <Button variant="ghost" onClick={() => remove.mutate(w.id)}>Delete</Button>
+            {confirm !== w.id && (
+              <Button variant="ghost-danger" onClick={() => setConfirm(w.id)} aria-label={`Delete webhook ${w.url}`}>
+                Delete
+              </Button>
+            )}
           </div>
+          {confirm === w.id && (
+            <ConfirmBox confirmLabel="Confirm delete" busy={remove.isPending} onConfirm={() => remove.mutate(w.id)} onCancel={() => setConfirm(null)}>
+              Delete this webhook? Its delivery history and pending deliveries go with it, and {w.url} gets no more events.
+            </ConfirmBox>
+          )}
           <div className="mt-1 flex flex-wrap gap-1">
             {w.format === "slack" && <Badge tone="green">slack</Badge>}
             {w.events.map((e) => <Badge key={e} tone="blue">{e}</Badge>)}

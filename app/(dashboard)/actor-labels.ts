@@ -1,14 +1,11 @@
-import type { ActorLabels } from "@/components/audit-events-table.tsx";
-import { listAgents } from "@/lib/agents/index.ts";
-import { listPolicies } from "@/lib/policies/index.ts";
-import { listUsers } from "@/lib/users/index.ts";
+import type { ActorLabels } from "@/components/ui/actor.tsx";
+import { actorDirectory } from "@/lib/users/index.ts";
 
-/** Readable names for the user:…, agent:… and policy:… strings in the audit log. */
-export async function actorLabels(): Promise<ActorLabels> {
-  const [users, agents, policies] = await Promise.all([listUsers(), listAgents(), listPolicies()]);
-  const labels: ActorLabels = { system: "system" };
-  for (const u of users) labels[`user:${u.id}`] = u.email;
-  for (const a of agents) labels[`agent:${a.id}`] = a.name;
-  for (const p of policies) labels[`policy:${p.id}`] = `policy ${p.name}`;
-  return labels;
+/**
+ * Readable names for the user:…, agent:… and policy:… strings in the audit log and in records
+ * that name their author by id — the one resolver every page uses (lib/users actorDirectory).
+ * `refs`: only these (a page that knows what it shows); none: everyone (feeds that page on).
+ */
+export async function actorLabels(refs?: Iterable<string>): Promise<ActorLabels> {
+  return actorDirectory(refs);
 }

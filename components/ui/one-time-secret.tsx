@@ -3,8 +3,21 @@
 import { useState } from "react";
 import { Button } from "./button.tsx";
 
-/** A secret shown exactly once (agent key, API token, initial password), with a copy button. */
-export function OneTimeSecret({ label, value, testId }: { label: string; value: string; testId: string }) {
+/**
+ * How Warden keeps a secret, checked against its code: agent keys and API tokens as SHA-256
+ * (lib/secrets issueSecret), passwords as argon2id (hashPassword), webhook signing secrets as
+ * written (lib/webhooks: each delivery's HMAC needs the secret itself).
+ */
+export type SecretStorage = "sha256" | "argon2id" | "as-written";
+
+const STORAGE_NOTE: Record<SecretStorage, string> = {
+  sha256: "Warden keeps only a SHA-256 hash of it and can't show it again. If you lose it, issue a new one.",
+  argon2id: "Warden keeps only an argon2id hash of it and can't show it again. If it is lost, reset the password.",
+  "as-written": "Warden stores this secret as written in its database — it needs it to sign every delivery — but never shows it again. If you lose it or it leaks, delete the webhook and add it again.",
+};
+
+/** A secret shown exactly once (agent key, API token, password, webhook secret), with a copy button and the truth about how it is kept. */
+export function OneTimeSecret({ label, value, testId, storedAs }: { label: string; value: string; testId: string; storedAs: SecretStorage }) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   return (
     <div role="region" aria-label={label} className="rounded-lg border border-amber-300 bg-amber-50 p-4 dark:border-amber-500/40 dark:bg-amber-500/10">
@@ -14,7 +27,7 @@ export function OneTimeSecret({ label, value, testId }: { label: string; value: 
         </svg>
         <div>
           <p className="text-sm font-semibold text-amber-900 dark:text-amber-200">{label}: shown once — store it now</p>
-          <p className="mt-0.5 text-xs text-amber-800 dark:text-amber-300/90">Warden keeps only a hash of it. If you lose it, create a new one.</p>
+          <p data-testid={`${testId}-storage`} className="mt-0.5 text-xs text-amber-800 dark:text-amber-300/90">{STORAGE_NOTE[storedAs]}</p>
         </div>
       </div>
       <div className="mt-3 flex items-stretch gap-2">

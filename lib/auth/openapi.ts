@@ -4,7 +4,14 @@ import { ROLES } from "./permissions.ts";
 
 /** `GET /api/me`: the caller and the permissions its role grants. */
 export const meAnswerSchema = z.object({
-  user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES) }),
+  user: z.object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    // Signed in with a temporary password (an admin's reset): only POST /api/me/password is served until it is changed.
+    mustChangePassword: z.boolean(),
+  }),
   permissions: z.array(z.string()),
 });
 
@@ -22,7 +29,7 @@ export const authApi: ApiOperation[] = [
       200: {
         description: "The caller",
         schema: meAnswerSchema,
-        example: { user: { id: "usr_01", email: "ana@maison.example", name: "Ana", role: "operator" }, permissions: ["read", "agents:write", "agents:halt"] },
+        example: { user: { id: "usr_01", email: "ana@maison.example", name: "Ana", role: "operator", mustChangePassword: false }, permissions: ["read", "agents:write", "agents:halt"] },
       },
     },
   },

@@ -84,7 +84,7 @@ export async function principalFromCookies(cookieHeader: string | null): Promise
   const s = await prisma().userSession.findUnique({ where: { id: claims.sessionId }, include: { user: true } });
   if (!s || s.userId !== claims.userId || s.expiresAt <= new Date() || s.user.disabledAt) return null;
   const u = s.user;
-  return { userId: u.id, email: u.email, name: u.name, role: roleFromDb(u.role), via: "session" };
+  return { userId: u.id, email: u.email, name: u.name, role: roleFromDb(u.role), via: "session", sessionId: s.id, ...(u.mustChangePassword ? { mustChangePassword: true } : {}) };
 }
 
 export async function principalForUser(userId: string, via: Principal["via"]): Promise<Principal | null> {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { authenticateAgent, identityCache, type AgentIdentity } from "../agents/index.ts";
+import { authenticateAgent, identityCache, keyUse, type AgentIdentity } from "../agents/index.ts";
 import { actionRequestSchema, decideAction, MAX_ACTION_BODY_BYTES, MAX_RESULT_BODY_BYTES, readAction, reportResult, resultSchema, waitQuerySchema } from "../decisions/index.ts";
 import { WardenError } from "../errors/index.ts";
 import { readRecordForAgent, readSinceForAgent, sinceQuerySchema } from "../knowledge/index.ts";
@@ -135,6 +135,8 @@ export async function handleDataPlane(req: IncomingMessage, res: ServerResponse)
     if (!secret) throw new WardenError("unauthorized", "Send the agent key as `Authorization: Bearer wdn_…`");
     const agent = await identityCache().resolve(secret);
     if (!agent) throw new WardenError("unauthorized", "Unknown or revoked agent key");
+    // "Last used" on the agent's keys page: a Map lookup here, a batched UPDATE later (key-use.ts).
+    keyUse().note(agent.keyId);
     const params = route.pattern.exec(path)!.slice(1);
     await route.handler(req, res, agent, params, url.searchParams);
   } catch (err) {

@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   schema_violation: "invalid",
   invalid_csv: "invalid",
   invalid_key: "invalid",
+  password_unchanged: "invalid", // the new password is the current one
   unknown_key: "invalid",
   since_in_future: "invalid",
   empty_draft: "invalid",
@@ -61,6 +62,8 @@ export const ERROR_CODES = {
   unauthorized: "unauthenticated",
   forbidden: "forbidden",
   csrf: "forbidden",
+  password_change_required: "forbidden", // signed in with a temporary password: set a new one first
+  wrong_password: "forbidden", // the current password given to change it is wrong
   owner_cannot_approve_alone: "forbidden",
   second_person_required: "forbidden",
   author_cannot_approve: "forbidden",

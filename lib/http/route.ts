@@ -122,6 +122,11 @@ type RouteConfig<QS extends z.ZodType, BS extends z.ZodType> = {
   handler: (ctx: RouteContext<z.output<QS>, z.output<BS>>) => Promise<Response | unknown>;
   /** Status for a plain (non-Response) result. */
   status?: number;
+  /**
+   * Served to a session signed in with a temporary password (Principal.mustChangePassword);
+   * every other route answers it 403 `password_change_required` until a new one is set.
+   */
+  duringPasswordChange?: boolean;
 };
 
 /**
@@ -134,6 +139,9 @@ export function route<QS extends z.ZodType = z.ZodUnknown, BS extends z.ZodType 
     try {
       const url = checkTarget(req);
       const principal = await authenticate(req);
+      if (principal.mustChangePassword && !cfg.duringPasswordChange) {
+        throw new WardenError("password_change_required", "You signed in with a temporary password: set a new one first (POST /api/me/password)");
+      }
       if (!can(principal.role, cfg.permission)) throw forbidden();
       const params = await safeParams(ctx);
       const rawQuery = Object.fromEntries(url.searchParams);

@@ -37,6 +37,8 @@ export function errorCodesOf(op: ApiOperation): ErrorCode[] {
   if (op.auth !== "none") codes.add("unauthorized");
   if (op.auth === "user") {
     codes.add("forbidden");
+    // A session signed in with a temporary password, until it sets a new one (lib/http route).
+    codes.add("password_change_required");
     if (op.method !== "get") codes.add("csrf");
   }
   if (op.body || op.bodyContent) {

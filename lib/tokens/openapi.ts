@@ -37,7 +37,7 @@ export const tokensApi: ApiOperation[] = [
     body: loginSchema,
     bodyExample: { email: "ana@maison.example", password: "correct horse battery staple" },
     responses: { 200: { description: "The token", schema: loginAnswerSchema, example: { token: "wdt_…", expiresAt: "2026-11-29T23:00:00.000Z", role: "operator" } } },
-    errors: ["unauthorized", "rate_limited"],
+    errors: ["unauthorized", "rate_limited", "password_change_required"],
   },
   {
     method: "get",

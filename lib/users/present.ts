@@ -6,6 +6,8 @@ export type UserView = {
   name: string;
   role: RoleName;
   disabled: boolean;
+  /** An admin reset the password: the user must set a new one at next sign-in. */
+  mustChangePassword: boolean;
   lastLoginAt: string | null;
   createdAt: string;
 };
@@ -16,6 +18,7 @@ export function presentUser(u: {
   name: string;
   role: "VIEWER" | "OPERATOR" | "EDITOR" | "APPROVER" | "ADMIN";
   disabledAt: Date | null;
+  mustChangePassword: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
 }): UserView {
@@ -25,6 +28,7 @@ export function presentUser(u: {
     name: u.name,
     role: roleFromDb(u.role),
     disabled: u.disabledAt !== null,
+    mustChangePassword: u.mustChangePassword,
     lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
   };

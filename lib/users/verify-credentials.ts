@@ -51,5 +51,5 @@ export async function verifyCredentials({ email, password, ip, via }: Credential
     await auditTx(tx, { actor: `user:${user.id}`, kind: "auth.login", subject: `user:${user.id}`, data: { email: user.email, ip: client, via } });
   });
   await signInSucceeded({ email: normalized, ip: client, rememberedClient: gate.rememberedClient });
-  return { userId: user.id, email: user.email, name: user.name, role: roleFromDb(user.role), via: via === "web" ? "session" : "token" };
+  return { userId: user.id, email: user.email, name: user.name, role: roleFromDb(user.role), via: via === "web" ? "session" : "token", ...(user.mustChangePassword ? { mustChangePassword: true } : {}) };
 }

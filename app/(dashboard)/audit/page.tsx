@@ -49,7 +49,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <Field label="Actor" hint="user:…, agent:… or system">
             <input name="actor" list="audit-actors" defaultValue={value("actor")} placeholder="anyone" autoComplete="off" className={inputClass} />
             <datalist id="audit-actors">
-              {Object.entries(labels).map(([id, name]) => <option key={id} value={id} label={name} />)}
+              {Object.entries(labels).map(([id, l]) => <option key={id} value={id} label={l.name} />)}
             </datalist>
           </Field>
           <Field label="Agent">

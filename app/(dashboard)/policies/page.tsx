@@ -12,6 +12,32 @@ export const metadata = { title: "Policies" };
 
 const effectTone = (e: string) => (e === "deny" ? "red" : e === "require_approval" ? "amber" : e === "flag" ? "blue" : "green");
 
+type Target = { cohorts: string[]; agents: string[]; actions: string[]; versions?: string[] };
+
+// A policy applies where every non-empty list matches (lib/policies); an empty list matches all.
+const TARGET_PARTS = [
+  ["cohorts", "Cohorts"],
+  ["agents", "Agents"],
+  ["actions", "Actions"],
+  ["versions", "Versions"],
+] as const;
+
+/** Each kind of target on its own labelled line, so a cohort and an action glob can't be confused. */
+function Targets({ target }: { target: Target }) {
+  const parts = TARGET_PARTS.map(([k, label]) => [label, target[k] ?? []] as const).filter(([, v]) => v.length > 0);
+  if (parts.length === 0) return <>every agent and action</>;
+  return (
+    <dl className="space-y-0.5">
+      {parts.map(([label, values]) => (
+        <div key={label} className="flex gap-1.5" data-testid={`target-${label.toLowerCase()}`}>
+          <dt className="text-slate-500 dark:text-slate-400">{label}:</dt>
+          <dd className="font-mono">{values.join(", ")}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export default async function PoliciesPage() {
   const p = await requirePrincipal();
   const policies = await listPolicies();
@@ -29,7 +55,7 @@ export default async function PoliciesPage() {
               <Td>{x.stage}</Td>
               <Td><Badge tone={effectTone(x.effect)}>{x.effect}</Badge></Td>
               <Td>{x.mode === "shadow" ? <Badge tone="amber">shadow</Badge> : "enforce"}</Td>
-              <Td className="text-xs">{[...x.target.cohorts, ...x.target.agents, ...x.target.actions, ...(x.target.versions ?? [])].join(", ") || "everything"}</Td>
+              <Td className="text-xs"><Targets target={x.target} /></Td>
               <Td>v{x.version} · <Time iso={x.updatedAt} /></Td>
               <Td>{x.enabled ? <Badge tone="green">enabled</Badge> : <Badge>disabled</Badge>}</Td>
             </tr>

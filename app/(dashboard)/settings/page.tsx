@@ -1,3 +1,4 @@
+import { ChangePasswordForm } from "@/components/change-password-form.tsx";
 import { AnomalySettingsPanel } from "@/components/containment/anomaly-settings.tsx";
 import { RedactionSettingsPanel } from "@/components/redaction-settings.tsx";
 import { TokensPanel } from "@/components/tokens-panel.tsx";
@@ -31,6 +32,9 @@ export default async function SettingsPage() {
           }
         >
           <TokensPanel tokens={tokens} canCreate={canCreate} />
+        </Panel>
+        <Panel title="Password" description="Your other signed-in sessions end when you change it; this one stays. Forgotten it? An admin can reset it under Users.">
+          <ChangePasswordForm />
         </Panel>
         <Panel title="HTTP API" description="Every endpoint of both planes, with request and response shapes, errors and examples.">
           <p className="text-sm">

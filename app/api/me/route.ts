@@ -5,8 +5,9 @@ const ALL: Permission[] = ["read", "agents:write", "agents:halt", "approvals:dec
 
 export const GET = route({
   permission: "read",
+  duringPasswordChange: true,
   handler: async ({ principal }) => ({
-    user: { id: principal.userId, email: principal.email, name: principal.name, role: principal.role },
+    user: { id: principal.userId, email: principal.email, name: principal.name, role: principal.role, mustChangePassword: principal.mustChangePassword === true },
     permissions: ALL.filter((p) => can(principal.role, p)),
   }),
 });

@@ -1,12 +1,14 @@
 import Link from "next/link";
 import { ChangeSummary } from "@/components/approval-queue.tsx";
 import { Reasons } from "@/components/reasons.tsx";
+import { Actor } from "@/components/ui/actor.tsx";
 import { Badge, statusTone } from "@/components/ui/badge.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { Table, Td } from "@/components/ui/table.tsx";
 import { Time } from "@/components/ui/time.tsx";
 import { getAction } from "@/lib/decisions/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
+import { actorLabels } from "../../actor-labels.ts";
 
 export const metadata = { title: "Action" };
 
@@ -17,6 +19,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
   await requirePrincipal();
   const { id } = await params;
   const a = await orNotFound(getAction(id));
+  const labels = await actorLabels(a.events.map((e) => e.actor));
   const allFlags = (Array.isArray(a.flags) ? a.flags : []) as { kind?: string; policyName?: string; policyVersion?: number; message: string; shadow?: boolean; knowledge?: { set: string; version: number }[] }[];
   // Citation flags are raised at decision time; the rest by post-checks on the result.
   const citations = allFlags.filter((f) => f.kind === "knowledge_citation");
@@ -102,7 +105,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
               <tr key={e.seq} data-testid="action-audit-row">
                 <Td mono>{e.seq}</Td>
                 <Td><Time iso={e.at} /></Td>
-                <Td mono>{e.actor}</Td>
+                <Td><Actor id={e.actor} labels={labels} /></Td>
                 <Td><Badge tone="blue">{e.kind}</Badge></Td>
               </tr>
             ))}

@@ -5,6 +5,7 @@ import { VersionHistory } from "@/components/version-diff.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { getPolicy } from "@/lib/policies/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
+import { actorLabels } from "../../actor-labels.ts";
 
 export const metadata = { title: "Policy" };
 
@@ -14,6 +15,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   const policy = await orNotFound(getPolicy(id));
   const canWrite = can(p.role, "policies:write");
   const { versions, enabled, version } = policy;
+  const labels = await actorLabels((versions ?? []).flatMap((v) => (v.createdBy ? [`user:${v.createdBy}`] : [])));
   const draft = { name: policy.name, description: policy.description, stage: policy.stage, effect: policy.effect, mode: policy.mode, target: policy.target, condition: policy.condition, priority: policy.priority, message: policy.message, ...(policy.approval ? { approval: policy.approval } : {}) };
   return (
     <>
@@ -24,7 +26,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
       />
       <PolicyEditor key={version} policyId={policy.id} canWrite={canWrite} initial={draft} />
       <Panel title="Versions" className="mt-6">
-        <VersionHistory versions={versions ?? []} />
+        <VersionHistory versions={versions ?? []} labels={labels} />
       </Panel>
     </>
   );

@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import type { ApprovalCounts, ApprovalItem } from "@/lib/approvals/index.ts";
 import { api, messageOf } from "./api.ts";
@@ -8,30 +9,52 @@ import { ApprovalCard } from "./approvals/approval-card.tsx";
 import { BulkBar, groupKey } from "./approvals/bulk-bar.tsx";
 import { Badge, statusTone } from "./ui/badge.tsx";
 import { ErrorText, inputClass } from "./ui/field.tsx";
+import { LoadMore } from "./ui/load-more.tsx";
+import { Time } from "./ui/time.tsx";
 
 export { ChangeSummary } from "./approvals/approval-card.tsx";
 
-type Page = { approvals: ApprovalItem[]; nextCursor: string | null; counts?: ApprovalCounts };
+type Page = { approvals: ApprovalItem[]; nextCursor: string | null; total?: number; counts?: ApprovalCounts };
 
+/** A keyset-paged list of approvals (`nextCursor`), live: every loaded page is refetched. */
+function useApprovalPages(key: unknown[], query: string, refetchInterval: number) {
+  return useInfiniteQuery({
+    queryKey: ["approvals", ...key],
+    queryFn: ({ pageParam }) => api<Page>(`/api/approvals?${query}${pageParam ? `&cursor=${encodeURIComponent(pageParam)}` : ""}`),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval,
+  });
+}
+
+/** Decided approvals, newest first: how each ended (one label per ending), when, by whom, and a link to the action. */
 function History({ filters }: { filters: string }) {
-  const q = useQuery({ queryKey: ["approvals", "decided", filters], queryFn: () => api<Page>(`/api/approvals?status=decided&${filters}`), refetchInterval: 3000 });
-  if (q.error) return <ErrorText error={messageOf(q.error)} />;
+  const q = useApprovalPages(["decided", filters], `status=decided&${filters}`, 3000);
+  const rows = q.data?.pages.flatMap((p) => p.approvals) ?? [];
+  if (q.error && !q.data) return <ErrorText error={messageOf(q.error)} />;
   return (
-    <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900" data-testid="approval-history">
-      {(q.data?.approvals ?? []).map((h) => (
-        <li key={h.actionId} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
-          <Badge tone={statusTone(h.status)}>{h.status}</Badge>
-          <span className="font-medium">{h.agent.name}</span>
-          <span className="font-mono text-xs">{h.action} {h.resource}</span>
-          <span className="text-xs text-slate-500">
-            {h.votes.map((v) => `${v.vote === "approve" ? "approved" : "rejected"} by ${v.email}${v.override ? " (override)" : ""}${v.comment ? ` (“${v.comment}”)` : ""}`).join("; ") || "no vote (timed out)"}
-            {h.changes.length ? ` · with changes: ${h.changes.map((c) => `${c.path.replace(/^input\./, "")} ${String(c.from)} → ${String(c.to)}`).join(", ")}` : ""}
-          </span>
-          <span className="ml-auto text-xs text-slate-500">agent waited {h.waitedMs !== null ? `${(h.waitedMs / 1000).toFixed(1)} s` : "—"}</span>
-        </li>
-      ))}
-      {q.data?.approvals.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">Nothing decided yet.</li>}
-    </ul>
+    <div className="rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <ul className="divide-y divide-slate-100 dark:divide-slate-800" data-testid="approval-history">
+        {rows.map((h) => (
+          <li key={h.actionId} data-testid="history-row" className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
+            <Badge tone={statusTone(h.status)}>{h.outcome?.label ?? h.status}</Badge>
+            <span className="font-medium">{h.agent.name}</span>
+            <Link href={`/actions/${h.actionId}`} className="link font-mono text-xs" aria-label={`Action ${h.action} ${h.resource}`}>
+              {h.action} {h.resource}
+            </Link>
+            <span className="text-xs text-slate-500">
+              {h.votes.map((v) => `${v.vote === "approve" ? "approved" : "rejected"} by ${v.email}${v.override ? " (override)" : ""}${v.comment ? ` (“${v.comment}”)` : ""}`).join("; ") || "no votes"}
+              {h.changes.length ? ` · with changes: ${h.changes.map((c) => `${c.path.replace(/^input\./, "")} ${String(c.from)} → ${String(c.to)}`).join(", ")}` : ""}
+            </span>
+            <span className="ml-auto text-xs text-slate-500">
+              decided <Time iso={h.decidedAt} /> · agent waited {h.waitedMs !== null ? `${(h.waitedMs / 1000).toFixed(1)} s` : "—"}
+            </span>
+          </li>
+        ))}
+        {q.isSuccess && rows.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">Nothing decided yet.</li>}
+      </ul>
+      {rows.length > 0 && <LoadMore q={q} shown={rows.length} noun="decisions" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />}
+    </div>
   );
 }
 
@@ -40,7 +63,7 @@ function History({ filters }: { filters: string }) {
  * teams' current stages), with counts per team; admins also see "All". Similar requests (same
  * agent, action and policies) can be selected and decided together.
  */
-export function ApprovalQueue({ canDecide, isAdmin, cohorts }: { canDecide: boolean; isAdmin: boolean; cohorts: string[] }) {
+export function ApprovalQueue({ canDecide, decideNote = null, isAdmin, cohorts }: { canDecide: boolean; decideNote?: string | null; isAdmin: boolean; cohorts: string[] }) {
   const tabs = [...(canDecide ? (["mine"] as const) : []), ...(isAdmin || !canDecide ? (["all"] as const) : []), "decided" as const];
   const [tab, setTab] = useState<(typeof tabs)[number]>(tabs[0]!);
   const [cohort, setCohort] = useState("");
@@ -52,13 +75,10 @@ export function ApprovalQueue({ canDecide, isAdmin, cohorts }: { canDecide: bool
   const [now, setNow] = useState(() => Date.now());
   const filters = new URLSearchParams(Object.entries({ cohort, agent, policy, team }).filter(([, v]) => v)).toString();
   const pendingTab = tab === "decided" ? "mine" : tab;
-  const q = useQuery({
-    queryKey: ["approvals", "pending", pendingTab, filters],
-    queryFn: () => api<Page>(`/api/approvals?status=pending${pendingTab === "mine" ? "&mine=true" : ""}&${filters}`),
-    refetchInterval: 1000,
-  });
-  const items = useMemo(() => q.data?.approvals ?? [], [q.data]);
-  const counts = q.data?.counts;
+  const q = useApprovalPages(["pending", pendingTab, filters], `status=pending${pendingTab === "mine" ? "&mine=true" : ""}&${filters}`, 1000);
+  const items = useMemo(() => q.data?.pages.flatMap((p) => p.approvals) ?? [], [q.data]);
+  const counts = q.data?.pages[0]?.counts;
+  const total = q.data?.pages[q.data.pages.length - 1]?.total;
   // What was picked and is still listed (decided ones drop out).
   const pickedItems = items.filter((i) => picked.includes(i.actionId));
   const pickedKey = pickedItems[0] ? groupKey(pickedItems[0]) : null;
@@ -122,6 +142,11 @@ export function ApprovalQueue({ canDecide, isAdmin, cohorts }: { canDecide: bool
       ) : (
         <>
           {q.error && <ErrorText error={messageOf(q.error)} />}
+          {total !== undefined && total > 0 && (
+            <p data-testid="queue-shown" className="text-xs text-slate-500">
+              Showing {items.length} of {total} {tab === "mine" ? "waiting for you" : "pending"}, oldest first{items.length < total ? " — load more at the end of the list to reach the newest" : ""}.
+            </p>
+          )}
           {canDecide && <BulkBar items={items} picked={pickedItems} onPick={setPicked} now={now} />}
           {items.length === 0 && !q.isLoading && (
             <p className="rounded-xl border border-dashed border-slate-300 py-12 text-center text-sm text-slate-500 dark:border-slate-700">
@@ -138,6 +163,7 @@ export function ApprovalQueue({ canDecide, isAdmin, cohorts }: { canDecide: bool
                   item={item}
                   selected={i === selected}
                   canDecide={canDecide}
+                  decideNote={decideNote}
                   now={now}
                   onSelect={() => setSelected(i)}
                   bulk={
@@ -153,6 +179,7 @@ export function ApprovalQueue({ canDecide, isAdmin, cohorts }: { canDecide: bool
               );
             })}
           </div>
+          {items.length > 0 && <LoadMore q={q} shown={items.length} noun="pending actions" />}
         </>
       )}
     </div>

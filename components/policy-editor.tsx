@@ -111,7 +111,11 @@ const SAMPLE = `{
   "agent": { "cohort": "pricing", "name": "price-optimizer-eu", "riskTier": "high" }
 }`;
 
-export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyDraft; policyId?: string; canWrite: boolean }) {
+/**
+ * A policy's form. Without `canWrite` it is read-only and says so: every control disabled (a
+ * disabled fieldset), no Save, and `readOnlyNote` saying which role can edit.
+ */
+export function PolicyEditor({ initial, policyId, canWrite, readOnlyNote = null }: { initial: PolicyDraft; policyId?: string; canWrite: boolean; readOnlyNote?: string | null }) {
   const router = useRouter();
   const [d, setD] = useState<PolicyDraft>(initial);
   const [targets, setTargets] = useState({ cohorts: initial.target.cohorts.join(", "), agents: initial.target.agents.join(", "), actions: initial.target.actions.join(", "), versions: (initial.target.versions ?? []).join(", ") });
@@ -152,14 +156,20 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
 
   return (
     <div className="grid gap-6 xl:grid-cols-5">
-      <Panel title="Policy" className="xl:col-span-3">
+      <Panel title={canWrite ? "Policy" : "Policy (read-only)"} className="xl:col-span-3">
+        {!canWrite && (
+          <p data-testid="read-only-note" className="mb-4 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-600 dark:border-slate-700 dark:bg-slate-950 dark:text-slate-300">
+            {readOnlyNote ?? "Read-only: you can't change policies."}
+          </p>
+        )}
         <form
           className="space-y-4"
           onSubmit={(e) => {
             e.preventDefault();
-            save.mutate(undefined);
+            if (canWrite) save.mutate(undefined);
           }}
         >
+          <fieldset disabled={!canWrite} className="min-w-0 space-y-4">
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Name"><input className={inputClass} value={d.name} onChange={(e) => set("name", e.target.value)} required /></Field>
             <Field label="Message" hint="Shown to the agent and approvers"><input className={inputClass} value={d.message} onChange={(e) => set("message", e.target.value)} /></Field>
@@ -204,6 +214,7 @@ export function PolicyEditor({ initial, policyId, canWrite }: { initial: PolicyD
             ) : null}
           </p>
           {d.effect === "require_approval" && <ApprovalEditor value={d.approval ?? { quorum: 1, timeoutSeconds: 3600 }} onChange={(a) => set("approval", a)} />}
+          </fieldset>
           <ErrorText error={save.errorMessage} />
           {canWrite && (
             <Button type="submit" disabled={save.isPending || Boolean(celError)}>

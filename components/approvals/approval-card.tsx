@@ -60,6 +60,21 @@ export function StagePath({ item }: { item: ApprovalItem }) {
 
 type Decision = "approve" | "reject" | "approve-changes";
 
+/**
+ * Where the caller's own vote leaves a pending action: "You approved — waiting for 1 more
+ * approval" (from the API's `you.vote` and `votesNeeded`, or the vote's own answer until the
+ * queue catches up). Null if they have not voted.
+ */
+export function yourVoteText(item: ApprovalItem, justVoted: { vote: "approve" | "reject"; needed: number | null } | null): string | null {
+  const vote = item.you?.vote ?? justVoted?.vote ?? null;
+  if (!vote) return null;
+  if (vote === "reject") return "You rejected — the action is being rejected.";
+  const needed = item.you?.vote ? item.votesNeeded : (justVoted?.needed ?? item.votesNeeded);
+  const stage = item.stage && item.stage.of > 1 ? ` at stage ${item.stage.index + 1} (${item.stage.team ?? "any approver"})` : "";
+  if (needed === null || needed <= 0) return "You approved — settling.";
+  return `You approved — waiting for ${needed} more approval${needed > 1 ? "s" : ""}${stage}.`;
+}
+
 /** The input with the approver's edits (numbers stay numbers). */
 function editedInput(current: Record<string, unknown>, edits: Record<string, string>): Record<string, unknown> {
   let out = current;
@@ -74,6 +89,7 @@ export function ApprovalCard({
   item,
   selected,
   canDecide,
+  decideNote = null,
   now,
   onSelect,
   initialDecision = null,
@@ -82,6 +98,8 @@ export function ApprovalCard({
   item: ApprovalItem;
   selected: boolean;
   canDecide: boolean;
+  /** Why the caller can't decide (their role), shown where the buttons would be. */
+  decideNote?: string | null;
   now: number;
   onSelect?: () => void;
   initialDecision?: "approve" | "reject" | null;
@@ -94,12 +112,20 @@ export function ApprovalCard({
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [editError, setEditError] = useState<string | null>(null);
   const ref = useRef<HTMLElement>(null);
+  // The caller's vote as its answer said, until the live queue shows it (`you.vote`).
+  const [justVoted, setJustVoted] = useState<{ vote: "approve" | "reject"; needed: number | null } | null>(null);
   const m = useApiMutation(
     ({ d, input }: { d: Decision; input?: Record<string, unknown> }) =>
-      api(`/api/approvals/${item.actionId}`, { body: { decision: d === "reject" ? "reject" : "approve", ...(comment ? { comment } : {}), ...(input ? { input } : {}) } }),
-    () => setConfirm(null),
+      api<{ status: string; approvals: number; quorum: number }>(`/api/approvals/${item.actionId}`, {
+        body: { decision: d === "reject" ? "reject" : "approve", ...(comment ? { comment } : {}), ...(input ? { input } : {}) },
+      }),
+    (r) => {
+      setConfirm(null);
+      setJustVoted({ vote: r.status === "rejected" ? "reject" : "approve", needed: r.status === "pending" ? Math.max(0, r.quorum - r.approvals) : 0 });
+    },
   );
-  const canAct = canDecide && (item.you?.canAct ?? true);
+  const yourVote = yourVoteText(item, justVoted);
+  const canAct = canDecide && (item.you?.canAct ?? true) && yourVote === null;
   const override = item.you?.override ?? false;
   const submit = (d: Decision) => {
     if (d === "approve-changes") {
@@ -211,8 +237,13 @@ export function ApprovalCard({
         </details>
       </div>
       {canDecide && !canAct && (
-        <p className="mt-3 border-t border-slate-100 pt-3 text-xs text-slate-500 dark:border-slate-800">
-          {item.you?.voted ? "You have voted on this action." : `Waiting for ${waitingFor}; you are not in that team.`}
+        <p data-testid="your-vote" className="mt-3 border-t border-slate-100 pt-3 text-xs text-slate-500 dark:border-slate-800">
+          {yourVote ?? (item.you?.voted ? "You have voted on this action." : `Waiting for ${waitingFor}; you are not in that team.`)}
+        </p>
+      )}
+      {!canDecide && decideNote && (
+        <p data-testid="decide-note" className="mt-3 border-t border-slate-100 pt-3 text-xs text-slate-500 dark:border-slate-800">
+          {decideNote}
         </p>
       )}
       {canAct && (

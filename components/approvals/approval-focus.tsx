@@ -6,12 +6,13 @@ import type { ApprovalItem } from "@/lib/approvals/index.ts";
 import { api, messageOf } from "../api.ts";
 import { Badge, statusTone } from "../ui/badge.tsx";
 import { ErrorText } from "../ui/field.tsx";
+import { Time } from "../ui/time.tsx";
 import { ApprovalCard } from "./approval-card.tsx";
 
 type Page = { approvals: ApprovalItem[] };
 
 /** One action's approval, live: the card while it is pending, its outcome once decided. */
-export function ApprovalFocus({ actionId, canDecide, decide }: { actionId: string; canDecide: boolean; decide: "approve" | "reject" | null }) {
+export function ApprovalFocus({ actionId, canDecide, decideNote = null, decide }: { actionId: string; canDecide: boolean; decideNote?: string | null; decide: "approve" | "reject" | null }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -26,7 +27,7 @@ export function ApprovalFocus({ actionId, canDecide, decide }: { actionId: strin
     refetchInterval: 3000,
   });
   if (pending.error) return <ErrorText error={messageOf(pending.error)} />;
-  if (item) return <ApprovalCard item={item} selected canDecide={canDecide} now={now} initialDecision={decide} />;
+  if (item) return <ApprovalCard item={item} selected canDecide={canDecide} decideNote={decideNote} now={now} initialDecision={decide} />;
   const done = decided.data?.approvals[0];
   if (!pending.isSuccess || decided.isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   return (
@@ -34,7 +35,7 @@ export function ApprovalFocus({ actionId, canDecide, decide }: { actionId: strin
       {done ? (
         <>
           <p>
-            This action is <Badge tone={statusTone(done.status)}>{done.status}</Badge>
+            <Badge tone={statusTone(done.status)}>{done.outcome?.label ?? done.status}</Badge> <Time iso={done.decidedAt} />
           </p>
           <ul className="mt-2 text-xs text-slate-600 dark:text-slate-300">
             {done.votes.map((v) => (

@@ -15,6 +15,9 @@
  * - expire-due.ts / escalate-due.ts — the jobs: `expireDueActions()` (single-stage timeouts)
  *   and `escalateDueActions()` (stage timeouts: climb, approve, reject or expire).
  *
+ * - outcome.ts — `outcomeOf`: every way an approval ends (approved, with changes, rejected by a
+ *   person, expired, by a halt, a breaker, a stage's timeout, changed grants) and its one label.
+ *
  * - action-name.ts — `actionNameSchema`, and `actionGlobSchema` for anything that targets actions
  *   by glob (policies; budgets and grants to come).
  *
@@ -33,3 +36,4 @@ export { ON_TIMEOUT, routingOf, stageView, stageLabel, secondsLeftFrom, timeoutP
 export { inputChanges, inputHash, inputSummary, valueAt, withValueAt, type InputChange } from "./input-changes.ts";
 export { decidedEvent, settledEvent, settledPayload, requestedPayload, stageMovedEvent, escalatedPayload, type SettlementFacts, type SettledFacts, type PendingFacts, type StageMoveFacts } from "./events.ts";
 export { ACTION_NAME, actionNameSchema, actionGlobSchema } from "./action-name.ts";
+export { APPROVAL_OUTCOMES, approvalOutcomeSchema, outcomeOf, type ApprovalOutcome, type ApprovalOutcomeCode } from "./outcome.ts";

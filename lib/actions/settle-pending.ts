@@ -59,7 +59,8 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * The one transition out of `pending` (see status.ts): moves the covered actions that are
  * still pending to `outcome`, appends `reason` to their reasons, and — in the caller's
  * transaction — consumes (approved) or releases (rejected, expired) their budget reservations
- * (lib/budgets), counts the settlement in the signals (lib/signals), writes one
+ * (lib/budgets), records what ended it (`settle_cause`, labelled by outcome.ts), counts the
+ * settlement in the signals (lib/signals), writes one
  * `action.<outcome>` audit event each, one `approval.decided`
  * webhook each (one payload shape whatever the cause), and a NOTIFY on `warden_actions` that
  * wakes whoever long-polls them on any instance; and the signed receipt of the new status
@@ -72,7 +73,7 @@ function targetSql(t: SettleTarget, params: unknown[]): string {
  * breakers and rollbacks.
  */
 export async function settlePending(run: SqlRunner, s: Settlement): Promise<SettledAction[]> {
-  const params: unknown[] = [toDbStatus(s.outcome), JSON.stringify([s.reason])];
+  const params: unknown[] = [toDbStatus(s.outcome), JSON.stringify([s.reason]), s.cause];
   // Once the approval's time is up only the timeout settles it: an agent may already have
   // been answered `expired` (answerOf), and that answer must stay true.
   // (A staged action's timeouts are its stage job's: it settles them, whatever the clock says.)
@@ -82,7 +83,7 @@ export async function settlePending(run: SqlRunner, s: Settlement): Promise<Sett
   // decision-commit-to-agent latency from it).
   const rows = await run<Row>(
     `WITH settled AS (
-       UPDATE actions SET status = $1::"ActionStatus", decided_at = clock_timestamp(), reasons = reasons || $2::jsonb
+       UPDATE actions SET status = $1::"ActionStatus", decided_at = clock_timestamp(), reasons = reasons || $2::jsonb, settle_cause = $3
         WHERE status = 'PENDING' ${where}
         RETURNING id, agent_id, cohort, action, resource, quorum, decided_at, expires_at, approval, stage_index, stage_expires_at, input, approved_input, approved_input_hash, version)
      SELECT s.*, g.name AS agent_name FROM settled s JOIN agents g ON g.id = s.agent_id ORDER BY s.id`,

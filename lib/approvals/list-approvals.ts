@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awaitingDecisionSql, inputChanges, routingOf, stageView, type InputChange, type Reason, type RoutedStage, type StageView } from "../actions/index.ts";
+import { awaitingDecisionSql, fromDbStatus, inputChanges, outcomeOf, routingOf, stageView, type ApprovalOutcome, type InputChange, type Reason, type RoutedStage, type StageView } from "../actions/index.ts";
 import { can, type Principal } from "../auth/index.ts";
 import { pool } from "../db/index.ts";
 import { badRequest } from "../errors/index.ts";
@@ -57,8 +57,15 @@ export type ApprovalItem = {
   changes: InputChange[];
   /** The require_approval policies holding it (similar requests share them: bulk decisions). */
   policyIds: string[];
-  /** What the caller can do now (pending items, when listed for a signed-in person). */
-  you?: { canAct: boolean; override: boolean; voted: boolean };
+  /** Pending: approvals still needed at the current stage before it settles or moves on (null once decided). */
+  votesNeeded: number | null;
+  /** Decided: how it ended, in the one vocabulary of lib/actions outcome.ts (null while pending). */
+  outcome: ApprovalOutcome | null;
+  /**
+   * What the caller can do now (pending items, when listed for a signed-in person), and their
+   * own vote on it (`vote`: their latest, null if none).
+   */
+  you?: { canAct: boolean; override: boolean; voted: boolean; vote: "approve" | "reject" | null };
 };
 
 export type ApprovalCounts = {
@@ -75,6 +82,7 @@ type Row = {
   id: string; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>; status: string; reasons: Reason[];
   quorum: number | null; expires_at: Date | null; created_at: Date; decided_at: Date | null; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
   approval: unknown; stage_index: number | null; stage_team_id: string | null; stage_expires_at: Date | null; handoff: HandoffFacts | null; approved_input: Record<string, unknown> | null;
+  settle_cause: string | null;
   votes: { userId: string; email: string; name: string; vote: string; comment: string; at: string; stage: number | null; override: boolean }[] | null;
 };
 
@@ -93,10 +101,14 @@ const IN_MY_TEAMS = (me: string) => `(a.stage_team_id IS NULL OR a.stage_team_id
  * newest first), keyset-paginated (`nextCursor`), each with the agent, its owner, the policies
  * that asked, the votes, the current stage and the whole path. `mine` keeps what the caller can
  * act on now: pending actions whose current stage is one of their teams' (or any approver's)
- * that they have not voted on. Pending lists also carry counts per team (`counts`).
+ * that they have not voted on. Pending lists also carry `total`, everything the filters match
+ * on every page ("100 of 152"), and counts per team (`counts`).
  * Throws 400 invalid_cursor.
  */
-export async function listApprovals(q: z.output<typeof listApprovalsSchema>, principal?: Principal): Promise<{ approvals: ApprovalItem[]; nextCursor: string | null; counts?: ApprovalCounts }> {
+export async function listApprovals(
+  q: z.output<typeof listApprovalsSchema>,
+  principal?: Principal,
+): Promise<{ approvals: ApprovalItem[]; nextCursor: string | null; total?: number; counts?: ApprovalCounts }> {
   const pending = q.status === "pending";
   const where: string[] = [pending ? awaitingDecisionSql("a") : `a.quorum IS NOT NULL AND a.status IN ('APPROVED', 'REJECTED', 'EXPIRED')`];
   const params: unknown[] = [];
@@ -119,6 +131,12 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
     else where.push(`${IN_MY_TEAMS(meParam)} AND NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam})`);
   }
   const order = pending ? "a.created_at ASC, a.id ASC" : "a.decided_at DESC, a.id DESC";
+  // Pending: everything the filters match, whatever the page (the cursor's condition comes after).
+  // History is not counted: it grows without bound, and nobody reads "of 1,204,311".
+  // ($1, the caller's id, is typed here: only the `mine` filter reads it.)
+  const matching = pending
+    ? pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM actions a JOIN agents g ON g.id = a.agent_id WHERE ${meParam}::text IS NOT NULL AND ${where.join(" AND ")}`, [...params])
+    : null;
   if (q.cursor) {
     const [at, id] = q.cursor.split("|");
     const t = timeParam.safeParse(at ?? "");
@@ -129,7 +147,7 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
   const listed = pool().query<Row>(
     `SELECT ${IN_MY_TEAMS(meParam)} AS in_team, EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam}) AS voted,
             a.id, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.quorum, a.expires_at, a.created_at, a.decided_at,
-            a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.handoff, a.approved_input,
+            a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.handoff, a.approved_input, a.settle_cause,
             (SELECT jsonb_agg(jsonb_build_object('userId', v.user_id, 'email', u.email, 'name', u.name, 'vote', lower(v.vote::text), 'comment', v.comment, 'at', v.created_at,
                                                  'stage', v.stage, 'override', v.override) ORDER BY v.created_at)
                FROM approvals v JOIN users u ON u.id = v.user_id WHERE v.action_id = a.id) AS votes
@@ -139,17 +157,22 @@ export async function listApprovals(q: z.output<typeof listApprovalsSchema>, pri
     params,
   );
   // The page and the counts are independent: two connections at once.
-  const [{ rows }, counts] = await Promise.all([listed, pending ? countApprovals(me) : null]);
+  const [{ rows }, counts, total] = await Promise.all([listed, pending ? countApprovals(me) : null, matching]);
   const page = rows.slice(0, q.limit).map((r) => item(r, me));
   const last = page[page.length - 1];
   const lastKey = last ? (pending ? last.createdAt : last.decidedAt) : null;
   const nextCursor = rows.length > q.limit && last && lastKey ? `${lastKey}|${last.actionId}` : null;
-  return { approvals: page, nextCursor, ...(counts ? { counts } : {}) };
+  return { approvals: page, nextCursor, ...(total ? { total: total.rows[0]?.n ?? 0 } : {}), ...(counts ? { counts } : {}) };
 }
 
 function item(r: Row, me: Reach): ApprovalItem {
   const routing = routingOf(r.approval);
   const votes = (r.votes ?? []).map((v) => ({ ...v, vote: v.vote as "approve" | "reject", stage: v.stage ?? null, override: v.override ?? false }));
+  const changes = r.approved_input ? inputChanges(r.input, r.approved_input) : [];
+  const quorum = r.quorum ?? 1;
+  const pending = r.status === "PENDING";
+  // The current stage's approvals (a single-stage approval's: all of them).
+  const approvals = votes.filter((v) => v.vote === "approve" && (r.stage_index === null || v.stage === r.stage_index)).length;
   const out: ApprovalItem = {
     actionId: r.id,
     action: r.action,
@@ -158,7 +181,7 @@ function item(r: Row, me: Reach): ApprovalItem {
     context: r.context,
     status: r.status.toLowerCase(),
     reasons: r.reasons,
-    quorum: r.quorum ?? 1,
+    quorum,
     expiresAt: r.expires_at?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     decidedAt: r.decided_at?.toISOString() ?? null,
@@ -170,13 +193,16 @@ function item(r: Row, me: Reach): ApprovalItem {
     editable: routing?.editable ?? [],
     handoff: r.handoff,
     approvedInput: r.approved_input,
-    changes: r.approved_input ? inputChanges(r.input, r.approved_input) : [],
+    changes,
     policyIds: approvalPolicyIds(r),
+    votesNeeded: pending ? Math.max(0, quorum - approvals) : null,
+    outcome: outcomeOf({ status: fromDbStatus(r.status), cause: r.settle_cause, changed: changes.length > 0 }),
   };
-  if (me && r.status === "PENDING") {
+  if (me && pending) {
     const voted = r.voted === true;
     const inTeam = r.in_team === true;
-    out.you = { canAct: me.decider && !voted && (inTeam || me.admin), override: me.decider && !inTeam && me.admin, voted };
+    const mine = votes.filter((v) => v.userId === me.userId).pop();
+    out.you = { canAct: me.decider && !voted && (inTeam || me.admin), override: me.decider && !inTeam && me.admin, voted, vote: mine?.vote ?? null };
   }
   return out;
 }

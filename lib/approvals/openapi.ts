@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { approvalOutcomeSchema } from "../actions/index.ts";
 import type { ApiOperation } from "../openapi/index.ts";
 import { approvalDecisionSchema } from "./decide-approval.ts";
 import { bulkDecisionSchema } from "./decide-bulk.ts";
@@ -6,7 +7,17 @@ import { listApprovalsSchema } from "./list-approvals.ts";
 
 // ApprovalItem / ApprovalOutcome / BulkOutcome are documented by their stable fields; the
 // schemas stay open (more fields may appear) until those types get schemas of their own.
-const item = z.looseObject({ id: z.string(), action: z.string(), status: z.string() });
+const item = z.looseObject({
+  actionId: z.string(),
+  action: z.string(),
+  status: z.string(),
+  votesNeeded: z.number().int().nullable().describe("Pending: approvals still needed at the current stage"),
+  outcome: approvalOutcomeSchema.nullable().describe("Decided: how it ended (approved, with changes, rejected by a person, expired, by a halt, a breaker, a stage's timeout, changed grants)"),
+  you: z
+    .object({ canAct: z.boolean(), override: z.boolean(), voted: z.boolean(), vote: z.enum(["approve", "reject"]).nullable() })
+    .optional()
+    .describe("Pending, for a signed-in caller: what they can do and their own vote"),
+});
 
 /** `GET /api/approvals/count` */
 export const pendingCountAnswerSchema = z.object({ pending: z.number().int(), oldestAt: z.iso.datetime().nullable(), mine: z.number().int().optional() });
@@ -22,7 +33,7 @@ export const approvalsApi: ApiOperation[] = [
     permission: "read",
     summary: "The queue, oldest first (pending or decided), keyset-paged",
     query: listApprovalsSchema,
-    responses: { 200: { description: "A page of the queue", schema: z.looseObject({ approvals: z.array(item), nextCursor: z.string().nullable() }) } },
+    responses: { 200: { description: "A page of the queue", schema: z.looseObject({ approvals: z.array(item), nextCursor: z.string().nullable(), total: z.number().int().optional().describe("Pending lists: everything the filters match, on every page") }) } },
     errors: ["invalid_cursor"],
   },
   {

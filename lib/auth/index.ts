@@ -7,6 +7,7 @@
  */
 export { can, PERMISSIONS, ROLES, roleFromDb, roleToDb, type Permission, type RoleName } from "./permissions.ts";
 export { actorOf, type Principal } from "./principal.ts";
+export { roleNote, rolesWith } from "./role-note.ts";
 export {
   principalFromCookies,
   principalForUser,

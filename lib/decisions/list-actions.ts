@@ -5,7 +5,7 @@ import { badRequest, notFound } from "../errors/index.ts";
 import { timeParam } from "../validation/index.ts";
 import { markersFor } from "../redaction/index.ts";
 import type { Reason } from "../actions/index.ts";
-import { decisionOf, fromDbStatus, type ActionStatus, type Decision } from "../actions/index.ts";
+import { decisionOf, fromDbStatus, outcomeOf, type ActionStatus, type ApprovalOutcome, type Decision } from "../actions/index.ts";
 
 export const listActionsSchema = z.object({
   agent: z.string().max(64).optional(),
@@ -36,6 +36,8 @@ export type ActionView = {
   context: unknown;
   decision: Decision;
   status: ActionStatus;
+  /** An action that waited for people and was settled: how it ended (lib/actions outcome.ts); else null. */
+  outcome: ApprovalOutcome | null;
   reasons: Reason[];
   shadow: Reason[];
   policyVersions: unknown;
@@ -57,10 +59,12 @@ type Row = {
   id: string; agent_id: string; agent_name: string; cohort: string; action: string; resource: string; input: unknown; context: unknown;
   status: string; reasons: Reason[]; shadow: Reason[]; policy_versions: unknown; knowledge: { set: string; version: number }[]; quorum: number | null; expires_at: Date | null; decided_at: Date | null;
   result_status: string | null; result_output: unknown; result_error: string | null; result_at: Date | null; flags: unknown; idempotency_key: string | null; created_at: Date;
+  settle_cause: string | null; changed: boolean;
 };
 
 const SELECT = `SELECT a.id, a.agent_id, g.name AS agent_name, a.cohort, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.shadow,
-  a.policy_versions, a.knowledge, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at
+  a.policy_versions, a.knowledge, a.quorum, a.expires_at, a.decided_at, a.result_status, a.result_output, a.result_error, a.result_at, a.flags, a.idempotency_key, a.created_at,
+  a.settle_cause, (a.approved_input IS NOT NULL AND a.approved_input <> a.input) AS changed
   FROM actions a JOIN agents g ON g.id = a.agent_id`;
 
 function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
@@ -76,6 +80,7 @@ function view(r: Row, approvals: ApprovalVoteView[] = []): ActionView {
     context: r.context,
     decision: decisionOf(status),
     status,
+    outcome: outcomeOf({ status, cause: r.settle_cause, changed: r.changed }),
     reasons: r.reasons,
     shadow: r.shadow,
     policyVersions: r.policy_versions,

@@ -1,9 +1,15 @@
 import { z } from "zod";
+import { approvalOutcomeSchema } from "../actions/index.ts";
 import type { ApiOperation } from "../openapi/index.ts";
 import { listActionsSchema } from "./list-actions.ts";
 
 // ActionView (list-actions.ts) is documented by its stable fields; open for the rest.
-const actionView = z.looseObject({ id: z.string(), action: z.string(), status: z.string() });
+const actionView = z.looseObject({
+  id: z.string(),
+  action: z.string(),
+  status: z.string(),
+  outcome: approvalOutcomeSchema.nullable().describe("An action that waited for people, once settled: how it ended; else null"),
+});
 
 /** The dashboard's view of recorded actions (agents use /v1). */
 export const decisionsApi: ApiOperation[] = [

@@ -121,6 +121,8 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
   let decidedAt: number | null = decided === "pending" ? null : t;
   const quorum = ev.decision === "pending" ? (ev.approval?.quorum ?? 1) : null;
   const expiresAt = ev.decision === "pending" ? t + (ev.approval?.timeoutSeconds ?? 3600) * 1000 : null;
+  // What ended it (actions.settle_cause, as settlePending records it).
+  let settleCause: "vote" | "timeout" | null = null;
   if (resolution) {
     const q = quorum ?? 1;
     let approved = 0;
@@ -152,6 +154,7 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
         const reason: Reason = { code: "policy", message: voteOutcomeMessage(final, { byEmail: v.user.email, comment: v.comment, approverEmails: emails }) };
         reasons.push(reason);
         const s = { outcome: final, cause: "vote", reason, actor, by: v.user.email, comment: v.comment || null, approvals: approved } as const;
+        settleCause = s.cause;
         event(v.at + 2, settledEvent(s, { ...facts, quorum: q, decidedAt: new Date(v.at + 2) }));
       }
     }
@@ -159,6 +162,7 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
       reasons.push(EXPIRED_REASON);
       const at = resolution.decidedAt + r.int(1, 3);
       const s = { outcome: "expired", cause: "timeout", reason: EXPIRED_REASON, actor: "system", by: "system" } as const;
+      settleCause = s.cause;
       event(at, settledEvent(s, { ...facts, quorum: q, decidedAt: new Date(at) }));
     }
     decidedAt = resolution.decidedAt;
@@ -231,6 +235,7 @@ export function buildAction(c: Context, t: number, pickers: Record<Intent, Picke
     ts(t),
     // A text[] literal; markers hold no quote, comma or backslash.
     `{${markers.map((m) => `"${m}"`).join(",")}}`,
+    opt(settleCause),
   ].join("\t");
   return { row: `${row}\n`, events, approvals, status, at: t };
 }

@@ -39,7 +39,7 @@ const DAY = 86_400_000;
 const DEFAULT_CHUNK = 25_000;
 const FLUSH_CHARS = 256 * 1024;
 
-const ACTION_COPY = `COPY actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, result_status, result_output, result_error, result_at, flags, created_at, pii_markers) FROM STDIN`;
+const ACTION_COPY = `COPY actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, result_status, result_output, result_error, result_at, flags, created_at, pii_markers, settle_cause) FROM STDIN`;
 const APPROVAL_COPY = `COPY approvals (id, action_id, user_id, vote, comment, created_at) FROM STDIN`;
 const AUDIT_COPY = `COPY audit_events (seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash) FROM STDIN`;
 

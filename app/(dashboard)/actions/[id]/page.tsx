@@ -43,7 +43,21 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
         </Panel>
         <Panel title="Decision">
           <div className="space-y-3 text-sm" data-testid="action-decision">
-            <p>Decision <Badge tone={statusTone(a.decision)}>{a.decision}</Badge>{a.decidedAt && <> at <Time iso={a.decidedAt} /></>}{a.quorum ? ` · quorum ${a.quorum}` : ""}{a.expiresAt && a.status === "pending" ? <> · expires <Time iso={a.expiresAt} /></> : null}</p>
+            {/* An approval that ended says how (lib/actions outcome.ts: the same words as Approvals → History); a decision at once says allow or deny. */}
+            {a.outcome ? (
+              <p data-testid="action-outcome">
+                Outcome <Badge tone={statusTone(a.status)}>{a.outcome.label}</Badge>
+                {a.decidedAt && <> at <Time iso={a.decidedAt} /></>}
+                {a.quorum ? ` · quorum ${a.quorum}` : ""}
+              </p>
+            ) : (
+              <p>
+                {a.status === "pending" ? "Waiting for people" : "Decision"} <Badge tone={statusTone(a.decision)}>{a.decision}</Badge>
+                {a.decidedAt && <> at <Time iso={a.decidedAt} /></>}
+                {a.quorum ? ` · quorum ${a.quorum}` : ""}
+                {a.expiresAt && a.status === "pending" ? <> · expires <Time iso={a.expiresAt} /></> : null}
+              </p>
+            )}
             <Reasons reasons={a.reasons} shadow={a.shadow} />
             {a.approvals.length > 0 && (
               <div>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { ApprovalFocus } from "@/components/approvals/approval-focus.tsx";
 import { PageHeader } from "@/components/ui/panel.tsx";
-import { can } from "@/lib/auth/index.ts";
+import { can, roleNote } from "@/lib/auth/index.ts";
 import { getAction } from "@/lib/decisions/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
 
@@ -27,7 +27,7 @@ export default async function ApprovalPage({ params, searchParams }: { params: P
           </>
         }
       />
-      <ApprovalFocus actionId={a.id} canDecide={can(p.role, "approvals:decide")} decide={decide === "approve" || decide === "reject" ? decide : null} />
+      <ApprovalFocus actionId={a.id} canDecide={can(p.role, "approvals:decide")} decideNote={roleNote("approvals:decide", p.role, "Approving or rejecting")} decide={decide === "approve" || decide === "reject" ? decide : null} />
     </>
   );
 }

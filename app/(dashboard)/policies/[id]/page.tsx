@@ -2,7 +2,7 @@ import { PolicyEditor, PolicyToggle } from "@/components/policy-editor.tsx";
 import { Badge } from "@/components/ui/badge.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { VersionHistory } from "@/components/version-diff.tsx";
-import { can } from "@/lib/auth/index.ts";
+import { can, roleNote } from "@/lib/auth/index.ts";
 import { getPolicy } from "@/lib/policies/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
 import { actorLabels } from "../../actor-labels.ts";
@@ -24,7 +24,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
         subtitle={policy.description}
         actions={canWrite ? <PolicyToggle id={policy.id} enabled={enabled} /> : null}
       />
-      <PolicyEditor key={version} policyId={policy.id} canWrite={canWrite} initial={draft} />
+      <PolicyEditor key={version} policyId={policy.id} canWrite={canWrite} readOnlyNote={roleNote("policies:write", p.role, "Editing policies")} initial={draft} />
       <Panel title="Versions" className="mt-6">
         <VersionHistory versions={versions ?? []} labels={labels} />
       </Panel>

@@ -138,7 +138,7 @@ function UserRow({ user, self }: { user: UserListItem; self: boolean }) {
 
 export function UsersTable({ users, selfId }: { users: UserListItem[]; selfId: string }) {
   return (
-    <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
+    <Table label="Users" stack head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
       {users.map((u) => (
         // Keyed on role and state so a refreshed row starts from the server's values.
         <UserRow key={`${u.id}-${u.role}-${u.disabled}-${u.signInDelayed}`} user={u} self={u.id === selfId} />

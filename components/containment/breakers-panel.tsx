@@ -58,7 +58,7 @@ export function BreakersPanel({ initial, query = "", canManage }: { initial: Bre
   return (
     <div>
       {q.isError && <p className="px-4 py-2 text-xs text-red-600">Not refreshing: {messageOf(q.error)}</p>}
-      <Table label="Breakers" head={["Breaker", "Watches", "Metric", "State", "Now vs threshold", ""]} empty={list.length === 0 ? <Empty>No breakers yet.</Empty> : null}>
+      <Table label="Breakers" stack head={["Breaker", "Watches", "Metric", "State", "Now vs threshold", ""]} empty={list.length === 0 ? <Empty>No breakers yet.</Empty> : null}>
         {list.map((b) => (
           <tr key={b.id} data-testid={`breaker-${b.name}`} className={b.state !== "closed" ? "bg-red-50/50 dark:bg-red-500/5" : undefined}>
             <Td>

@@ -64,7 +64,7 @@ export function LiveOverview({ initial }: { initial: Overview }) {
       </div>
 
       <Panel title="Containment" className="mt-6" flush actions={<Link className="link text-sm" href="/containment">Containment</Link>}>
-        <div className="grid gap-px bg-slate-100 text-sm sm:grid-cols-3 dark:bg-slate-800" data-testid="containment-summary">
+        <div className="grid grid-cols-1 gap-px bg-slate-100 text-sm sm:grid-cols-3 dark:bg-slate-800" data-testid="containment-summary">
           <div className="bg-white px-4 py-3 dark:bg-slate-900/60">
             <div className="text-xs text-slate-500 dark:text-slate-400">Breakers holding</div>
             <div className={`text-xl font-semibold tabular-nums ${o.containment.held.length ? "text-red-600 dark:text-red-400" : ""}`}>{o.containment.held.length}</div>
@@ -117,16 +117,17 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           </Table>
         </Panel>
         <Panel title="Policies that fired most" description="Last 24 hours; shadow matches counted apart." className="xl:col-span-2" flush>
-          {/* Fits its panel at any width: the name column takes what is left and cuts long names
-              (the whole name in its title). The effect has a column of its own only where the panel is
-              wide (full width, sm to lg); on phones and in the narrow xl column it goes under the name. */}
+          {/* Fits its panel at any width: the name column takes what is left and long names wrap
+              there (never cut: policies often share a long prefix). The effect has a column of its own
+              only where the panel is wide (full width, sm to lg); on phones and in the narrow xl column
+              it goes under the name. */}
           <Table label="Policies that fired most" head={["Policy", "Effect", "Fired"]} headClassNames={["w-full", "hidden sm:table-cell xl:hidden", "w-28"]} empty={o.topPolicies.length === 0 ? <Empty>No policy matched in the last 24 hours.</Empty> : null}>
             {o.topPolicies.map((p) => {
               const effect = <Badge tone={p.effect === "deny" ? "red" : p.effect === "require_approval" ? "amber" : "gray"}>{p.effect.replace("_", " ")}</Badge>;
               return (
                 <tr key={p.policyId}>
                   <Td className="w-full max-w-0">
-                    <Link className="link block truncate" href={`/policies/${p.policyId}`} title={p.name}>{p.name}</Link>
+                    <Link className="link block [overflow-wrap:anywhere]" href={`/policies/${p.policyId}`} title={p.name}>{p.name}</Link>
                     <span className="mt-1 block sm:hidden xl:block">{effect}</span>
                   </Td>
                   <Td className="hidden sm:table-cell xl:hidden">{effect}</Td>

@@ -57,7 +57,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
                 <Link href={`/agents/${a.id}`} className="link">
                   {a.name}
                 </Link>
-                {a.description && <div className="max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{a.description}</div>}
+                {a.description && <div className="max-w-xs truncate text-xs text-slate-500 dark:text-slate-400">{a.description}</div>}
               </Td>
               <Td>{a.cohort}</Td>
               <Td className="text-slate-700 dark:text-slate-300">{a.owner}</Td>

@@ -53,7 +53,7 @@ export function AgentKeys({ agentId, keys, canWrite }: { agentId: string; keys: 
           <ErrorText error={rotate.errorMessage ?? revoke.errorMessage} />
         </div>
       )}
-      <Table label="Agent keys" head={["Key", "Created", "Last used", "Status", ""]}>
+      <Table label="Agent keys" stack head={["Key", "Created", "Last used", "Status", ""]}>
         {keys.map((k) => (
           <Fragment key={k.id}>
             <tr data-testid={`key-${k.prefix}`}>

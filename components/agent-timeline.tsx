@@ -102,7 +102,7 @@ export function AgentTimeline({ agentId, first, actionNames }: { agentId: string
           ))}
         </ol>
       )}
-      <LoadMore q={q} shown={actions.length} noun="actions" />
+      <LoadMore q={q} shown={actions.length} noun="action" />
     </div>
   );
 }

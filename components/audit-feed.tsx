@@ -27,7 +27,7 @@ export function AuditFeed({ filter, first, labels, pageSize = 50, label }: { fil
   return (
     <div>
       <AuditEventsTable events={events} labels={labels} label={label} />
-      <LoadMore q={q} shown={events.length} noun="events" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />
+      <LoadMore q={q} shown={events.length} noun="event" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />
     </div>
   );
 }

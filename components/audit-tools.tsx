@@ -6,7 +6,7 @@ import type { LastVerification } from "@/lib/audit/index.ts";
 import { api, messageOf } from "./api.ts";
 import { Badge } from "./ui/badge.tsx";
 import { Button } from "./ui/button.tsx";
-import { num } from "./ui/format.ts";
+import { count } from "./ui/count.ts";
 import { Time } from "./ui/time.tsx";
 
 type Verify =
@@ -51,7 +51,7 @@ export function VerifyChain({ last: initial }: { last: LastVerification | null }
               intact
             </Badge>
             <span>
-              Verified <Time iso={last.at} /> UTC{last.scope === "incremental" ? ` (${num(last.events)} new events checked)` : ` (${num(last.events)} events)`} · head{" "}
+              Verified <Time iso={last.at} /> UTC{last.scope === "incremental" ? ` (${count(last.events, "new event")} checked)` : ` (${count(last.events, "event")})`} · head{" "}
               <code className="font-mono text-xs" title={last.head ?? ""}>{last.head?.slice(0, 12)}…</code>
             </span>
           </span>

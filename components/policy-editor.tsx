@@ -44,7 +44,7 @@ function ApprovalEditor({ value, onChange }: { value: Approval; onChange: (a: Ap
         <fieldset aria-label="Stages" className="space-y-2">
           <legend className="text-sm font-medium">Escalation path</legend>
           {stages.map((st, i) => (
-            <div key={i} data-testid="stage-row" className="grid items-end gap-2 sm:grid-cols-5">
+            <div key={i} data-testid="stage-row" className="grid items-end gap-2 sm:grid-cols-2 2xl:grid-cols-5">
               <Field label={`Stage ${i + 1} team`}>
                 <select className={inputClass} value={st.team ?? ""} onChange={(e) => setStage(i, { team: e.target.value || undefined })}>
                   <option value="">any approver</option>
@@ -175,7 +175,7 @@ export function PolicyEditor({ initial, policyId, canWrite, readOnlyNote = null 
             <Field label="Message" hint="Shown to the agent and approvers"><input className={inputClass} value={d.message} onChange={(e) => set("message", e.target.value)} /></Field>
           </div>
           <Field label="Description"><textarea className={inputClass} rows={2} value={d.description} onChange={(e) => set("description", e.target.value)} /></Field>
-          <div className="grid gap-4 sm:grid-cols-4">
+          <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Stage">
               <select className={inputClass} value={d.stage} onChange={(e) => setD((x) => ({ ...x, stage: e.target.value as "pre" | "post", effect: e.target.value === "post" ? "flag" : "deny" }))}>
                 <option value="pre">pre (before acting)</option>
@@ -195,7 +195,7 @@ export function PolicyEditor({ initial, policyId, canWrite, readOnlyNote = null 
             </Field>
             <Field label="Priority"><input type="number" className={inputClass} value={d.priority} onChange={(e) => set("priority", Number(e.target.value))} /></Field>
           </div>
-          <div className="grid gap-4 sm:grid-cols-4">
+          <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Cohorts" hint="comma-separated, empty = all"><input className={inputClass} value={targets.cohorts} onChange={(e) => setTargets({ ...targets, cohorts: e.target.value })} /></Field>
             <Field label="Agents" hint="names or ids, * wildcards"><input className={inputClass} value={targets.agents} onChange={(e) => setTargets({ ...targets, agents: e.target.value })} /></Field>
             <Field label="Actions" hint="e.g. pricing.*"><input className={inputClass} value={targets.actions} onChange={(e) => setTargets({ ...targets, actions: e.target.value })} /></Field>

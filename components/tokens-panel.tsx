@@ -37,7 +37,7 @@ export function TokensPanel({ tokens, canCreate }: { tokens: TokenView[]; canCre
           <ErrorText error={create.errorMessage ?? revoke.errorMessage} />
         </div>
       )}
-      <Table label="API tokens" head={["Name", "Kind", "Prefix", "Created", "Expires", "Last used", "Status", ""]} empty={tokens.length === 0 ? <Empty>No tokens yet.</Empty> : null}>
+      <Table label="API tokens" stack head={["Name", "Kind", "Prefix", "Created", "Expires", "Last used", "Status", ""]} empty={tokens.length === 0 ? <Empty>No tokens yet.</Empty> : null}>
         {tokens.map((t) => (
           <Fragment key={t.id}>
             <tr data-testid={`token-${t.name}`}>

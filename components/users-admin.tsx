@@ -173,7 +173,7 @@ export function UsersTable({ users, selfId }: { users: UserListItem[]; selfId: s
           <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Hand it over privately. At sign-in they are asked to choose their own before anything else.</p>
         </div>
       )}
-      <Table label="Users" head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
+      <Table label="Users" stack head={["User", "Role", "Status", "Last sign-in (UTC)", ""]}>
         {users.map((u) => (
           // Keyed on role and state so a refreshed row starts from the server's values.
           <UserRow key={`${u.id}-${u.role}-${u.disabled}-${u.signInDelayed}-${u.mustChangePassword}`} user={u} self={u.id === selfId} onReset={setTemporary} />

@@ -16,7 +16,7 @@ export function VersionHistory({ versions, labels }: { versions: PolicyVersionVi
         const changed = prev ? FIELDS.filter((f) => show(v[f]) !== show(prev[f])) : [];
         return (
           <li key={v.id} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid={`version-${v.version}`}>
-            <div className="flex items-center gap-2 text-sm">
+            <div className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone={i === 0 ? "green" : "gray"}>v{v.version}</Badge>
               <Time iso={v.createdAt} />
               {v.createdBy && <span className="text-xs text-slate-500">by <Actor id={`user:${v.createdBy}`} labels={labels} className="text-slate-700 dark:text-slate-300" /></span>}

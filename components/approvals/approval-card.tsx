@@ -216,7 +216,7 @@ export function ApprovalCard({
         <ul className="text-sm">
           {item.reasons.filter((r) => r.effect === "require_approval").map((r, i) => (
             <li key={i}>
-              <Badge tone="amber">{r.policyName}</Badge> {r.message}
+              <Badge tone="amber" wrap>{r.policyName}</Badge> {r.message}
             </li>
           ))}
         </ul>

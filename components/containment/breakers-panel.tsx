@@ -10,6 +10,7 @@ import { Button } from "../ui/button.tsx";
 import { ErrorText, inputClass } from "../ui/field.tsx";
 import { Empty, Table, Td } from "../ui/table.tsx";
 import { Time } from "../ui/time.tsx";
+import { count } from "../ui/count.ts";
 import { useApiMutation } from "../use-api-mutation.ts";
 import { BreakerChart } from "./breaker-chart.tsx";
 
@@ -57,7 +58,7 @@ export function BreakersPanel({ initial, query = "", canManage }: { initial: Bre
   return (
     <div>
       {q.isError && <p className="px-4 py-2 text-xs text-red-600">Not refreshing: {messageOf(q.error)}</p>}
-      <Table label="Breakers" head={["Breaker", "Watches", "Metric", "State", "Now vs threshold", ""]} empty={list.length === 0 ? <Empty>No breakers yet.</Empty> : null}>
+      <Table label="Breakers" stack head={["Breaker", "Watches", "Metric", "State", "Now vs threshold", ""]} empty={list.length === 0 ? <Empty>No breakers yet.</Empty> : null}>
         {list.map((b) => (
           <tr key={b.id} data-testid={`breaker-${b.name}`} className={b.state !== "closed" ? "bg-red-50/50 dark:bg-red-500/5" : undefined}>
             <Td>
@@ -78,7 +79,7 @@ export function BreakersPanel({ initial, query = "", canManage }: { initial: Bre
             </Td>
             <Td>
               {LABELS[b.metric] ?? b.metric}
-              <div className="text-xs text-slate-500">over {windowText(b.windowSeconds)}, ≥ {b.minSamples} samples</div>
+              <div className="text-xs text-slate-500">over {windowText(b.windowSeconds)}, ≥ {count(b.minSamples, "sample")}</div>
             </Td>
             <Td>
               <StatusBadge status={b.state} />
@@ -94,7 +95,7 @@ export function BreakersPanel({ initial, query = "", canManage }: { initial: Bre
               <div className="flex items-center gap-3">
                 <span className="whitespace-nowrap tabular-nums" data-testid="breaker-value">
                   {fmt(b.metric, b.value)} <span className="text-xs text-slate-500">/ {fmt(b.metric, b.threshold)}</span>
-                  <div className="text-xs text-slate-500">{b.samples ?? 0} samples</div>
+                  <div className="text-xs text-slate-500">{count(b.samples ?? 0, "sample")}</div>
                 </span>
                 <BreakerChart id={b.id} threshold={b.threshold} rate={RATES.has(b.metric)} label={LABELS[b.metric] ?? b.metric} />
               </div>

@@ -1,5 +1,6 @@
 import type { Capabilities } from "@/lib/grants/index.ts";
 import { Badge } from "../ui/badge.tsx";
+import { count } from "../ui/count.ts";
 
 /** Amber "unrestricted" for an agent without grants (it may ask for anything); else how many grants it has. */
 export function GrantsBadge({ capabilities }: { capabilities: Capabilities }) {
@@ -14,7 +15,7 @@ export function GrantsBadge({ capabilities }: { capabilities: Capabilities }) {
   }
   return (
     <span data-testid="grants-badge">
-      <Badge tone={capabilities.length ? "gray" : "red"}>{capabilities.length === 0 ? "nothing granted" : `${capabilities.length} ${capabilities.length === 1 ? "grant" : "grants"}`}</Badge>
+      <Badge tone={capabilities.length ? "gray" : "red"}>{capabilities.length === 0 ? "nothing granted" : count(capabilities.length, "grant")}</Badge>
     </span>
   );
 }

@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { CohortRates, MinuteBucket } from "@/lib/overview/index.ts";
 import { pct } from "../ui/format.ts";
+import { count } from "../ui/count.ts";
 
 // Colours come from CSS variables (app/globals.css) so both themes read well.
 export const SERIES = [
@@ -52,7 +53,7 @@ export function CohortRatesChart({ data }: { data: CohortRates[] }) {
           <CartesianGrid horizontal={false} stroke="var(--chart-grid)" />
           <XAxis type="number" tickFormatter={pct} domain={[0, (max: number) => Math.min(1, Math.max(0.1, max * 1.15))]} {...axis} />
           <YAxis type="category" dataKey="cohort" width={110} axisLine={false} {...axis} />
-          <Tooltip formatter={(v, name) => [pct(Number(v)), name]} labelFormatter={(l, p) => `${String(l)} · ${(p[0]?.payload as { total?: number } | undefined)?.total ?? 0} decisions`} {...tooltip} />
+          <Tooltip formatter={(v, name) => [pct(Number(v)), name]} labelFormatter={(l, p) => `${String(l)} · ${count((p[0]?.payload as { total?: number } | undefined)?.total ?? 0, "decision")}`} {...tooltip} />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12, color: "var(--chart-axis)" }} />
           <Bar dataKey="deny" name="Deny rate" fill="var(--chart-denied)" radius={[0, 3, 3, 0]} isAnimationActive={false} />
           <Bar dataKey="escalation" name="Escalation rate" fill="var(--chart-escalated)" radius={[0, 3, 3, 0]} isAnimationActive={false} />

@@ -9,6 +9,8 @@ import { Panel, Stat } from "../ui/panel.tsx";
 import { Empty, Table, Td } from "../ui/table.tsx";
 import { CohortRatesChart, DecisionsChart, MixBar } from "./charts.tsx";
 import { num, pct } from "../ui/format.ts";
+import { count } from "../ui/count.ts";
+import { haltedHint } from "./halted-hint.ts";
 
 const REFRESH_MS = 5000;
 
@@ -58,17 +60,11 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           tone={o.pending.count ? "amber" : undefined}
         />
         <Stat label="Active agents" value={num(o.agents.total - o.agents.halted)} hint={`of ${num(o.agents.total)} registered`} tone={o.agents.total - o.agents.halted ? "green" : undefined} />
-        <Stat label="Halted agents" value={num(o.agents.halted)} hint={haltedCount ? `${o.halted.cohorts.length} cohorts, ${o.halted.agents.length} agents halted${o.halted.global ? ", everything" : ""}` : "none halted"} tone={o.agents.halted ? "red" : undefined} />
+        <Stat label="Halted agents" value={num(o.agents.halted)} hint={haltedHint(o.halted)} tone={o.agents.halted ? "red" : undefined} />
       </div>
 
-      {o.halted.global && (
-        <p role="alert" className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-800 dark:border-red-500/30 dark:bg-red-500/10 dark:text-red-200">
-          <strong className="font-semibold">Everything is halted</strong> since {o.halted.global.at.slice(0, 16).replace("T", " ")} UTC: {o.halted.global.reason}
-        </p>
-      )}
-
       <Panel title="Containment" className="mt-6" flush actions={<Link className="link text-sm" href="/containment">Containment</Link>}>
-        <div className="grid gap-px bg-slate-100 text-sm sm:grid-cols-3 dark:bg-slate-800" data-testid="containment-summary">
+        <div className="grid grid-cols-1 gap-px bg-slate-100 text-sm sm:grid-cols-3 dark:bg-slate-800" data-testid="containment-summary">
           <div className="bg-white px-4 py-3 dark:bg-slate-900/60">
             <div className="text-xs text-slate-500 dark:text-slate-400">Breakers holding</div>
             <div className={`text-xl font-semibold tabular-nums ${o.containment.held.length ? "text-red-600 dark:text-red-400" : ""}`}>{o.containment.held.length}</div>
@@ -91,7 +87,7 @@ export function LiveOverview({ initial }: { initial: Overview }) {
                 {o.containment.unrestricted.length > 3 ? ` and ${o.containment.unrestricted.length - 3} more` : ""}
               </div>
             )}
-            {o.containment.pendingGrantChanges > 0 && <div className="text-xs text-slate-500">{o.containment.pendingGrantChanges} grant request(s) waiting</div>}
+            {o.containment.pendingGrantChanges > 0 && <div className="text-xs text-slate-500">{count(o.containment.pendingGrantChanges, "grant request")} waiting</div>}
           </div>
         </div>
       </Panel>
@@ -121,16 +117,17 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           </Table>
         </Panel>
         <Panel title="Policies that fired most" description="Last 24 hours; shadow matches counted apart." className="xl:col-span-2" flush>
-          {/* Fits its panel at any width: the name column takes what is left and cuts long names
-              (the whole name in its title). The effect has a column of its own only where the panel is
-              wide (full width, sm to lg); on phones and in the narrow xl column it goes under the name. */}
+          {/* Fits its panel at any width: the name column takes what is left and long names wrap
+              there (never cut: policies often share a long prefix). The effect has a column of its own
+              only where the panel is wide (full width, sm to lg); on phones and in the narrow xl column
+              it goes under the name. */}
           <Table label="Policies that fired most" head={["Policy", "Effect", "Fired"]} headClassNames={["w-full", "hidden sm:table-cell xl:hidden", "w-28"]} empty={o.topPolicies.length === 0 ? <Empty>No policy matched in the last 24 hours.</Empty> : null}>
             {o.topPolicies.map((p) => {
               const effect = <Badge tone={p.effect === "deny" ? "red" : p.effect === "require_approval" ? "amber" : "gray"}>{p.effect.replace("_", " ")}</Badge>;
               return (
                 <tr key={p.policyId}>
                   <Td className="w-full max-w-0">
-                    <Link className="link block truncate" href={`/policies/${p.policyId}`} title={p.name}>{p.name}</Link>
+                    <Link className="link block [overflow-wrap:anywhere]" href={`/policies/${p.policyId}`} title={p.name}>{p.name}</Link>
                     <span className="mt-1 block sm:hidden xl:block">{effect}</span>
                   </Td>
                   <Td className="hidden sm:table-cell xl:hidden">{effect}</Td>
@@ -147,11 +144,17 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           </Table>
         </Panel>
 
-        <Panel title="Halted" description="Cohorts and agents the kill switch is holding." className="xl:col-span-5" flush>
+        <Panel title="Halted" description="What the kill switch is holding: everything, cohorts, agents." className="xl:col-span-5" flush>
           {haltedCount === 0 ? (
             <Empty>Nothing is halted.</Empty>
           ) : (
             <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800" aria-label="Halted cohorts and agents">
+              {o.halted.global && (
+                <li className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
+                  <span><Badge tone="red" dot>global</Badge> <strong className="font-semibold">everything</strong></span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">{o.halted.global.reason} · for {age(o.halted.global.at, o.generatedAt)}</span>
+                </li>
+              )}
               {o.halted.cohorts.map((c) => (
                 <li key={`c-${c.name}`} className="flex flex-wrap items-center justify-between gap-2 px-4 py-2">
                   <span><Badge tone="red" dot>cohort</Badge> <Link className="link" href="/cohorts">{c.name}</Link></span>

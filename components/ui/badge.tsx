@@ -13,10 +13,13 @@ export type Tone = keyof typeof tones;
 
 const dots: Record<Tone, string> = { green: "bg-emerald-500", red: "bg-red-500", amber: "bg-amber-500", blue: "bg-brand-500", gray: "bg-slate-400" };
 
-/** A small label; `dot` adds a status light in front of it. */
-export function Badge({ tone = "gray", dot, children }: { tone?: Tone; dot?: boolean; children: ReactNode }) {
+/**
+ * A small label; `dot` adds a status light in front of it. `wrap`: it holds a name (a policy's)
+ * that may be long, so it wraps instead of pushing the page sideways on a phone.
+ */
+export function Badge({ tone = "gray", dot, wrap, children }: { tone?: Tone; dot?: boolean; wrap?: boolean; children: ReactNode }) {
   return (
-    <span className={cx("inline-flex items-center gap-1.5 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", tones[tone])}>
+    <span className={cx("inline-flex max-w-full items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset", wrap ? "[overflow-wrap:anywhere]" : "whitespace-nowrap", tones[tone])}>
       {dot && <span aria-hidden className={cx("h-1.5 w-1.5 rounded-full", dots[tone])} />}
       {children}
     </span>

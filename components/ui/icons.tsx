@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "teams" | "settings" | "signout" | "containment";
+export type IconName = "overview" | "agents" | "approvals" | "cohorts" | "policies" | "knowledge" | "audit" | "users" | "teams" | "settings" | "signout" | "containment" | "menu" | "close";
 
 // 20×20 outline glyphs drawn for the navigation; stroke follows the text colour.
 const paths: Record<IconName, ReactNode> = {
@@ -43,6 +43,8 @@ const paths: Record<IconName, ReactNode> = {
     </>
   ),
   signout: <path d="M8 4H4.5v12H8M12 6.5 15.5 10 12 13.5M15.5 10H7.5" />,
+  menu: <path d="M3.5 5.5h13M3.5 10h13M3.5 14.5h13" />,
+  close: <path d="M5 5l10 10M15 5 5 15" />,
   containment: (
     <>
       <circle cx="10" cy="10" r="6.5" />

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { Button } from "./button.tsx";
+import { plural } from "./count.ts";
+import { num } from "./format.ts";
 
 /** The foot of a keyset-paginated list: "Load more" while there is a next page, else a count. */
 export function LoadMore({ q, shown, noun, error }: { q: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> }; shown: number; noun: string; error?: ReactNode }) {
@@ -11,7 +13,7 @@ export function LoadMore({ q, shown, noun, error }: { q: { hasNextPage: boolean;
           {q.isFetchingNextPage ? "Loading…" : "Load more"}
         </Button>
       ) : (
-        <p className="text-xs text-slate-500 dark:text-slate-400">{shown ? `All ${shown} matching ${noun} shown.` : ""}</p>
+        <p className="text-xs text-slate-500 dark:text-slate-400">{shown === 1 ? `The one matching ${noun} shown.` : shown ? `All ${num(shown)} matching ${plural(shown, noun)} shown.` : ""}</p>
       )}
     </div>
   );

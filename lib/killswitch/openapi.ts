@@ -12,9 +12,13 @@ export const haltResultSchema = z.object({
 });
 
 /** `GET /api/halt` */
+const ownHalts = {
+  cohortsHalted: z.number().int().describe("Cohorts halted on their own switch"),
+  agentsHalted: z.number().int().describe("Agents halted on their own switch"),
+};
 export const globalHaltAnswerSchema = z.union([
-  z.object({ status: z.literal("active") }),
-  z.object({ status: z.literal("halted"), reason: z.string().nullable(), haltedAt: z.iso.datetime() }),
+  z.object({ status: z.literal("active"), ...ownHalts }),
+  z.object({ status: z.literal("halted"), reason: z.string().nullable(), haltedAt: z.iso.datetime(), haltedBy: z.string().nullable().describe("Who halted everything (their e-mail)"), ...ownHalts }),
 ]);
 
 const halted = { scope: "cohort", target: "pricing", status: "halted", reason: "runaway discounts", rejectedPending: 2 };
@@ -79,8 +83,9 @@ export const killswitchApi: ApiOperation[] = [
     tag: "Kill switch",
     auth: "user",
     permission: "read",
-    summary: "Whether everything is halted, and why",
-    responses: { 200: { description: "The global switch", schema: globalHaltAnswerSchema, example: { status: "active" } } },
+    summary: "Whether everything is halted, why, since when and by whom",
+    description: "Also counts the cohorts and agents halted on their own switches. The dashboard's halt banner polls it.",
+    responses: { 200: { description: "The global switch", schema: globalHaltAnswerSchema, example: { status: "active", cohortsHalted: 1, agentsHalted: 0 } } },
   },
   {
     method: "post",

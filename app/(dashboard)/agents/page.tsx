@@ -9,6 +9,7 @@ import { listAgents, listAgentsSchema } from "@/lib/agents/index.ts";
 import { can } from "@/lib/auth/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { requirePrincipal } from "../../session.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Agents" };
 
@@ -46,17 +47,17 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             </Link>
           )}
           <span className="ml-auto text-xs text-slate-500" aria-live="polite">
-            {agents.length} {agents.length === 1 ? "agent" : "agents"}
+            {count(agents.length, "agent")}
           </span>
         </form>
-        <Table label="Agents" head={["Name", "Cohort", "Owner", "Risk tier", "Status", "Grants"]} empty={agents.length === 0 ? <Empty>{filtered ? "No agents match these filters." : "No agents yet."}</Empty> : null}>
+        <Table label="Agents" stack head={["Name", "Cohort", "Owner", "Risk tier", "Status", "Grants"]} empty={agents.length === 0 ? <Empty>{filtered ? "No agents match these filters." : "No agents yet."}</Empty> : null}>
           {agents.map((a) => (
             <tr key={a.id} className="hover:bg-slate-50 dark:hover:bg-slate-800/40">
               <Td>
                 <Link href={`/agents/${a.id}`} className="link">
                   {a.name}
                 </Link>
-                {a.description && <div className="max-w-md truncate text-xs text-slate-500 dark:text-slate-400">{a.description}</div>}
+                {a.description && <div className="max-w-xs truncate text-xs text-slate-500 dark:text-slate-400">{a.description}</div>}
               </Td>
               <Td>{a.cohort}</Td>
               <Td className="text-slate-700 dark:text-slate-300">{a.owner}</Td>

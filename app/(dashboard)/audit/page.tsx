@@ -2,13 +2,14 @@ import Link from "next/link";
 import { AuditFeed } from "@/components/audit-feed.tsx";
 import { VerifyChain } from "@/components/audit-tools.tsx";
 import { Button } from "@/components/ui/button.tsx";
-import { bytes, num } from "@/components/ui/format.ts";
+import { bytes } from "@/components/ui/format.ts";
 import { ErrorText, Field, inputClass } from "@/components/ui/field.tsx";
 import { PageHeader, Panel } from "@/components/ui/panel.tsx";
 import { listAgents } from "@/lib/agents/index.ts";
 import { auditKindFilters, auditQuerySchema, lastVerification, listAuditEvents, listAuditPartitions } from "@/lib/audit/index.ts";
 import { listCohorts } from "@/lib/cohorts/index.ts";
 import { actorLabels } from "../actor-labels.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Audit" };
 
@@ -101,7 +102,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <li key={p.name} className="rounded-md border border-slate-200 px-2 py-1 tabular-nums dark:border-slate-800" title={p.name}>
               <span className="font-medium">{p.from.toISOString().slice(0, 7)}</span>{" "}
               <span className="text-slate-500 dark:text-slate-400">
-                {p.events > 0 ? `~${num(p.events)} events, ` : ""}
+                {p.events > 0 ? `~${count(p.events, "event")}, ` : ""}
                 {bytes(p.bytes)}
               </span>
             </li>

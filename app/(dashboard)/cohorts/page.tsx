@@ -11,6 +11,7 @@ import { listCohorts } from "@/lib/cohorts/index.ts";
 import { cohortRates, containmentSummary, type CohortRates } from "@/lib/overview/index.ts";
 import { requirePrincipal } from "../../session.ts";
 import { pct } from "@/components/ui/format.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Cohorts" };
 
@@ -59,7 +60,7 @@ export default async function CohortsPage() {
                   )}
                 </span>
               }
-              description={`${c.agents} ${c.agents === 1 ? "agent" : "agents"}${c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}`}
+              description={`${count(c.agents, "agent")}${c.haltedAgents ? `, ${c.haltedAgents} halted individually` : ""}`}
               actions={canHalt ? <HaltControl path={`/api/cohorts/${encodeURIComponent(c.name)}`} halted={c.status === "halted"} what={`cohort ${c.name}`} prominent={false} /> : null}
             >
               <CohortRateStrip rates={rateOf.get(c.name)} />
@@ -73,12 +74,13 @@ export default async function CohortsPage() {
               )}
               <ul className="divide-y divide-slate-100 text-sm dark:divide-slate-800">
                 {members.map((a) => (
-                  <li key={a.id} className="flex items-center justify-between gap-3 px-4 py-2">
-                    <Link href={`/agents/${a.id}`} className="link truncate">
+                  <li key={a.id} className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 px-4 py-2">
+                    {/* The whole name, wrapped if it must: agents of a cohort often share a long prefix. */}
+                    <Link href={`/agents/${a.id}`} className="link min-w-0 break-all">
                       {a.name}
                     </Link>
-                    <span className="flex min-w-0 items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
-                      <span className="truncate">{a.owner}</span> <StatusBadge status={a.status} /> {a.capabilities === null && <GrantsBadge capabilities={null} />}
+                    <span className="flex min-w-0 flex-wrap items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+                      <span className="break-all">{a.owner}</span> <StatusBadge status={a.status} /> {a.capabilities === null && <GrantsBadge capabilities={null} />}
                     </span>
                   </li>
                 ))}

@@ -7,6 +7,7 @@ import { Time } from "@/components/ui/time.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { listKnowledgeSets, listOpenKnowledgeDrafts } from "@/lib/knowledge/index.ts";
 import { requirePrincipal } from "../../session.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Knowledge" };
 
@@ -29,7 +30,7 @@ export default async function KnowledgePage() {
               <Td className="tabular-nums">{s.records.toLocaleString("en")}</Td>
               <Td>
                 {s.stale > 0 ? <Badge tone="red">{s.stale} stale</Badge> : <Badge tone="green">fresh</Badge>}
-                <div className="text-xs text-slate-500">{s.maxAgeDays ? `max ${s.maxAgeDays} days` : "no age limit"}</div>
+                <div className="text-xs text-slate-500">{s.maxAgeDays ? `max ${count(s.maxAgeDays, "day")}` : "no age limit"}</div>
               </Td>
               <Td className="text-xs">{s.readers.cohorts.join(", ") || "—"}</Td>
               <Td>{s.openDrafts > 0 ? <Badge tone="amber">{s.openDrafts} open</Badge> : "—"}</Td>

@@ -4,6 +4,7 @@ import { listCohorts } from "@/lib/cohorts/index.ts";
 import { listTeams, pendingPerTeam } from "@/lib/teams/index.ts";
 import { listUsers } from "@/lib/users/index.ts";
 import { requirePermission } from "../../session.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Teams" };
 
@@ -17,7 +18,7 @@ export default async function TeamsPage() {
     <>
       <PageHeader title="Teams" subtitle="Policies route approvals to teams by stage; a cohort's default team takes its agents' hand-offs." />
       <div className="grid items-start gap-6 xl:grid-cols-3">
-        <Panel title="Approver teams" description={`${teams.length} teams`} className="xl:col-span-2" flush>
+        <Panel title="Approver teams" description={count(teams.length, "team")} className="xl:col-span-2" flush>
           <TeamsList teams={teams.map((t) => ({ ...t, pending: pending.get(t.id) ?? 0 }))} people={people} cohorts={cohortNames} />
         </Panel>
         <Panel title="Add a team">

@@ -1,6 +1,6 @@
 import { actorOf } from "@/lib/auth/index.ts";
 import { route } from "@/lib/http/index.ts";
-import { globalHaltState, halt, haltSchema } from "@/lib/killswitch/index.ts";
+import { halt, haltSchema, haltSummary } from "@/lib/killswitch/index.ts";
 
 /** Everything stops: admin only. */
 export const POST = route({
@@ -9,11 +9,11 @@ export const POST = route({
   handler: ({ principal, body }) => halt({ scope: { kind: "global" }, reason: body.reason, actor: actorOf(principal) }),
 });
 
-/** Whether everything is halted, and why. */
+/**
+ * Whether everything is halted, why, since when and by whom; and how many cohorts and agents
+ * are halted on their own (the dashboard's banner polls this).
+ */
 export const GET = route({
   permission: "read",
-  handler: async () => {
-    const s = await globalHaltState();
-    return s?.haltedAt ? { status: "halted", reason: s.haltReason, haltedAt: s.haltedAt.toISOString() } : { status: "active" };
-  },
+  handler: () => haltSummary(),
 });

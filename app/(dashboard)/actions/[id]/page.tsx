@@ -28,7 +28,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <PageHeader
-        title={<span className="flex items-center gap-3 font-mono text-xl">{a.action} <Badge tone={statusTone(a.status)}>{a.status}</Badge></span>}
+        title={<span className="flex flex-wrap items-center gap-x-3 gap-y-1 break-all font-mono text-xl">{a.action} <Badge tone={statusTone(a.status)}>{a.status}</Badge></span>}
         subtitle={<>by <Link className="link" href={`/agents/${a.agentId}`}>{a.agentName}</Link> ({a.cohort}) · {a.resource || "no resource"} · <Time iso={a.createdAt} /></>}
       />
       <div className="grid gap-6 xl:grid-cols-2">
@@ -113,7 +113,7 @@ export default async function ActionPage({ params }: { params: Promise<{ id: str
             <p className="text-sm text-slate-500">No result reported{a.decision === "allow" ? " yet" : ": the action was not allowed"}.</p>
           )}
         </Panel>
-        <Panel title="Audit events" flush actions={<Link className="link text-sm" href={`/audit?${new URLSearchParams({ q: `action:${a.id}` })}`}>Open in audit log</Link>}>
+        <Panel title="Audit events" className="xl:col-span-2" flush actions={<Link className="link text-sm" href={`/audit?${new URLSearchParams({ q: `action:${a.id}` })}`}>Open in audit log</Link>}>
           <Table head={["Seq", "When", "Actor", "Kind"]}>
             {a.events.map((e) => (
               <tr key={e.seq} data-testid="action-audit-row">

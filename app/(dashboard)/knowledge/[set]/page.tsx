@@ -7,6 +7,7 @@ import { Time } from "@/components/ui/time.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { knowledgeRecordHistory, listKnowledgeDrafts, listKnowledgeReads, listKnowledgeSets, listKnowledgeVersions, readKnowledgeSet, setQuerySchema } from "@/lib/knowledge/index.ts";
 import { orNotFound, requirePrincipal } from "../../../session.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Knowledge set" };
 
@@ -37,7 +38,7 @@ export default async function KnowledgeSetPage({ params, searchParams }: { param
     <>
       <PageHeader
         title={<span className="flex items-center gap-3">{name} {view.currentVersion ? <Badge tone="blue">v{view.currentVersion}</Badge> : <Badge>nothing published</Badge>}</span>}
-        subtitle={<>{view.description} · owner {view.owner} · readers {view.readers.cohorts.join(", ") || "none"} · {view.maxAgeDays ? `records stale after ${view.maxAgeDays} days` : "no age limit"}</>}
+        subtitle={<>{view.description} · owner {view.owner} · readers {view.readers.cohorts.join(", ") || "none"} · {view.maxAgeDays ? `records stale after ${count(view.maxAgeDays, "day")}` : "no age limit"}</>}
       />
       <div className="mb-6 grid gap-3 sm:grid-cols-3">
         <Stat label="Records" value={(summary?.records ?? 0).toLocaleString("en")} />

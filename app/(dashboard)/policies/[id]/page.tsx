@@ -20,7 +20,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <PageHeader
-        title={<span className="flex items-center gap-3">{policy.name} <Badge tone={enabled ? "green" : "gray"}>{enabled ? "enabled" : "disabled"}</Badge> <Badge>v{version}</Badge></span>}
+        title={<span className="flex flex-wrap items-center gap-x-3 gap-y-1 break-all">{policy.name} <Badge tone={enabled ? "green" : "gray"}>{enabled ? "enabled" : "disabled"}</Badge> <Badge>v{version}</Badge></span>}
         subtitle={policy.description}
         actions={canWrite ? <PolicyToggle id={policy.id} enabled={enabled} /> : null}
       />

@@ -7,6 +7,7 @@ import { Time } from "@/components/ui/time.tsx";
 import { can } from "@/lib/auth/index.ts";
 import { draftViewQuerySchema, getKnowledgeDraft } from "@/lib/knowledge/index.ts";
 import { orNotFound, requirePrincipal } from "../../../../../session.ts";
+import { count } from "@/components/ui/count.ts";
 
 export const metadata = { title: "Knowledge draft" };
 
@@ -23,7 +24,7 @@ export default async function DraftPage({ params, searchParams }: { params: Prom
     <>
       <PageHeader
         title={<span className="flex items-center gap-3">Draft of <Link className="link" href={`/knowledge/${set}`}>{set}</Link> <Badge tone={d.status === "open" ? "amber" : d.status === "published" ? "green" : "red"} >{d.status}{d.publishedVersion ? ` as v${d.publishedVersion}` : ""}</Badge></span>}
-        subtitle={<>proposed by {d.author} · <Time iso={d.createdAt} /> · {d.changes.toLocaleString("en")} changes ({d.origin}, {d.mode}) · made against v{d.baseVersion}{d.status === "open" && d.currentVersion !== d.baseVersion ? `, current v${d.currentVersion}` : ""}{d.note ? ` · “${d.note}”` : ""}</>}
+        subtitle={<>proposed by {d.author} · <Time iso={d.createdAt} /> · {count(d.changes, "change")} ({d.origin}, {d.mode}) · made against v{d.baseVersion}{d.status === "open" && d.currentVersion !== d.baseVersion ? `, current v${d.currentVersion}` : ""}{d.note ? ` · “${d.note}”` : ""}</>}
       />
       <div className="grid gap-6">
         <Panel

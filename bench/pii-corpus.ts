@@ -47,9 +47,10 @@ for (const c of POSITIVES) {
 // string came out exactly as expected.
 for (const c of SEQUENCES) {
   const text = c.parts.map((x) => (typeof x === "string" ? x : x[1])).join("");
-  const want = c.parts.map((x) => (typeof x === "string" ? x : redactionMarker(x[0], x[1], key))).join("");
   const values = c.parts.filter((x): x is [PiiKind, string] => typeof x !== "string");
   const r = redact(text, c.regions);
+  // After redact(), which sets the case's regions: a national phone's marker is read in them.
+  const want = c.parts.map((x) => (typeof x === "string" ? x : redactionMarker(x[0], x[1], key))).join("");
   if (r.value === want && r.redactions.length === values.length) for (const [k] of values) count[k].tp++;
   else {
     for (const [k] of values) count[k].fn++;

@@ -2,6 +2,8 @@ import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { domainToUnicode } from "node:url";
 import canonicalize from "canonicalize";
 import { normalizeString } from "./normalize-text.ts";
+import { canonicalPhone, phoneSearchForms } from "./phone-canonical.ts";
+import { phoneRegions, type PhoneRegions } from "./phone-regions.ts";
 import type { RedactionKind } from "./rules.ts";
 
 /**
@@ -50,12 +52,14 @@ function normalizeEmail(s: string): string {
 /**
  * Formatting variants of one value must hash alike, or equality search would miss them. Every
  * kind first goes through normalizeString (NFKC: full-width and other-script digits, `＠`, NBSP,
- * en dashes…). Then: e-mail lower-cased with a Unicode domain; phone the digits, after a `+` when
- * written internationally (`+…`, `(+…)`, or the `00` exit code, which becomes `+`); card the
- * digits; IBAN its letters and digits, upper-cased. Values that were already detected before
- * this normalisation existed keep their marker (ASCII input normalises as it always did).
+ * en dashes…). Then: e-mail lower-cased with a Unicode domain; phone in E.164 (`+33612345678`
+ * for `06 12 34 56 78` with home region FR: canonicalPhone, read in `regions`, default
+ * WARDEN_PHONE_REGION); card the digits; IBAN its letters and digits, upper-cased. Markers of
+ * phones written nationally before canonicalisation hashed the digits as written: find-by-value
+ * still finds them (phoneMarkers). Other values detected before this normalisation existed keep
+ * their marker (ASCII input normalises as it always did).
  */
-export function normalize(kind: RedactionKind, raw: unknown): string {
+export function normalize(kind: RedactionKind, raw: unknown, regions?: PhoneRegions): string {
   if (kind === "field") {
     const doc = canonicalize(raw);
     if (doc === undefined) throw new Error("a redacted field value must be JSON");
@@ -65,11 +69,8 @@ export function normalize(kind: RedactionKind, raw: unknown): string {
   switch (kind) {
     case "email":
       return normalizeEmail(s);
-    case "phone": {
-      const digits = s.replace(/\D/g, "");
-      if (/^\(?\+/.test(s)) return `+${digits}`;
-      return digits.startsWith("00") ? `+${digits.slice(2)}` : digits;
-    }
+    case "phone":
+      return canonicalPhone(s, regions ?? phoneRegions());
     case "card":
       return s.replace(/\D/g, "");
     case "iban":
@@ -80,13 +81,33 @@ export function normalize(kind: RedactionKind, raw: unknown): string {
 // HMAC with a KeyObject skips importing the raw key on every marker (the same bytes, the same hash).
 const keyObjects = new WeakMap<Uint8Array, KeyObject>();
 
-/** Keyed, so nobody without the key can confirm a guessed phone number from the stored hash. */
-export function redactionMarker(kind: RedactionKind, raw: unknown, key: Uint8Array): string {
+/** The marker of an already normalised value: HMAC-SHA256 of `<kind>:<value>`, first 64 bits in hex. */
+function markerOf(kind: RedactionKind, normalised: string, key: Uint8Array): string {
   assertKey(key);
   let k = keyObjects.get(key);
   if (!k) keyObjects.set(key, (k = createSecretKey(key)));
-  const hash = createHmac("sha256", k).update(`${kind}:${normalize(kind, raw)}`).digest("hex").slice(0, 16);
+  const hash = createHmac("sha256", k).update(`${kind}:${normalised}`).digest("hex").slice(0, 16);
   return `[redacted:${kind}:${hash}]`;
+}
+
+/**
+ * Keyed, so nobody without the key can confirm a guessed phone number from the stored hash.
+ * `regions` (phones only; default WARDEN_PHONE_REGION) reads a nationally written number.
+ */
+export function redactionMarker(kind: RedactionKind, raw: unknown, key: Uint8Array, regions?: PhoneRegions): string {
+  assertKey(key);
+  return markerOf(kind, normalize(kind, raw, regions), key);
+}
+
+/**
+ * Every marker a phone number typed in any format may be stored under: today's (E.164) and
+ * those written before phone markers were canonicalised, which hashed the digits as written
+ * (`0612345678` for a number written nationally). For find-by-value; `regions` default
+ * WARDEN_PHONE_REGION (a change of it changes what a nationally written number means).
+ */
+export function phoneMarkers(raw: string, key: Uint8Array, regions?: PhoneRegions): string[] {
+  const forms = phoneSearchForms(normalizeString(raw).trim(), regions ?? phoneRegions());
+  return forms.map((f) => markerOf("phone", f, key));
 }
 
 /** An empty HMAC key is a plain hash: low-entropy values (phones) could be brute-forced back. */

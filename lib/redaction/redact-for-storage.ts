@@ -1,4 +1,4 @@
-import { findMarkers, redactionMarker } from "./marker.ts";
+import { findMarkers, phoneMarkers, redactionMarker } from "./marker.ts";
 import { redactDocument, redactText, type Redaction } from "./redact.ts";
 import type { RedactionRules } from "./rules.ts";
 import { redactionKey } from "./key.ts";
@@ -86,14 +86,18 @@ export function redactorFor(rules: RedactionRules, key: Uint8Array, budget: Scan
 /**
  * The markers a raw value would have been stored as, under every kind it could be: lets an
  * operator find actions by an e-mail, phone, card, IBAN or a redacted field's value without
- * Warden ever storing it.
+ * Warden ever storing it. A phone in any format (`+33 6 12 34 56 78`, `06 12 34 56 78`) gives
+ * its E.164 marker and the legacy ones (marker.ts phoneMarkers), so data stored before phone
+ * canonicalisation is still found.
  */
 export function markersFor(raw: string): string[] {
   const key = redactionKey();
   const value = raw.trim();
-  const kinds = ["email", "phone", "card", "iban"] as const;
+  const kinds = ["email", "card", "iban"] as const;
   const markers = new Set<string>();
   for (const kind of kinds) markers.add(redactionMarker(kind, value, key));
+  // Phones: the E.164 marker and the ones stored before phones were canonicalised.
+  for (const m of phoneMarkers(value, key)) markers.add(m);
   markers.add(redactionMarker("field", value, key));
   const n = Number(value);
   if (value !== "" && Number.isFinite(n)) markers.add(redactionMarker("field", n, key));

@@ -78,16 +78,16 @@ describe("card numbers written with dots, slashes, underscores, NBSPs, en dashes
 
 describe("phone numbers", () => {
   it.each([
-    [`06${NBSP}12${NBSP}34${NBSP}56${NBSP}78`, "0612345678"],
+    [`06${NBSP}12${NBSP}34${NBSP}56${NBSP}78`, "+33612345678"],
     [`+33${NBSP}6${NBSP}12${NBSP}34${NBSP}56${NBSP}78`, "+33612345678"],
-    ["06–12–34–56–78", "0612345678"],
+    ["06–12–34–56–78", "+33612345678"],
     ["00 33 6 12 34 56 78", "+33612345678"],
     ["0033612345678", "+33612345678"],
     ["(+44) 20 7946 0958", "+442079460958"],
-    ["0612345678", "0612345678"],
+    ["0612345678", "+33612345678"],
     ["+86 138 0013 8000", "+8613800138000"],
-    ["1-800-555-0199", "18005550199"],
-    ["555 123 4567", "5551234567"],
+    ["1-800-555-0199", "+18005550199"],
+    ["555 123 4567", "+15551234567"],
   ])("%s", (raw, normalised) => {
     expect(redacted(`Tél.${NBSP}: ${raw}${NBSP}!`)).toBe(`Tél.${NBSP}: ${m("phone", normalised)}${NBSP}!`);
   });
@@ -97,20 +97,20 @@ describe("phone numbers", () => {
   });
   it("gives a number typed with NBSPs, spaces, dashes or full-width digits one marker", () => {
     const forms = [`06${NBSP}12${NBSP}34${NBSP}56${NBSP}78`, "06 12 34 56 78", "06-12-34-56-78", "06.12.34.56.78", "０６ １２ ３４ ５６ ７８"];
-    expect(new Set(forms.map((f) => redacted(f)))).toEqual(new Set([m("phone", "0612345678")]));
+    expect(new Set(forms.map((f) => redacted(f)))).toEqual(new Set([m("phone", "+33612345678")]));
     expect(redactionMarker("phone", `+33${NBSP}6 12 34 56 78`, key)).toBe(redactionMarker("phone", "0033 6 12 34 56 78", key));
   });
   it("reads a compact national number in the configured home region only", () => {
     expect(redacted("call 13800138000")).toBe("call 13800138000");
     process.env.WARDEN_PHONE_REGION = "CN";
-    expect(redacted("call 13800138000")).toBe(`call ${m("phone", "13800138000")}`);
+    expect(redacted("call 13800138000")).toBe(`call ${m("phone", "+8613800138000")}`);
     process.env.WARDEN_PHONE_REGION = "US";
-    expect(redacted("order 4155550132")).toBe(`order ${m("phone", "4155550132")}`);
+    expect(redacted("order 4155550132")).toBe(`order ${m("phone", "+14155550132")}`);
     expect(redacted("0612345678")).toBe("0612345678");
     expect(redacted("0033 6 12 34 56 78")).toBe(m("phone", "+33612345678")); // 00 is read as + even where the exit code is 011
   });
   it("reads other regions' national numbers only when grouped as those countries group them", () => {
-    expect(redacted("(415) 555-0132 / 020 7946 0958")).toBe(`${m("phone", "4155550132")} / ${m("phone", "02079460958")}`);
+    expect(redacted("(415) 555-0132 / 020 7946 0958")).toBe(`${m("phone", "+14155550132")} / ${m("phone", "+442079460958")}`);
     for (const s of ["sizes 36 38 40 42 44", "1 234 567 890 ₫", "ISBN 0-306-40615-2", "order #100234567"]) expect(redacted(s)).toBe(s);
   });
   it("refuses an unknown region with a message naming the setting", () => {
@@ -147,7 +147,7 @@ describe("normalised detection, original offsets", () => {
   it("replaces exactly the original characters and leaves the rest of the text as it was", () => {
     const text = `Réf. LUX-001-BLK-42${NBSP}— tél.${NNBSP}: ０６${NBSP}１２${NBSP}３４${NBSP}５６${NBSP}７８, IBAN${NBSP}FR76${NBSP}3000${NBSP}6000${NBSP}0112${NBSP}3456${NBSP}7890${NBSP}189 — ﬁn.`;
     expect(redacted(text)).toBe(
-      `Réf. LUX-001-BLK-42${NBSP}— tél.${NNBSP}: ${m("phone", "0612345678")}, IBAN${NBSP}${m("iban", "FR7630006000011234567890189")} — ﬁn.`,
+      `Réf. LUX-001-BLK-42${NBSP}— tél.${NNBSP}: ${m("phone", "+33612345678")}, IBAN${NBSP}${m("iban", "FR7630006000011234567890189")} — ﬁn.`,
     );
   });
   it("is a no-op on what it already redacted", () => {
@@ -162,7 +162,8 @@ describe("normalised detection, original offsets", () => {
     // detection itself is what is tested here, with room for all of them.
     const out = redactText("error", text, rules, key, { budget: new ScanBudget(50_000) }).value;
     const expected = phones
-      .map((p, i) => (i % 10 === 0 ? `${m("email", `a${i}@example.com`)} ${m("phone", p.replaceAll(" ", ""))}` : `${m("phone", p.replaceAll(" ", ""))} ${m("email", `x${i}@example.com`)}`))
+      .map((p, i) => [p, i, m("phone", `+33${p.replaceAll(" ", "").slice(1)}`)] as const)
+      .map(([, i, pm]) => (i % 10 === 0 ? `${m("email", `a${i}@example.com`)} ${pm}` : `${pm} ${m("email", `x${i}@example.com`)}`))
       .join("; ");
     expect(out).toBe(expected);
   });

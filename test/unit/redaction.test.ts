@@ -61,15 +61,17 @@ describe("phone redaction", () => {
     ["+1 (415) 555-0132", "+14155550132"],
     ["+442079460958", "+442079460958"],
     ["+44 20 7946 0958", "+442079460958"],
-    ["+44 (0)20 7946 0958", "+4402079460958"],
+    ["+44 (0)20 7946 0958", "+442079460958"],
     ["+49.30.1234.5678", "+493012345678"],
-    ["(415) 555-0132", "4155550132"],
-    ["415-555-0132", "4155550132"],
-    ["415.555.0132", "4155550132"],
-    ["06 12 34 56 78", "0612345678"],
-    ["06-12-34-56-78", "0612345678"],
-    ["0612345678", "0612345678"],
-    ["020 7946 0958", "02079460958"],
+    // Written nationally: E.164 read in the configured regions (home FR, then GB, US).
+    ["(415) 555-0132", "+14155550132"],
+    ["415-555-0132", "+14155550132"],
+    ["415.555.0132", "+14155550132"],
+    ["06 12 34 56 78", "+33612345678"],
+    ["06-12-34-56-78", "+33612345678"],
+    ["0612345678", "+33612345678"],
+    ["0033 6 12 34 56 78", "+33612345678"],
+    ["020 7946 0958", "+442079460958"],
   ];
   it.each(cases)("redacts %s as a whole value", (raw, normalised) => {
     expect(redactDocument("context", { phone: raw }, rules, key)).toEqual({
@@ -79,7 +81,7 @@ describe("phone redaction", () => {
   });
   it("redacts inline, keeping the surrounding text and punctuation", () => {
     const r = redactDocument("input", { msg: "Call +1 (415) 555-0132, or 020 7946 0958. Thanks" }, rules, key);
-    expect(r.value).toEqual({ msg: `Call ${m("phone", "+14155550132")}, or ${m("phone", "02079460958")}. Thanks` });
+    expect(r.value).toEqual({ msg: `Call ${m("phone", "+14155550132")}, or ${m("phone", "+442079460958")}. Thanks` });
     expect(r.redactions).toEqual([
       { kind: "phone", path: "input.msg" },
       { kind: "phone", path: "input.msg" },
@@ -87,12 +89,28 @@ describe("phone redaction", () => {
   });
   it("finds numbers written in parentheses", () => {
     expect(redactText("error", "reach me (+33 6 12 34 56 78) or (06 12 34 56 78)", rules, key).value).toBe(
-      `reach me (${m("phone", "+33612345678")}) or (${m("phone", "0612345678")})`,
+      `reach me (${m("phone", "+33612345678")}) or (${m("phone", "+33612345678")})`,
     );
   });
-  it("gives formatting variants of one number the same marker", () => {
-    const a = redactDocument("input", ["+44 20 7946 0958", "+442079460958", "+44-20-7946-0958"], rules, key).value;
-    expect(a).toEqual([m("phone", "+442079460958"), m("phone", "+442079460958"), m("phone", "+442079460958")]);
+  it("gives formatting variants of one number the same marker, international or national", () => {
+    const a = redactDocument("input", ["+44 20 7946 0958", "+442079460958", "+44-20-7946-0958", "020 7946 0958", "+44 (0)20 7946 0958"], rules, key).value;
+    expect(a).toEqual(Array.from({ length: 5 }, () => m("phone", "+442079460958")));
+  });
+  it("reads a national number only where it is written as that country writes it", () => {
+    // 555 123 4567 is the North American shape the detector took, not GB's 0555 123 4567.
+    expect(redactionMarker("phone", "555 123 4567", key)).toBe(redactionMarker("phone", "+1 555 123 4567", key));
+    expect(redactionMarker("phone", "555 123 4567", key)).not.toBe(redactionMarker("phone", "+44 555 123 4567", key));
+    expect(redactionMarker("phone", "0555 123 4567", key)).toBe(redactionMarker("phone", "+44 555 123 4567", key));
+  });
+  it("reads a national number in the home region first (WARDEN_PHONE_REGION)", () => {
+    const before = process.env.WARDEN_PHONE_REGION;
+    try {
+      process.env.WARDEN_PHONE_REGION = "GB,FR";
+      expect(redactDocument("input", ["020 7946 0958", "06 12 34 56 78"], rules, key).value).toEqual([m("phone", "+442079460958"), m("phone", "+33612345678")]);
+    } finally {
+      if (before === undefined) delete process.env.WARDEN_PHONE_REGION;
+      else process.env.WARDEN_PHONE_REGION = before;
+    }
   });
 });
 

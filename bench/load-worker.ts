@@ -8,8 +8,11 @@ type Config = {
   concurrency: number;
   seconds: number;
   rate?: number; // requests per second across all connections (open loop); omit for closed loop
-  bodies: "retail";
+  bodies?: "retail" | "peer"; // default retail; peer: bench/peer.ts's mix (with PII)
   record?: boolean; // keep per-request (sentAt, decision) for halt checks
+  /** cerbos: the same requests as Cerbos CheckResources calls (bench/peer.ts); principals pair with keys. */
+  target?: "warden" | "cerbos";
+  principals?: { id: string; cohort: string; riskTier: string }[];
 };
 
 const cfg = JSON.parse(process.argv[2]!) as Config;
@@ -28,6 +31,37 @@ function body(i: number): string {
   return JSON.stringify({ action: "orders.refund", resource: `order:${100000 + i}`, input: { orderId: `${100000 + i}`, amount: (i % 700) + 0.99, currency: "EUR", reason: "damaged" }, context: { channel: "chat" } });
 }
 
+type Ask = { action: string; resource: string; input: Record<string, unknown>; context?: Record<string, unknown> };
+
+/** bench/peer.ts's mix: price changes, reorders (some of archived SKUs), refunds, contacts carrying PII. */
+function peerAsk(i: number): Ask {
+  const kind = i % 4;
+  const sku = skus[i % 500]!;
+  if (kind === 0) {
+    const current = 80 + (i % 400);
+    const price = Math.round(current * (0.45 + (i % 110) / 100) * 100) / 100;
+    return { action: "pricing.set_price", resource: `sku:${sku}`, input: { sku, currentPrice: current, price, currency: i % 29 === 0 ? "CHF" : "EUR", tags: [i % 7 === 0 ? "flagship" : "core"] } };
+  }
+  if (kind === 1) return { action: "inventory.reorder", resource: `sku:${i % 23 === 0 ? "ARC-" : ""}${sku}`, input: { sku, store: i % 31 === 0 ? "closed-12" : `store-${i % 40}`, units: (i % 90) * 13, unitCost: 42.5 } };
+  if (kind === 2) return { action: "orders.refund", resource: `order:${100000 + i}`, input: { orderId: `${100000 + i}`, amount: (i % 700) + 0.99, currency: "EUR", reason: i % 5 === 0 ? "goodwill" : "damaged" }, context: { channel: "chat", fraudScore: (i % 100) / 100 } };
+  const n = i % 1000;
+  return { action: "customers.contact", resource: `customer:${n}`, input: { customerId: `c-${n}`, email: `client${n}@maison.example`, phone: `+33 6 12 34 ${String(n % 100).padStart(2, "0")} 78`, message: "Your order is ready for pick-up" }, context: { consent: i % 9 !== 0 } };
+}
+
+/** The ask as a Cerbos CheckResources body (attr = input + context; the principal as Warden knows the agent). */
+function cerbosBody(a: Ask, p: { id: string; cohort: string; riskTier: string }, i: number): string {
+  const [kind, action] = a.action.split(".") as [string, string];
+  return JSON.stringify({ requestId: String(i), principal: { id: p.id, roles: ["agent"], attr: { cohort: p.cohort, riskTier: p.riskTier } }, resources: [{ actions: [action], resource: { kind, id: a.resource, attr: { ...a.input, context: a.context ?? {} } } }] });
+}
+
+type CerbosAnswer = { results: { actions: Record<string, string>; outputs?: { val: unknown }[] }[] };
+/** allow / deny / pending (an allow whose output asks for approval), as Warden answers. */
+function cerbosDecision(raw: string): string {
+  const r = (JSON.parse(raw) as CerbosAnswer).results[0]!;
+  if (Object.values(r.actions).some((e) => e !== "EFFECT_ALLOW")) return "deny";
+  return r.outputs?.some((o) => typeof o.val === "string" && o.val.startsWith("require_approval:")) ? "pending" : "allow";
+}
+
 const latencies: number[] = [];
 const records: [number, string][] = [];
 let ok = 0;
@@ -38,13 +72,14 @@ let seq = 0;
 
 function once(): Promise<void> {
   const i = seq++;
-  const payload = body(i);
-  const key = cfg.keys[i % cfg.keys.length]!;
+  const cerbos = cfg.target === "cerbos";
+  const payload = cfg.bodies === "peer" ? (cerbos ? cerbosBody(peerAsk(i), cfg.principals![i % cfg.principals!.length]!, i) : JSON.stringify(peerAsk(i))) : body(i);
+  const key = cerbos ? "" : cfg.keys[i % cfg.keys.length]!;
   const sentAt = Date.now();
   const t0 = process.hrtime.bigint();
   return new Promise((resolve) => {
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...(cerbos ? {} : { authorization: `Bearer ${key}` }), "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -52,7 +87,8 @@ function once(): Promise<void> {
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           if (res.statusCode === 200) {
             ok++;
-            const answer = JSON.parse(Buffer.concat(chunks).toString()) as { decision: string; receipt?: unknown };
+            const raw = Buffer.concat(chunks).toString();
+            const answer: { decision: string; receipt?: unknown } = cerbos ? { decision: cerbosDecision(raw) } : (JSON.parse(raw) as { decision: string; receipt?: unknown });
             const d = answer.decision;
             decisions[d] = (decisions[d] ?? 0) + 1;
             if (answer.receipt) receipts++;

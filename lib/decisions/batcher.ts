@@ -2,6 +2,7 @@ import type pg from "pg";
 import { decisionPool } from "../db/index.ts";
 import { isDatabaseUnavailable, unavailable } from "../errors/index.ts";
 import { commitBatch, type Draft, type Outcome } from "./commit-batch.ts";
+import { BatchStats } from "./batch-stats.ts";
 import { DbCircuit } from "./db-circuit.ts";
 
 const MAX_BATCH = 400;
@@ -40,6 +41,7 @@ class Lane {
   constructor(
     private readonly maxInFlight: number,
     readonly circuit: DbCircuit,
+    private readonly stats: BatchStats,
   ) {}
 
   submit(draft: Draft): Promise<Outcome> {
@@ -94,6 +96,7 @@ class Lane {
     try {
       const outcomes = await this.withClient((c) => commitBatch(c, batch.map((w) => w.draft)));
       this.circuit.succeeded();
+      this.stats.record(batch.length);
       batch.forEach((w, i) => this.settle(w, () => w.resolve(outcomes[i]!)));
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
@@ -138,8 +141,10 @@ class Lane {
 class DecisionBatcher {
   /** The database's health as the decision path sees it: one for both lanes. */
   readonly circuit = new DbCircuit(decisionPool);
-  private free = new Lane(MAX_IN_FLIGHT, this.circuit);
-  private budgeted = new Lane(1, this.circuit);
+  /** Decisions per committed transaction, both lanes (batch-stats.ts). */
+  readonly stats = new BatchStats();
+  private free = new Lane(MAX_IN_FLIGHT, this.circuit, this.stats);
+  private budgeted = new Lane(1, this.circuit, this.stats);
 
   submit(draft: Draft): Promise<Outcome> {
     return (draft.budgets.length ? this.budgeted : this.free).submit(draft);
@@ -148,6 +153,11 @@ class DecisionBatcher {
 
 const KEY = Symbol.for("warden.decisionBatcher");
 type Holder = { [KEY]?: DecisionBatcher };
+
+/** The group commit's batch-size histogram so far in this process (batch-stats.ts). */
+export function batchStats(): ReturnType<BatchStats["snapshot"]> {
+  return decisionBatcher().stats.snapshot();
+}
 
 export function decisionBatcher(): DecisionBatcher {
   const g = globalThis as Holder;

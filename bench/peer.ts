@@ -301,6 +301,8 @@ async function main() {
       for (const s of top) console.log(`      ${(s.calls / n).toFixed(3).padStart(7)}  ${(s.total_exec_time / n).toFixed(4).padStart(8)} ms  ${(s.shared_blks_hit / n).toFixed(1).padStart(6)} / ${(s.shared_blks_dirtied / n).toFixed(2).padStart(5)}  ${(s.wal_bytes / n).toFixed(0).padStart(6)} B  ${s.query}`);
     }
   }
+  const stored = await admin.query<{ action: string; status: string; n: number }>(`SELECT action, status::text, count(*)::int AS n FROM actions GROUP BY 1, 2 ORDER BY 1, 2`);
+  console.log(`\nWarden's stored decisions by action: ${stored.rows.map((r) => `${r.action} ${r.status.toLowerCase()} ${r.n}`).join(", ")}`);
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
   await admin.end();
 }

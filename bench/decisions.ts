@@ -4,13 +4,15 @@
 // decision receipt costs (alone, and end to end: c=64 with and without receipts), the same load
 // without and with containment (10 budgets, 10 breakers, grants on every agent), a halt under
 // load on two instances, a budget's exactness under 400 concurrent requests, and a breaker
-// tripped by load. Prints figures; asserts nothing. `--evaluation-only` stops after the
+// tripped by load. Each rising-concurrency row also prints the CPU per decision of the serving
+// process and of PostgreSQL (/proc; steadier than throughput on a shared machine: see
+// bench/peer.ts). Prints figures; asserts nothing. `--evaluation-only` stops after the
 // in-process figures (no server, no build); `--receipts-only` runs only the receipts comparison
 // after them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { benchDatabase, startWarden, stop } from "./harness.ts";
-import { cpuMs, parentOf, processTree } from "./process-cpu.ts";
+import { cpuMs, parentOf, processTree, treeCpuMs } from "./process-cpu.ts";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -194,7 +196,26 @@ async function compareReceipts(allKeys: string[], onServer: { base: string; pid:
 
 function row(label: string, r: Load) {
   const d = Object.entries(r.decisions).map(([k, v]) => `${k} ${v}`).join(", ");
-  console.log(`  ${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   errors ${r.errors}   (${d})`);
+  const cpu = r.wardenCpuMs !== undefined && r.ok ? `   CPU/decision ${(r.wardenCpuMs / r.ok).toFixed(3)} + PG ${((r.pgCpuMs ?? 0) / r.ok).toFixed(3)} ms` : "";
+  console.log(`  ${label.padEnd(34)} ${r.rps.toFixed(0).padStart(7)}/s   p50 ${r.p50.toFixed(2).padStart(7)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms   errors ${r.errors}${cpu}   (${d})`);
+}
+
+/** The load's figures with the CPU the server process and PostgreSQL's processes spent on it (/proc). */
+async function withCpu(server: number, postmaster: number | null, load: () => Promise<Load>): Promise<Load> {
+  const [w0, p0] = [cpuMs([server]), postmaster ? treeCpuMs(postmaster) : 0];
+  const r = await load();
+  return { ...r, wardenCpuMs: cpuMs([server]) - w0, pgCpuMs: postmaster ? treeCpuMs(postmaster) - p0 : 0 };
+}
+
+/** The postmaster of the database at `url` (the parent of a backend). */
+async function postmasterOf(url: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return parentOf((await c.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+  } finally {
+    await c.end();
+  }
 }
 
 async function main() {
@@ -246,6 +267,7 @@ async function main() {
     const server1 = await startWarden(db.url, port1, secret);
     servers.push(server1);
     const base1 = `http://127.0.0.1:${port1}`;
+    const postmaster = await postmasterOf(db.url);
     if (process.argv.includes("--receipts-only")) {
       await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
       return;
@@ -254,8 +276,8 @@ async function main() {
     for (const [label, url] of [["data plane  POST /v1/actions", `${base1}/v1/actions`], ["Next.js route handler (reference)", `${base1}/api/bench/actions`]] as const) {
       console.log(label.startsWith("data") ? "Lean data plane (node:http), every decision committed with its audit event before the answer:" : "\nThe same work in a Next.js App Router route handler:");
       await runLoad({ url, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
-      for (const c of quick ? [1, 32, 128] : [1, 8, 32, 64, 128, 256]) row(`concurrency ${c}`, await runLoad({ url, keys: allKeys, concurrency: c, seconds: STEP_SECONDS }));
-      for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate }));
+      for (const c of quick ? [1, 32, 128] : [1, 8, 32, 64, 128, 256]) row(`concurrency ${c}`, await withCpu(server1.pid!, postmaster, () => runLoad({ url, keys: allKeys, concurrency: c, seconds: STEP_SECONDS })));
+      for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await withCpu(server1.pid!, postmaster, () => runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate })));
     }
     await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
 

@@ -32,13 +32,13 @@ export function stop(child: ChildProcess): Promise<void> {
 }
 
 
-/** A throwaway embedded PostgreSQL for one benchmark run; DATABASE_URL points at it. */
-export async function benchDatabase(): Promise<{ url: string; dispose: () => Promise<void> }> {
+/** A throwaway embedded PostgreSQL for one benchmark run; DATABASE_URL points at it. `settings`: more server settings. */
+export async function benchDatabase(settings?: Record<string, string>): Promise<{ url: string; dispose: () => Promise<void> }> {
   const { chmod, mkdtemp, rm } = await import("node:fs/promises");
   const { startEmbeddedPostgres } = await import("../lib/boot/index.ts");
   const dir = await mkdtemp(path.join(os.tmpdir(), "warden-bench-"));
   await chmod(dir, 0o755); // PostgreSQL runs as another user when we are root
-  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false });
+  const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "bench", persistent: false, settings });
   process.env.DATABASE_URL = db.url;
   return {
     url: db.url,

@@ -1,6 +1,7 @@
 // A load generator in its own process: keeps N requests in flight (or holds a fixed rate)
 // against one URL for a while, and prints one JSON line of what it measured.
 import http from "node:http";
+import { cerbosBody, cerbosDecision, peerAsk } from "./peer-asks.ts";
 
 type Config = {
   url: string;
@@ -8,8 +9,11 @@ type Config = {
   concurrency: number;
   seconds: number;
   rate?: number; // requests per second across all connections (open loop); omit for closed loop
-  bodies: "retail";
+  bodies?: "retail" | "peer"; // default retail; peer: bench/peer.ts's mix (with PII)
   record?: boolean; // keep per-request (sentAt, decision) for halt checks
+  /** cerbos: the same requests as Cerbos CheckResources calls (bench/peer.ts); principals pair with keys. */
+  target?: "warden" | "cerbos";
+  principals?: { id: string; cohort: string; riskTier: string }[];
 };
 
 const cfg = JSON.parse(process.argv[2]!) as Config;
@@ -38,13 +42,14 @@ let seq = 0;
 
 function once(): Promise<void> {
   const i = seq++;
-  const payload = body(i);
-  const key = cfg.keys[i % cfg.keys.length]!;
+  const cerbos = cfg.target === "cerbos";
+  const payload = cfg.bodies === "peer" ? (cerbos ? cerbosBody(peerAsk(i), cfg.principals![i % cfg.principals!.length]!, i) : JSON.stringify(peerAsk(i))) : body(i);
+  const key = cerbos ? "" : cfg.keys[i % cfg.keys.length]!;
   const sentAt = Date.now();
   const t0 = process.hrtime.bigint();
   return new Promise((resolve) => {
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...(cerbos ? {} : { authorization: `Bearer ${key}` }), "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -52,7 +57,8 @@ function once(): Promise<void> {
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           if (res.statusCode === 200) {
             ok++;
-            const answer = JSON.parse(Buffer.concat(chunks).toString()) as { decision: string; receipt?: unknown };
+            const raw = Buffer.concat(chunks).toString();
+            const answer: { decision: string; receipt?: unknown } = cerbos ? { decision: cerbosDecision(raw) } : (JSON.parse(raw) as { decision: string; receipt?: unknown });
             const d = answer.decision;
             decisions[d] = (decisions[d] ?? 0) + 1;
             if (answer.receipt) receipts++;

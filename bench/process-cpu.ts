@@ -4,15 +4,25 @@ import { readdirSync, readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** [ppid, utime + stime in ms] of a process, or null when it is gone. */
-function stat(pid: number): [number, number] | null {
+/** [ppid, utime + stime in ms, cutime + cstime in ms (its reaped children's)] of a process, or null when it is gone. */
+function stat(pid: number): [number, number, number] | null {
   try {
-    // Fields after "comm)": state ppid … utime(14) stime(15), counted from 1 over the whole line.
+    // Fields after "comm)": state ppid … utime(14) stime(15) cutime(16) cstime(17), counted from 1 over the whole line.
     const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return [Number(f[1]), ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND];
+    return [Number(f[1]), ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND, ((Number(f[13]) + Number(f[14])) * 1000) / TICKS_PER_SECOND];
   } catch {
     return null;
   }
+}
+
+/**
+ * The CPU milliseconds a whole process tree has used so far: the root, its live descendants,
+ * and the children it reaped (e.g. PostgreSQL backends that ended since: the postmaster's
+ * cutime/cstime), so connections opened and closed during a measurement count too.
+ */
+export function treeCpuMs(root: number): number {
+  const reaped = stat(root)?.[2] ?? 0;
+  return reaped + cpuMs(processTree(root));
 }
 
 /** `pid` and all its descendants (e.g. a PostgreSQL postmaster and its backends), as of now. */

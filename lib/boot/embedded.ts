@@ -82,6 +82,8 @@ export async function startEmbeddedPostgres(opts: {
   persistent?: boolean;
   /** A fixed port (to start a stopped server again where its clients expect it); default a free one. */
   port?: number;
+  /** More server settings (`-c name=value`), e.g. benchmarks' `shared_preload_libraries`. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(opts.dataDir);
   const user = "warden";
@@ -114,6 +116,7 @@ export async function startEmbeddedPostgres(opts: {
       "-c", "max_connections=300",
       "-c", "shared_buffers=256MB",
       "-c", "log_min_messages=warning",
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
     ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),

@@ -2,10 +2,22 @@ import type pg from "pg";
 import { decisionPool } from "../db/index.ts";
 import { isDatabaseUnavailable, unavailable } from "../errors/index.ts";
 import { commitBatch, type Draft, type Outcome } from "./commit-batch.ts";
+import { BatchStats } from "./batch-stats.ts";
 import { DbCircuit } from "./db-circuit.ts";
 
 const MAX_BATCH = 400;
 const MAX_IN_FLIGHT = 4;
+/** A queue this long opens another transaction at once, even while one is in flight. */
+const PARALLEL_AT = 32;
+
+/**
+ * The longest a small batch waits for the transaction in flight before opening its own
+ * (`WARDEN_BATCH_LINGER_MS`, default 5; 0 turns lingering off). See Lane.schedule.
+ */
+export function lingerMs(): number {
+  const v = Number(process.env.WARDEN_BATCH_LINGER_MS ?? 5);
+  return Number.isFinite(v) && v >= 0 ? v : 5;
+}
 /** Drafts that may wait for a transaction; beyond it new ones are shed (503) rather than queued. */
 export const MAX_QUEUED = 2000;
 
@@ -23,7 +35,9 @@ export function decisionTimeoutMs(): number {
 
 /**
  * One lane of the group commit: drafts arriving while its transactions are in flight are
- * written together in the next one, at most `maxInFlight` transactions at a time.
+ * written together in the next one, at most `maxInFlight` transactions at a time. A small
+ * queue lingers (up to `lingerMs()`) for the transaction in flight rather than opening one
+ * of its own, so batches stay large at low concurrency (see schedule()).
  *
  * It fails fast instead of building a backlog when the database is gone or slow: the queue is
  * bounded (MAX_QUEUED), a draft not durable within `decisionTimeoutMs()` is answered 503
@@ -37,9 +51,11 @@ class Lane {
   private queue: Waiting[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private linger: ReturnType<typeof setTimeout> | null = null;
   constructor(
     private readonly maxInFlight: number,
     readonly circuit: DbCircuit,
+    private readonly stats: BatchStats,
   ) {}
 
   submit(draft: Draft): Promise<Outcome> {
@@ -69,20 +85,47 @@ class Lane {
   }
 
   private schedule() {
+    if (this.linger && this.queue.length >= PARALLEL_AT) {
+      // The queue outgrew lingering: go in the next turn of the event loop.
+      clearTimeout(this.linger);
+      this.linger = null;
+      setImmediate(() => this.flush());
+      return;
+    }
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
-    // Let the current turn of the event loop add its requests to this batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      while (this.queue.length && this.inFlight < this.maxInFlight) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        this.inFlight++;
-        void this.commit(batch).finally(() => {
-          this.inFlight--;
-          this.schedule();
-        });
-      }
-    });
+    // Adaptive linger: while a transaction is in flight, a small queue waits for it to finish
+    // (or for lingerMs(), whichever comes first) and goes as one batch, instead of opening a
+    // transaction of its own for a couple of drafts — each transaction has a fixed cost in
+    // PostgreSQL (locks, a dozen statements, a WAL flush). A queue of PARALLEL_AT drafts or
+    // more starts at once. With nothing in flight, the current turn of the event loop still
+    // adds its requests to the batch (setImmediate).
+    if (this.inFlight > 0 && this.queue.length < PARALLEL_AT && lingerMs() > 0) {
+      this.linger = setTimeout(() => this.flush(), lingerMs());
+      return;
+    }
+    setImmediate(() => this.flush());
+  }
+
+  /** Starts transactions for what is queued (up to maxInFlight), and schedules the rest. */
+  private flush() {
+    this.scheduled = false;
+    if (this.linger) clearTimeout(this.linger);
+    this.linger = null;
+    while (this.queue.length && this.inFlight < this.maxInFlight) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.afterCommit();
+      });
+    }
+  }
+
+  /** A transaction ended: a lingering queue goes now (it waited for exactly this). */
+  private afterCommit() {
+    if (this.linger) this.flush();
+    else this.schedule();
   }
 
   private async commit(batch: Waiting[]): Promise<void> {
@@ -94,6 +137,7 @@ class Lane {
     try {
       const outcomes = await this.withClient((c) => commitBatch(c, batch.map((w) => w.draft)));
       this.circuit.succeeded();
+      this.stats.record(batch.length);
       batch.forEach((w, i) => this.settle(w, () => w.resolve(outcomes[i]!)));
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
@@ -138,8 +182,10 @@ class Lane {
 class DecisionBatcher {
   /** The database's health as the decision path sees it: one for both lanes. */
   readonly circuit = new DbCircuit(decisionPool);
-  private free = new Lane(MAX_IN_FLIGHT, this.circuit);
-  private budgeted = new Lane(1, this.circuit);
+  /** Decisions per committed transaction, both lanes (batch-stats.ts). */
+  readonly stats = new BatchStats();
+  private free = new Lane(MAX_IN_FLIGHT, this.circuit, this.stats);
+  private budgeted = new Lane(1, this.circuit, this.stats);
 
   submit(draft: Draft): Promise<Outcome> {
     return (draft.budgets.length ? this.budgeted : this.free).submit(draft);
@@ -148,6 +194,11 @@ class DecisionBatcher {
 
 const KEY = Symbol.for("warden.decisionBatcher");
 type Holder = { [KEY]?: DecisionBatcher };
+
+/** The group commit's batch-size histogram so far in this process (batch-stats.ts). */
+export function batchStats(): ReturnType<BatchStats["snapshot"]> {
+  return decisionBatcher().stats.snapshot();
+}
 
 export function decisionBatcher(): DecisionBatcher {
   const g = globalThis as Holder;

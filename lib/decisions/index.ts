@@ -13,3 +13,4 @@ export { resultAnswerSchema } from "./responses.ts";
 export { actionRequestSchema, resultSchema, waitQuerySchema, MAX_ACTION_BODY_BYTES, MAX_RESULT_BODY_BYTES, type ActionRequest, type ResultReport } from "./schemas.ts";
 export { listActions, listActionNames, getAction, listActionsSchema, type ActionView, type ApprovalVoteView, type ListActionsInput } from "./list-actions.ts";
 export { decisionsApi } from "./openapi.ts";
+export { batchStats } from "./batcher.ts";

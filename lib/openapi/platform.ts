@@ -2,7 +2,20 @@ import { z } from "zod";
 import type { ApiOperation } from "./types.ts";
 
 /** `GET /api/health` */
-export const healthAnswerSchema = z.object({ ok: z.boolean(), db: z.enum(["up", "down"]) });
+export const healthAnswerSchema = z.object({
+  ok: z.boolean(),
+  db: z.enum(["up", "down"]),
+  replica: z
+    .object({
+      state: z.enum(["streaming", "lagging", "unreachable", "not_standby"]),
+      lagMs: z.number().int().nullable(),
+      maxLagMs: z.number().int(),
+      replayPaused: z.boolean(),
+      checkedAt: z.iso.datetime().nullable(),
+    })
+    .optional()
+    .describe("The read replica (DATABASE_REPLICA_URL), when configured: `streaming` serves the dashboard's reads; otherwise they go to the primary"),
+});
 
 /** Routes that belong to no domain area: health, and this document itself. */
 export const platformApi: ApiOperation[] = [

@@ -1,13 +1,20 @@
-import { pool } from "@/lib/db/index.ts";
+import { pool, replicaStatus } from "@/lib/db/index.ts";
 import { json } from "@/lib/http/index.ts";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Liveness of the primary (`db`), and, when DATABASE_REPLICA_URL is set, the read replica's
+ * state and lag (`replica`: streaming / lagging / unreachable / not_standby, lagMs, maxLagMs):
+ * a lagging or unreachable replica leaves Warden healthy (its reads go to the primary).
+ */
 export async function GET(): Promise<Response> {
   try {
     await pool().query("SELECT 1");
-    return json({ ok: true, db: "up" });
   } catch {
     return json({ ok: false, db: "down" }, 503);
   }
+  const replica = await replicaStatus();
+  if (replica.state === "not_configured") return json({ ok: true, db: "up" });
+  return json({ ok: true, db: "up", replica: { state: replica.state, lagMs: replica.lagMs, maxLagMs: replica.maxLagMs, replayPaused: replica.replayPaused, checkedAt: replica.checkedAt } });
 }

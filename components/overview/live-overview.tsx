@@ -24,6 +24,14 @@ export function age(fromIso: string, now: string): string {
   return h < 48 ? `${h} h ${m % 60} min` : `${Math.floor(h / 24)} days`;
 }
 
+/** " · served from replica, lag 12 ms" / " · served from primary (replica lagging …)"; nothing without a replica. */
+function readFromText(r: Overview["readFrom"]): string {
+  if (r.server === "replica") return ` · served from replica, lag ${num(r.lagMs)} ms`;
+  if (r.reason === "not_configured") return "";
+  const why = r.reason === "lagging" ? `replica lagging${r.lagMs === null ? "" : ` ${num(r.lagMs)} ms`}` : r.reason === "read_failed" ? "replica read failed" : r.reason === "not_standby" ? "replica is not a standby" : "replica unreachable";
+  return ` · served from primary (${why})`;
+}
+
 /** The overview, refreshed every few seconds from GET /api/overview. */
 export function LiveOverview({ initial }: { initial: Overview }) {
   const q = useQuery({ queryKey: ["overview"], queryFn: () => api<Overview>("/api/overview"), initialData: initial, refetchInterval: REFRESH_MS });
@@ -36,7 +44,7 @@ export function LiveOverview({ initial }: { initial: Overview }) {
     <>
       <p className="-mt-4 mb-4 flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400" role="status" aria-live="off">
         <span className={`h-2 w-2 rounded-full ${q.isError ? "bg-red-500" : "animate-pulse bg-emerald-500"}`} aria-hidden />
-        {q.isError ? `Not refreshing: ${messageOf(q.error)}` : `Live · updated ${o.generatedAt.slice(11, 19)} UTC`}
+        {q.isError ? `Not refreshing: ${messageOf(q.error)}` : `Live · updated ${o.generatedAt.slice(11, 19)} UTC${readFromText(o.readFrom)}`}
       </p>
       {o.containment.held.length > 0 && (
         <section aria-label="Open circuit breakers" className="mb-4 space-y-2">

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { pool } from "../db/index.ts";
+import { pool, readReplicaOk } from "../db/index.ts";
 import { timeParam } from "../validation/index.ts";
 import type { HashedEvent } from "./hash.ts";
 
@@ -109,6 +109,7 @@ export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
 /**
  * Newest first, keyset-paginated on (at, seq), the order every audit index ends with: a page
  * is one index range scan, in the months the filter touches. Stable while events arrive.
+ * Replica-ok (lib/db `readReplicaOk`): the audit explorer may be served by the read replica.
  */
 export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
   const params: unknown[] = [];
@@ -120,7 +121,7 @@ export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEve
   params.push(q.limit + 1);
   const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
                ORDER BY at DESC, seq DESC LIMIT $${params.length}`;
-  const { rows } = await pool().query<AuditRow>(sql, params);
+  const { rows } = (await readReplicaOk((db) => db.query<AuditRow>(sql, params))).value;
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toView);
   const last = page[page.length - 1];

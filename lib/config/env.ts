@@ -38,6 +38,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
   DATABASE_URL: z.string().url().optional(),
+  // A streaming read replica for the dashboard's and audit explorer's reads (lib/db readReplicaOk),
+  // used while its lag is within WARDEN_REPLICA_MAX_LAG_MS; the primary serves them otherwise.
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  WARDEN_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   WARDEN_DATA_DIR: z.string().min(1).default(".data"),
   WARDEN_ADMIN_EMAIL: z.string().email().optional(),
   WARDEN_ADMIN_PASSWORD: z.string().min(12, "WARDEN_ADMIN_PASSWORD must be at least 12 characters").optional(),

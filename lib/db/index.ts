@@ -7,10 +7,12 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/client.ts";
+import { cachedReplicaStatus, createReplica, replicaMaxLagMs, type ReadSource, type Replica, type ReplicaStatus } from "./replica.ts";
 
 export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";
 export { Role, RiskTier, TokenKind } from "./generated/enums.ts";
+export { REPLICA_PROBE_MS, replicaMaxLagMs, type ReadSource, type ReplicaState, type ReplicaStatus } from "./replica.ts";
 
 
 // server.ts (run by tsx) and the Next.js bundle each load their own copy of this module
@@ -77,7 +79,9 @@ function create() {
       agentKey: { keyHash: true },
     },
   });
-  return { pool, decisionPool, prisma };
+  const replicaUrl = process.env.DATABASE_REPLICA_URL;
+  const replica: Replica | null = replicaUrl ? createReplica(replicaUrl, Math.min(timeout, 1000)) : null;
+  return { pool, decisionPool, prisma, replica };
 }
 
 type Db = ReturnType<typeof create>;
@@ -118,7 +122,51 @@ export async function closeDb(): Promise<void> {
   if (!d) return;
   delete g[KEY];
   await d.prisma.$disconnect();
-  await Promise.all([d.pool.end(), d.decisionPool.end()]);
+  await Promise.all([d.pool.end(), d.decisionPool.end(), d.replica?.pool.end()]);
+}
+
+/** What a replica-ok read runs its queries on (the replica's pool or the primary's). */
+export type ReadDb = Pick<pg.Pool, "query">;
+
+/**
+ * THE way to read from the read replica (`DATABASE_REPLICA_URL`): for reads marked
+ * "replica-ok" only — the dashboard's aggregates, the audit explorer, history lists — whose
+ * callers accept data up to `WARDEN_REPLICA_MAX_LAG_MS` old. Never for the decision path,
+ * approvals, halts, breakers, budgets, sessions, or anything read then written: those use
+ * `pool()` / `prisma()` (the primary) as before.
+ *
+ * Runs `read` on the replica when one is configured, is a standby and is within the lag bound
+ * (probed at most once a second, lib/db/replica.ts); otherwise — and when the read fails on
+ * the replica — runs it on the primary. A replica never causes an error of its own.
+ *
+ * @returns the read's value and where it was served (`{server: "replica", lagMs}` or
+ *   `{server: "primary", reason, lagMs}`), for the "served from replica, lag X ms" indication.
+ * @throws whatever `read` throws on the primary.
+ */
+export async function readReplicaOk<T>(read: (db: ReadDb) => Promise<T>): Promise<{ value: T; source: ReadSource }> {
+  const d = db();
+  if (!d.replica) return { value: await read(d.pool), source: { server: "primary", reason: "not_configured", lagMs: null } };
+  const status = await cachedReplicaStatus(d.replica, d.pool);
+  if (status.state === "streaming" && status.lagMs !== null) {
+    try {
+      return { value: await read(d.replica.pool), source: { server: "replica", lagMs: status.lagMs } };
+    } catch (err) {
+      console.error("[db] replica read failed, served from the primary:", (err as Error).message);
+      // Until the next probe, reads go straight to the primary.
+      d.replica.status = { ...status, state: "unreachable", lagMs: null, checkedAt: new Date().toISOString() };
+      d.replica.probedAt = Date.now();
+      return { value: await read(d.pool), source: { server: "primary", reason: "read_failed", lagMs: null } };
+    }
+  }
+  const reason = status.state === "streaming" ? "lagging" : status.state;
+  return { value: await read(d.pool), source: { server: "primary", reason, lagMs: status.lagMs } };
+}
+
+/** The read replica's status (probed at most once a second); `not_configured` without DATABASE_REPLICA_URL. Never throws. */
+export async function replicaStatus(): Promise<ReplicaStatus> {
+  const d = db();
+  if (!d.replica) return { state: "not_configured", lagMs: null, maxLagMs: replicaMaxLagMs(), replayPaused: false, checkedAt: null };
+  return cachedReplicaStatus(d.replica, d.pool);
 }
 
 /**

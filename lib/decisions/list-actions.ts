@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { listAuditEvents, type AuditEventView } from "../audit/index.ts";
-import { pool } from "../db/index.ts";
+import { pool, readReplicaOk } from "../db/index.ts";
 import { badRequest, notFound } from "../errors/index.ts";
 import { timeParam } from "../validation/index.ts";
 import { markersFor } from "../redaction/index.ts";
@@ -141,10 +141,9 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
     where.push(`(a.created_at, a.id) < ($${params.length - 1}, $${params.length})`);
   }
   params.push(q.limit + 1);
-  const { rows } = await pool().query<Row>(
-    `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
-    params,
-  );
+  // Replica-ok (lib/db `readReplicaOk`): history lists may be served by the read replica.
+  const sql = `${SELECT} ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`;
+  const { rows } = (await readReplicaOk((db) => db.query<Row>(sql, params))).value;
   const slice = rows.slice(0, q.limit);
   const votes = await votesFor(slice.filter((r) => r.status !== "ALLOWED" && r.status !== "DENIED").map((r) => r.id));
   const page = slice.map((r) => view(r, votes.get(r.id)));

@@ -7,6 +7,16 @@ export const healthAnswerSchema = z.object({
   db: z.enum(["up", "down"]),
   service: z.literal("warden").describe("always `warden`: tells Warden from anything else answering on a port"),
   instance: z.string().describe("this start's instance id (`ins_…`), new on each start, the same in every worker; also in `<data dir>/runtime.json`"),
+  replica: z
+    .object({
+      state: z.enum(["streaming", "lagging", "unreachable", "not_standby"]),
+      lagMs: z.number().int().nullable(),
+      maxLagMs: z.number().int(),
+      replayPaused: z.boolean(),
+      checkedAt: z.iso.datetime().nullable(),
+    })
+    .optional()
+    .describe("The read replica (DATABASE_REPLICA_URL), when configured: `streaming` serves the dashboard's reads; otherwise they go to the primary"),
 });
 
 /** Routes that belong to no domain area: health, and this document itself. */

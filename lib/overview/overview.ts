@@ -1,5 +1,5 @@
 import { awaitingDecisionSql } from "../actions/index.ts";
-import { pool } from "../db/index.ts";
+import { pool, readReplicaOk, type ReadDb, type ReadSource } from "../db/index.ts";
 import { haltedSql } from "../killswitch/index.ts";
 import { containmentSummary, type ContainmentSummary } from "./containment.ts";
 
@@ -8,6 +8,12 @@ import { containmentSummary, type ContainmentSummary } from "./containment.ts";
  * cohort deny and escalation rates, the approval queue, what is halted, the busiest agents and
  * the policies that fired most over the last 24 hours. Every query is a range scan on
  * actions.created_at (or a small table), so it stays fast at millions of actions.
+ *
+ * The aggregates over actions are replica-ok (lib/db `readReplicaOk`: served by the read
+ * replica when one is configured and within its lag bound, `readFrom` says which); the queue,
+ * halts and containment are read from the primary, and so are the `halted` flags of the
+ * cohort and agent rows (overlaid from the primary's halts), so a lagging replica never shows
+ * a halted cohort as running.
  */
 export type DecisionMix = { allowed: number; denied: number; escalated: number };
 export type MinuteBucket = DecisionMix & { minute: string };
@@ -32,6 +38,9 @@ export type Overview = {
   agents: { total: number; halted: number };
   /** Open breakers (shown first), unusual-access alerts, unrestricted agents (lib/overview containment.ts). */
   containment: ContainmentSummary;
+  /** Where the aggregates (perMinute, lastHour, lastDay, cohorts, busiestAgents, topPolicies) were read:
+   * the read replica with its lag in ms, or the primary and why (lib/db `ReadSource`). */
+  readFrom: ReadSource;
 };
 
 const MIX = `count(*) FILTER (WHERE status = 'ALLOWED')::int AS allowed,
@@ -48,27 +57,37 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
   const hourAgo = new Date(endMinute - 59 * 60_000);
   const dayAgo = new Date(now.getTime() - 86_400_000);
   const db = pool();
-  const [minutes, cohorts, pending, control, haltedCohorts, haltedAgents, busiest, topPolicies, agents, containment] = await Promise.all([
-    db.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
-    cohortRates(dayAgo),
+  const [aggregates, pending, control, haltedCohorts, haltedAgents, agents, containment] = await Promise.all([
+    readReplicaOk((r) =>
+      Promise.all([
+        r.query<MixRow & { minute: Date }>(`SELECT date_trunc('minute', created_at) AS minute, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY 1`, [hourAgo]),
+        cohortRates(dayAgo, r),
+        r.query<MixRow & { id: string; name: string; cohort: string; halted: boolean }>(
+          `SELECT s.agent_id AS id, a.name, c.name AS cohort, false AS halted, s.allowed, s.denied, s.escalated
+             FROM (SELECT agent_id, ${MIX}, count(*) AS n FROM actions WHERE created_at >= $1 GROUP BY agent_id ORDER BY n DESC LIMIT 8) s
+             JOIN agents a ON a.id = s.agent_id JOIN cohorts c ON c.id = a.cohort_id ORDER BY s.n DESC, a.name`,
+          [dayAgo],
+        ),
+        firedPolicies(dayAgo, r),
+      ]),
+    ),
     db.query<{ count: number; oldest: Date | null }>(`SELECT count(*)::int AS count, min(created_at) AS oldest FROM actions WHERE ${awaitingDecisionSql()}`),
     db.query<{ halted_at: Date | null; halt_reason: string | null; halted_by: string | null }>(`SELECT halted_at, halt_reason, halted_by FROM control_state WHERE id = 1`),
     db.query<{ name: string; halted_at: Date; halt_reason: string | null }>(`SELECT name, halted_at, halt_reason FROM cohorts WHERE halted_at IS NOT NULL ORDER BY halted_at DESC`),
     db.query<{ id: string; name: string; cohort: string; halted_at: Date; halt_reason: string | null }>(
       `SELECT a.id, a.name, c.name AS cohort, a.halted_at, a.halt_reason FROM agents a JOIN cohorts c ON c.id = a.cohort_id WHERE a.halted_at IS NOT NULL ORDER BY a.halted_at DESC`,
     ),
-    db.query<MixRow & { id: string; name: string; cohort: string; halted: boolean }>(
-      `SELECT s.agent_id AS id, a.name, c.name AS cohort, ${haltedSql({ agent: "a", cohort: "c" })} AS halted, s.allowed, s.denied, s.escalated
-         FROM (SELECT agent_id, ${MIX}, count(*) AS n FROM actions WHERE created_at >= $1 GROUP BY agent_id ORDER BY n DESC LIMIT 8) s
-         JOIN agents a ON a.id = s.agent_id JOIN cohorts c ON c.id = a.cohort_id ORDER BY s.n DESC, a.name`,
-      [dayAgo],
-    ),
-    firedPolicies(dayAgo),
     db.query<{ total: number; halted: number }>(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE ${haltedSql({ agent: "a", cohort: "c" })})::int AS halted FROM agents a JOIN cohorts c ON c.id = a.cohort_id`,
     ),
     containmentSummary(),
   ]);
+  const [minutes, replicaCohorts, busiest, topPolicies] = aggregates.value;
+  // Halts as the primary has them now (the same rule as haltedSql: global, cohort, agent).
+  const globalHalt = Boolean(control.rows[0]?.halted_at);
+  const cohortHalted = new Set(haltedCohorts.rows.map((c) => c.name));
+  const agentHalted = new Set(haltedAgents.rows.map((a) => a.id));
+  const cohorts = replicaCohorts.map((c) => ({ ...c, halted: globalHalt || cohortHalted.has(c.cohort) }));
 
   const byMinute = new Map(minutes.rows.map((r) => [r.minute.getTime(), r]));
   const perMinute: MinuteBucket[] = [];
@@ -94,16 +113,18 @@ export async function getOverview(now: Date = new Date()): Promise<Overview> {
       cohorts: haltedCohorts.rows.map((c) => ({ name: c.name, at: c.halted_at.toISOString(), reason: c.halt_reason })),
       agents: haltedAgents.rows.map((a) => ({ id: a.id, name: a.name, cohort: a.cohort, at: a.halted_at.toISOString(), reason: a.halt_reason })),
     },
-    busiestAgents: busiest.rows.map((r) => ({ id: r.id, name: r.name, cohort: r.cohort, halted: r.halted, allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: total(r) })),
+    busiestAgents: busiest.rows.map((r) => ({ id: r.id, name: r.name, cohort: r.cohort, halted: globalHalt || cohortHalted.has(r.cohort) || agentHalted.has(r.id), allowed: r.allowed, denied: r.denied, escalated: r.escalated, total: total(r) })),
     agents: { total: agents.rows[0]?.total ?? 0, halted: agents.rows[0]?.halted ?? 0 },
     topPolicies,
     containment,
+    readFrom: aggregates.source,
   };
 }
 
-/** Every cohort's decisions since `since` (default: the last 24 hours), with its deny and escalation rates. */
-export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000)): Promise<CohortRates[]> {
-  const { rows } = await pool().query<MixRow & { cohort: string; halted: boolean }>(
+/** Every cohort's decisions since `since` (default: the last 24 hours), with its deny and escalation rates;
+ * on `db` (default the primary; the overview passes the replica and overlays the halts). */
+export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000), db: ReadDb = pool()): Promise<CohortRates[]> {
+  const { rows } = await db.query<MixRow & { cohort: string; halted: boolean }>(
     `SELECT c.name AS cohort, ${haltedSql({ cohort: "c" })} AS halted, coalesce(s.allowed, 0) AS allowed, coalesce(s.denied, 0) AS denied, coalesce(s.escalated, 0) AS escalated
        FROM cohorts c LEFT JOIN (SELECT cohort, ${MIX} FROM actions WHERE created_at >= $1 GROUP BY cohort) s ON s.cohort = c.name ORDER BY c.name`,
     [since],
@@ -115,8 +136,8 @@ export async function cohortRates(since: Date = new Date(Date.now() - 86_400_000
 }
 
 /** The policies that matched most since `since`: enforced reasons and shadow matches, ranked together. */
-async function firedPolicies(since: Date): Promise<FiredPolicy[]> {
-  const { rows } = await pool().query<{ policy_id: string; name: string; effect: string; fired: number; shadow: number }>(
+async function firedPolicies(since: Date, db: ReadDb): Promise<FiredPolicy[]> {
+  const { rows } = await db.query<{ policy_id: string; name: string; effect: string; fired: number; shadow: number }>(
     `SELECT r->>'policyId' AS policy_id, max(r->>'policyName') AS name, max(r->>'effect') AS effect,
             count(*) FILTER (WHERE NOT m.shadow)::int AS fired, count(*) FILTER (WHERE m.shadow)::int AS shadow
        FROM actions a

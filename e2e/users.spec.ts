@@ -173,6 +173,7 @@ test("an admin resets a forgotten password: the temporary one, shown once, leads
 
 test("a user changes their own password under Settings: a wrong current one is refused, their other session ends, this one stays", async ({ page, browser }) => {
   const email = `${uniq("careful")}@maison.example`;
+  await page.goto("/users"); // not the overview, whose live panels keep polling beside the new sessions
   await createUser(page, { email, name: "Carl Careful", role: "viewer", password: "careful-password-1" });
   const here = await signedInAs(browser, email, "careful-password-1");
   const there = await signedInAs(browser, email, "careful-password-1");

@@ -129,3 +129,69 @@ test("after too many failed sign-ins the form says how long to wait instead of c
   await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toContainText(/Too many failed sign-ins: wait \d+ (seconds|minutes)/);
   await ctx.close();
 });
+
+test("an admin resets a forgotten password: the temporary one, shown once, leads only to setting a new one, then the user's own password works", async ({ page, browser }) => {
+  const email = `${uniq("forgetful")}@maison.example`;
+  await createUser(page, { email, name: "Fanny Forgetful", role: "operator", password: "forgotten-password-1" });
+  await page.goto("/users");
+  const row = page.getByTestId(`user-${email}`);
+  await row.getByRole("button", { name: `Reset password of ${email}` }).click();
+  await page.getByRole("button", { name: "Confirm reset" }).click();
+  const temporary = (await page.getByTestId("temporary-password").textContent())!.trim();
+  expect(temporary.length).toBeGreaterThanOrEqual(16);
+  await expect(page.getByTestId("temporary-password-storage")).toContainText("argon2id hash");
+  await expect(row).toContainText("temporary password");
+
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const fanny = await ctx.newPage();
+  await fanny.goto("/login");
+  await fanny.getByLabel("E-mail").fill(email);
+  await fanny.getByLabel("Password").fill(temporary);
+  await fanny.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(fanny.getByRole("heading", { name: "Set a new password" })).toBeVisible();
+  // Nothing else until it is done: pages lead back here, the API refuses.
+  await fanny.goto("/agents");
+  await expect(fanny).toHaveURL(/\/change-password$/);
+  expect((await fanny.request.get("/api/agents")).status()).toBe(403);
+  const form = fanny.getByRole("form", { name: "Change password" });
+  await form.getByLabel("Temporary password").fill(temporary);
+  await form.getByLabel("New password", { exact: true }).fill("fannys-own-password-1");
+  await form.getByLabel("Repeat the new password").fill("fannys-own-password-1");
+  await form.getByRole("button", { name: "Set new password" }).click();
+  await expect(fanny.getByTestId("current-user")).toHaveText("Fanny Forgetful");
+  await fanny.goto("/agents");
+  await expect(fanny.getByRole("table", { name: "Agents" })).toBeVisible();
+  await ctx.close();
+
+  const again = await signedInAs(browser, email, "fannys-own-password-1");
+  await again.ctx.close();
+  await filterAudit(page, { kind: "user.password_reset" });
+  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toHaveCount(1);
+  await filterAudit(page, { kind: "user.password_changed" });
+  await expect(page.getByTestId("audit-row").filter({ hasText: email })).toHaveCount(1);
+});
+
+test("a user changes their own password under Settings: a wrong current one is refused, their other session ends, this one stays", async ({ page, browser }) => {
+  const email = `${uniq("careful")}@maison.example`;
+  await page.goto("/users"); // not the overview, whose live panels keep polling beside the new sessions
+  await createUser(page, { email, name: "Carl Careful", role: "viewer", password: "careful-password-1" });
+  const here = await signedInAs(browser, email, "careful-password-1");
+  const there = await signedInAs(browser, email, "careful-password-1");
+  await here.page.goto("/settings");
+  const form = here.page.getByRole("form", { name: "Change password" });
+  await form.getByLabel("Current password").fill("not-my-password-1");
+  await form.getByLabel("New password", { exact: true }).fill("careful-password-2");
+  await form.getByLabel("Repeat the new password").fill("careful-password-2");
+  await form.getByRole("button", { name: "Change password" }).click();
+  await expect(form.getByRole("alert")).toContainText("The current password is wrong");
+  await form.getByLabel("Current password").fill("careful-password-1");
+  await form.getByRole("button", { name: "Change password" }).click();
+  await expect(form.getByRole("status")).toContainText("Signed out 1 other session");
+  await here.page.goto("/agents");
+  await expect(here.page.getByRole("table", { name: "Agents" })).toBeVisible();
+  await there.page.goto("/agents");
+  await expect(there.page).toHaveURL(/\/login/);
+  await here.ctx.close();
+  await there.ctx.close();
+  await (await signedInAs(browser, email, "careful-password-2")).ctx.close();
+});

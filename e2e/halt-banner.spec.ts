@@ -9,6 +9,7 @@ async function ownHalts(page: Page) {
 }
 
 test("a global halt is unmistakable on every page and live (who, when, why, where to resume), and halt counts read right", async ({ page, browser }) => {
+  test.slow(); // two signed-in users, several pages, waits for live updates
   await page.goto("/agents");
   const cohort = uniq("banner");
   const reg = await page.request.post("/api/agents", { headers: sameOrigin(page), data: { name: uniq("banner-agent"), cohort, owner: "owner@maison.example", riskTier: "low" } });

@@ -43,8 +43,11 @@ export async function benchDatabase(settings?: Record<string, string>): Promise<
   return {
     url: db.url,
     dispose: async () => {
-      await db.stop();
-      await rm(dir, { recursive: true, force: true });
+      try {
+        await db.stop();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -63,7 +63,11 @@ type Histogram = { batches: number; decisions: number; buckets: { from: number; 
 // Everything started here is ended on exit, SIGINT or SIGTERM (Cerbos included).
 const children = new Set<ChildProcess>();
 let dispose: (() => Promise<void>) | null = null;
+let admin: pg.Client | null = null;
 async function cleanUp() {
+  const a = admin;
+  admin = null;
+  await a?.end().catch(() => undefined);
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
   await Promise.all([...children].map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once("exit", r)))));
   children.clear();
@@ -71,10 +75,12 @@ async function cleanUp() {
   dispose = null;
   await d?.();
 }
+/** Set once a signal asked to stop: the run's own errors from then on are the stop's doing. */
+let stopping: Promise<void> | null = null;
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
     console.error(`\n${signal}: stopping Warden, Cerbos and PostgreSQL…`);
-    void cleanUp().finally(() => process.exit(130));
+    stopping ??= cleanUp().finally(() => process.exit(130));
   });
 process.once("exit", () => {
   for (const c of children) c.kill("SIGKILL");
@@ -204,8 +210,11 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "warden-peer-"));
   const stopDb = dispose;
   dispose = async () => {
-    await stopDb();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await stopDb();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   };
   await migrate(db.url);
   const cohorts = ["pricing", "inventory", "customer-service", "stylist"];
@@ -224,10 +233,13 @@ async function main() {
 
   const warden = await startWarden(db.url, path.join(dir, "warden"));
   const cerbos = await startCerbos(path.join(dir, "cerbos"));
-  const admin = new pg.Client({ connectionString: db.url });
-  await admin.connect();
-  if (opt.statements) await admin.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-  const backend = (await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
+  const sql = new pg.Client({ connectionString: db.url });
+  admin = sql;
+  // PostgreSQL stopping under it (SIGINT) must not crash the clean-up.
+  sql.on("error", () => undefined);
+  await sql.connect();
+  if (opt.statements) await sql.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  const backend = (await sql.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
   const postmaster = parentOf(backend)!;
 
   console.log(`\nWarden vs Cerbos 0.55 — ${os.cpus().length} cores, ${PEER_RULES.length} rules, 40 agents, ${ROUNDS} alternating rounds of ${SECONDS} s at concurrency ${LEVELS.join(" and ")}, load generator in its own process`);
@@ -240,14 +252,14 @@ async function main() {
 
   const measureWarden = async (c: number): Promise<Measured> => {
     const into = results.get(c)!;
-    if (opt.statements) await admin.query("SELECT pg_stat_statements_reset()");
+    if (opt.statements) await sql.query("SELECT pg_stat_statements_reset()");
     const h0 = await batches(warden.base);
     const [w0, p0] = [cpuMs([warden.pid]), treeCpuMs(postmaster)];
     const r = await runLoad({ url: `${warden.base}/v1/actions`, keys, concurrency: c, seconds: SECONDS });
     const cpu = { Warden: cpuMs([warden.pid]) - w0, PostgreSQL: treeCpuMs(postmaster) - p0 };
     addHistogram(into.batches, histogramDiff(h0, await batches(warden.base)));
     if (opt.statements) {
-      const { rows } = await admin.query<Statement>(
+      const { rows } = await sql.query<Statement>(
         `SELECT query, calls::int, total_exec_time, shared_blks_hit::int, shared_blks_dirtied::int, wal_bytes::float8 AS wal_bytes FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
       );
       for (const s of rows) {
@@ -301,15 +313,20 @@ async function main() {
       for (const s of top) console.log(`      ${(s.calls / n).toFixed(3).padStart(7)}  ${(s.total_exec_time / n).toFixed(4).padStart(8)} ms  ${(s.shared_blks_hit / n).toFixed(1).padStart(6)} / ${(s.shared_blks_dirtied / n).toFixed(2).padStart(5)}  ${(s.wal_bytes / n).toFixed(0).padStart(6)} B  ${s.query}`);
     }
   }
-  const stored = await admin.query<{ action: string; status: string; n: number }>(`SELECT action, status::text, count(*)::int AS n FROM actions GROUP BY 1, 2 ORDER BY 1, 2`);
+  const stored = await sql.query<{ action: string; status: string; n: number }>(`SELECT action, status::text, count(*)::int AS n FROM actions GROUP BY 1, 2 ORDER BY 1, 2`);
   console.log(`\nWarden's stored decisions by action: ${stored.rows.map((r) => `${r.action} ${r.status.toLowerCase()} ${r.n}`).join(", ")}`);
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
-  await admin.end();
 }
 
 try {
   await main();
-} finally {
-  await cleanUp();
+} catch (err) {
+  if (!stopping) {
+    await cleanUp();
+    throw err;
+  }
 }
+// Stopped by a signal: its handler finishes the clean-up and exits.
+if (stopping) await stopping;
+await cleanUp();
 process.exit(0);

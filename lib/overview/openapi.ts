@@ -3,7 +3,15 @@ import { anomalyViewSchema } from "../anomalies/index.ts";
 import type { ApiOperation } from "../openapi/index.ts";
 
 /** The dashboard's overview (`Overview`, overview.ts); open for its many panels. */
-export const overviewAnswerSchema = z.looseObject({ generatedAt: z.iso.datetime() });
+export const overviewAnswerSchema = z.looseObject({
+  generatedAt: z.iso.datetime(),
+  readFrom: z
+    .union([
+      z.object({ server: z.literal("replica"), lagMs: z.number().int() }),
+      z.object({ server: z.literal("primary"), reason: z.enum(["not_configured", "lagging", "unreachable", "not_standby", "read_failed"]), lagMs: z.number().int().nullable() }),
+    ])
+    .describe("Where the aggregates were read: the read replica (DATABASE_REPLICA_URL) with its lag, or the primary and why; halts, the queue and containment always come from the primary"),
+});
 
 /** `ContainmentSummary` (containment.ts) as a schema: what containment holds and flags now. */
 export const containmentAnswerSchema = z.object({

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { appendFile, chmod, chown, copyFile, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, chmod, chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -87,6 +87,9 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 export async function streamingReplica(): Promise<{
   primaryUrl: string;
   replicaUrl: string;
+  /** Process ids of the two postmasters (benchmarks read their CPU from /proc). */
+  primaryPid: number;
+  replicaPid: number;
   /** Replay paused / resumed on the standby (it keeps receiving WAL). */
   pauseReplay: () => Promise<void>;
   resumeReplay: () => Promise<void>;
@@ -161,9 +164,12 @@ export async function streamingReplica(): Promise<{
         spawned.kill("SIGINT"); // fast shutdown
       });
     };
+    const primaryPid = Number((await readFile(path.join(primaryDir, "postmaster.pid"), "utf8")).split("\n")[0]);
     return {
       primaryUrl: primary.url,
       replicaUrl,
+      primaryPid,
+      replicaPid: spawned.pid!,
       pauseReplay: async () => void (await query(replicaUrl, "SELECT pg_wal_replay_pause()")),
       resumeReplay: async () => void (await query(replicaUrl, "SELECT pg_wal_replay_resume()")),
       replicaClients: async () => (await query<{ name: string }>(replicaUrl, "SELECT application_name AS name FROM pg_stat_activity WHERE backend_type = 'client backend'")).map((r) => r.name),

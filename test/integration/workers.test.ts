@@ -12,7 +12,7 @@ import { spawnCluster } from "../support/spawn-cluster.ts";
 let instance: Awaited<ReturnType<typeof spawnCluster>>;
 beforeAll(async () => {
   instance = await spawnCluster(2);
-}, 90_000);
+}, 150_000);
 afterAll(async () => {
   await instance?.stop();
 });

@@ -4,7 +4,7 @@ import http from "node:http";
  * POST /v1/actions on a connection of its own (no keep-alive), so a multi-worker instance's
  * round robin hands consecutive requests to different workers. Resolves with the status, the
  * JSON body and the `x-warden-worker` header (test/support/cluster-instance.ts); rejects when
- * the connection fails (a worker killed mid-request).
+ * the connection fails (a worker killed mid-request) or no answer came in 20 s.
  */
 export function askFresh(base: string, apiKey: string, body: unknown): Promise<{ status: number; json: any; worker: string }> {
   const payload = JSON.stringify(body);
@@ -28,6 +28,8 @@ export function askFresh(base: string, apiKey: string, body: unknown): Promise<{
       res.on("error", reject);
     });
     req.on("error", reject);
+    // A request a dead worker never answers fails like a reset one, instead of hanging the test.
+    req.setTimeout(20_000, () => req.destroy(new Error("no answer in 20 s")));
     req.end(payload);
   });
 }

@@ -127,7 +127,9 @@ async function primary(env: Env) {
     await prepared.stopDatabase().catch(() => undefined);
     console.log("[warden] stopped");
     process.exit(0);
-  });
+    // Longer than a worker may take (10 s, then the supervisor kills it), so the database is
+    // still stopped in order and "stopped" said.
+  }, 25_000);
 }
 
 /** The Node flags a worker runs server.ts with: the primary's own, with tsx loaded. */

@@ -61,6 +61,7 @@ export async function spawnPostgres(opts: { dataDir: string; port: number; flags
     pid: child.pid!,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      child.ref(); // this process waits for it: nothing else may be keeping it alive by now
       child.kill("SIGINT");
       await exited;
     },

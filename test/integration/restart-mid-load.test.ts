@@ -87,7 +87,6 @@ describe("a worker killed mid-load (WARDEN_WORKERS=2)", () => {
           await new Promise((r) => setTimeout(r, 10));
         }
       };
-      const progress = setInterval(() => console.log(`worker kill: ${answered.length} answered, ${cutOff} cut off, by worker ${JSON.stringify(Object.fromEntries(byWorker))}`), 5000);
       try {
         const victim = () => [...byWorker.keys()].find((k) => k.startsWith("1:"));
         await waitUntil("both workers answering", () => answered.length > 20 && victim() !== undefined);
@@ -99,7 +98,6 @@ describe("a worker killed mid-load (WARDEN_WORKERS=2)", () => {
         await waitUntil("the restarted worker answering", () => (byWorker.get(restarted) ?? 0) >= 5);
       } finally {
         stopLoad = true;
-        clearInterval(progress);
         await Promise.all(load);
       }
       expect(instance.lines.some((l) => /worker 2 \(pid \d+\) exited \(signal SIGKILL\); restarting it/.test(l))).toBe(true);

@@ -35,6 +35,7 @@ export default defineConfig({
     stdout: "pipe",
     // The test runner on loopback acts as a trusted proxy: journeys that provoke sign-in throttling
     // send their own X-Forwarded-For, so the other journeys' sign-ins aren't slowed down.
-    env: { PORT: String(PORT), WARDEN_DATA_DIR: DATA_DIR, WARDEN_ADMIN_EMAIL: ADMIN.email, WARDEN_ADMIN_PASSWORD: ADMIN.password, WARDEN_SEED_DEMO: "true", WARDEN_TRUSTED_PROXIES: "127.0.0.1, ::1" },
+    // WARDEN_WORKERS=2: the journeys meet two worker processes, as on CI's 2 cores, on any machine.
+    env: { PORT: String(PORT), WARDEN_DATA_DIR: DATA_DIR, WARDEN_ADMIN_EMAIL: ADMIN.email, WARDEN_ADMIN_PASSWORD: ADMIN.password, WARDEN_SEED_DEMO: "true", WARDEN_WORKERS: "2", WARDEN_TRUSTED_PROXIES: "127.0.0.1, ::1" },
   },
 });

@@ -1,27 +1,35 @@
 // Warden's one HTTP entry: /v1/* (agents) goes to the lean data plane, everything else to
-// Next.js (dashboard and control-plane API). See README "Architecture".
+// Next.js (dashboard and control-plane API). With WARDEN_WORKERS > 1 this file runs as the
+// primary (start-up once, then it supervises) and as each worker (serves). See README
+// "Architecture".
+import cluster from "node:cluster";
 import http from "node:http";
 import next from "next";
-import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo } from "./lib/boot/index.ts";
-import { readEnv } from "./lib/config/index.ts";
+import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo, type Prepared } from "./lib/boot/index.ts";
+import { onStop, superviseWorkers, workerCount, workerSlot } from "./lib/cluster/index.ts";
+import { instanceId, readEnv, type Env } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
 import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
 import { startJobs } from "./lib/jobs/index.ts";
 
-async function main() {
-  const env = readEnv();
-  const port = env.PORT;
+/**
+ * Serves HTTP on PORT (data plane + Next.js), and the background jobs when `jobs`. Returns a
+ * stop function: stop accepting, finish in-flight requests, stop the jobs, close the pools.
+ * Whatever it started is stopped again when it fails.
+ */
+async function serve(env: Env, opts: { jobs: boolean }): Promise<() => Promise<void>> {
   const trust = parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES);
-  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
-  // Checks the port before anything starts; stops its embedded database if a later step fails.
-  const prepared = await prepare(env, console.log, { listen: { port, host: env.HOST } });
-
   let stopJobs: () => Promise<void> = async () => {};
   const server = http.createServer();
+  const closePools = async () => {
+    await stopJobs().catch(() => undefined);
+    await closeBus().catch(() => undefined);
+    await closeDb().catch(() => undefined);
+  };
   try {
-    const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port });
+    const app = next({ dev: false, dir: import.meta.dirname, hostname: "localhost", port: env.PORT });
     const handle = app.getRequestHandler();
     await app.prepare();
 
@@ -35,23 +43,25 @@ async function main() {
       void handle(req, res);
     });
     server.keepAliveTimeout = 65_000;
-    stopJobs = startJobs();
-    await listenOn(server, port, env.HOST);
-    // Where local scripts (npm run demo:agents) find this instance; removed on a clean stop.
-    writeRuntimeInfo({ url: localUrl(env.HOST, port) });
+    if (opts.jobs) stopJobs = startJobs();
+    await listenOn(server, env.PORT, env.HOST);
   } catch (err) {
-    // Every failed start stops what it started, the embedded PostgreSQL included.
-    await stopJobs().catch(() => undefined);
-    await closeBus().catch(() => undefined);
-    await closeDb().catch(() => undefined);
-    await prepared.stopDatabase().catch(() => undefined);
+    await closePools();
     throw err;
   }
+  return async () => {
+    server.closeIdleConnections();
+    await new Promise((r) => server.close(r));
+    await closePools();
+  };
+}
 
+function banner(port: number, prepared: Prepared, workers: number): string {
   const lines = [
     "",
     `  Warden is running at http://localhost:${port}`,
     `  Database: ${prepared.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}`,
+    `  Workers:  ${workers === 1 ? "1 process" : `${workers} processes (WARDEN_WORKERS)`}`,
   ];
   if (prepared.firstAdmin) {
     lines.push(`  First admin: ${prepared.firstAdmin.email}`);
@@ -65,29 +75,84 @@ async function main() {
     lines.push(`  Demo users:  ${prepared.demo.users.join(", ")}`);
     lines.push(`               password ${prepared.demo.password} (shown once)`);
   }
-  console.log(lines.join("\n") + "\n");
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[warden] ${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    removeRuntimeInfo();
-    server.closeIdleConnections();
-    await new Promise((r) => server.close(r));
-    await stopJobs().catch(() => undefined);
-    await closeBus().catch(() => undefined);
-    await closeDb().catch(() => undefined);
-    await prepared.stopDatabase().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  return lines.join("\n") + "\n";
 }
 
-main().catch((err: unknown) => {
-  console.error(`[warden] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+/** A worker: serves until told to stop (its own Ctrl-C, or the primary's SIGTERM). */
+async function worker(env: Env) {
+  const stop = await serve(env, { jobs: workerSlot() === 0 });
+  onStop(async () => {
+    await stop();
+    process.exit(0);
+  });
+}
+
+/** The primary: start-up once (database, migrations, keys, first admin, demo), then serve or supervise. */
+async function primary(env: Env) {
+  const port = env.PORT;
+  const workers = workerCount(env.WARDEN_WORKERS);
+  process.env.NEXTAUTH_URL ??= `http://localhost:${port}`;
+  // One id for this start, set in the environment before any worker is forked, so every worker
+  // answers the same `instance` on /api/health as runtime.json names.
+  instanceId();
+  // Checks the port before anything starts; stops its embedded database if a later step fails.
+  const prepared = await prepare(env, console.log, { listen: { port, host: env.HOST } });
+
+  let stopServing: () => Promise<void>;
+  try {
+    if (workers === 1) {
+      stopServing = await serve(env, { jobs: true });
+    } else {
+      // The primary serves nothing: its connections go before the workers open theirs. Each
+      // worker's general pool gets a share of the default 20 (WARDEN_DB_POOL_SIZE sets it per worker).
+      await closeBus();
+      await closeDb();
+      process.env.WARDEN_DB_POOL_SIZE ??= String(Math.max(5, Math.ceil(20 / workers)));
+      const supervisor = superviseWorkers({ count: workers, exec: import.meta.filename, execArgv: workerExecArgv() });
+      stopServing = supervisor.stop;
+      await supervisor.ready.catch(async (err: unknown) => {
+        await supervisor.stop();
+        throw err;
+      });
+    }
+  } catch (err) {
+    // Every failed start stops what it started, the embedded PostgreSQL included.
+    await prepared.stopDatabase().catch(() => undefined);
+    throw err;
+  }
+
+  // Where local scripts (npm run demo:agents) find this instance; removed on a clean stop.
+  writeRuntimeInfo({ url: localUrl(env.HOST, port) });
+  console.log(banner(port, prepared, workers));
+
+  onStop(async (signal) => {
+    console.log(`[warden] ${signal}: shutting down`);
+    removeRuntimeInfo();
+    // Workers (or this process's server) close their pools first; then the database stops.
+    await stopServing().catch(() => undefined);
+    await prepared.stopDatabase().catch(() => undefined);
+    console.log("[warden] stopped");
+    process.exit(0);
+    // Longer than a worker may take (10 s, then the supervisor kills it), so the database is
+    // still stopped in order and "stopped" said.
+  }, 25_000);
+}
+
+/** The Node flags a worker runs server.ts with: the primary's own, with tsx loaded. */
+function workerExecArgv(): string[] {
+  const own = process.execArgv.filter((a, i, all) => a !== "tsx" && a !== "--import=tsx" && !(a === "--import" && all[i + 1] === "tsx"));
+  return [...own, "--import", "tsx"];
+}
+
+const env = (() => {
+  try {
+    return readEnv();
+  } catch (err) {
+    console.error(`[warden] failed to start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+})();
+(cluster.isWorker ? worker(env) : primary(env)).catch((err: unknown) => {
+  console.error(`[warden] ${cluster.isWorker ? `worker ${workerSlot() + 1} ` : ""}failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

@@ -8,7 +8,8 @@
 // process and of PostgreSQL (/proc; steadier than throughput on a shared machine: see
 // bench/peer.ts). Prints figures; asserts nothing. `--evaluation-only` stops after the
 // in-process figures (no server, no build); `--receipts-only` runs only the receipts comparison
-// after them.
+// after them, `--halt-probe-only` only the halt probe (bench/halt-probe.ts). The server runs
+// WARDEN_WORKERS workers (default: the cores).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { benchDatabase, startWarden, stop } from "./harness.ts";
@@ -29,6 +30,7 @@ import { ensureSigningKey } from "../lib/signing/index.ts";
 import { ensureFirstAdmin } from "../lib/users/index.ts";
 import { breakerSpecSchema, createBreaker } from "../lib/breakers/index.ts";
 import { addContainment, budgetExactness } from "./containment.ts";
+import { haltProbe } from "./halt-probe.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
@@ -162,9 +164,9 @@ async function compareReceipts(allKeys: string[], onServer: { base: string; pid:
   for (const s of [onServer, offServer]) await runLoad({ url: `${s.base}/v1/actions`, keys: allKeys, concurrency: 8, seconds: 2 }); // warm-up
   const measured = async (s: { base: string; pid: number }): Promise<Load> => {
     const pgPids = postmaster ? processTree(postmaster) : [];
-    const [w0, p0] = [cpuMs([s.pid]), cpuMs(pgPids)];
+    const [w0, p0] = [cpuMs(processTree(s.pid)), cpuMs(pgPids)]; // the server's workers are its children
     const r = await runLoad({ url: `${s.base}/v1/actions`, keys: allKeys, concurrency: c, seconds });
-    return { ...r, wardenCpuMs: cpuMs([s.pid]) - w0, pgCpuMs: cpuMs(pgPids) - p0 };
+    return { ...r, wardenCpuMs: cpuMs(processTree(s.pid)) - w0, pgCpuMs: cpuMs(pgPids) - p0 };
   };
   const on: Load[] = [];
   const off: Load[] = [];
@@ -268,6 +270,11 @@ async function main() {
     servers.push(server1);
     const base1 = `http://127.0.0.1:${port1}`;
     const postmaster = await postmasterOf(db.url);
+    const probe = async () => {
+      const admin = (await (await fetch(`${base1}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
+      await haltProbe({ base: base1, token: admin.token, dbUrl: db.url, keys: allKeys, cohort: "pricing", runLoad, rounds: quick ? 15 : 40, concurrency: 128 });
+    };
+    if (process.argv.includes("--halt-probe-only")) return await probe();
     if (process.argv.includes("--receipts-only")) {
       await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
       return;
@@ -280,6 +287,7 @@ async function main() {
       for (const rate of label.startsWith("data") ? [2000] : [1000, 2000]) row(`fixed rate ${rate}/s`, await withCpu(server1.pid!, postmaster, () => runLoad({ url, keys: allKeys, concurrency: 256, seconds: STEP_SECONDS, rate })));
     }
     await receiptsComparison(db.url, secret, allKeys, { base: base1, pid: server1.pid! });
+    await probe();
 
     // Containment's cost: the same load, alternating without and with it (so drift in the
     // machine's load affects both alike).

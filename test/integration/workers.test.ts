@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as budgetsRoute from "../../app/api/budgets/route.ts";
+import { pool } from "../../lib/db/index.ts";
+import { halt } from "../../lib/killswitch/index.ts";
+import { newAgent } from "../support/dataplane.ts";
+import { askFresh } from "../support/fresh-connection.ts";
+import { call, unique, userWithToken } from "../support/fixtures.ts";
+import { spawnCluster } from "../support/spawn-cluster.ts";
+
+// One Warden on two worker processes (lib/cluster, as server.ts runs WARDEN_WORKERS=2): every
+// request below comes on a connection of its own, so the workers take turns.
+let instance: Awaited<ReturnType<typeof spawnCluster>>;
+beforeAll(async () => {
+  instance = await spawnCluster(2);
+}, 150_000);
+afterAll(async () => {
+  await instance?.stop();
+});
+
+const slotsOf = (answers: { worker: string }[]) => new Set(answers.map((a) => a.worker.split(":")[0]));
+
+describe("one instance on two workers", () => {
+  it("answers from both workers, and lets nothing a halt covers be allowed on either once the halt call returned", async () => {
+    const cohort = unique("w");
+    const a = await newAgent({ cohort });
+    const warm = await Promise.all(Array.from({ length: 4 }, () => askFresh(instance.base, a.apiKey, { action: "x.y" })));
+    expect(warm.map((w) => w.json.decision)).toEqual(["allow", "allow", "allow", "allow"]);
+    expect(slotsOf(warm)).toEqual(new Set(["0", "1"]));
+
+    let returnedAt = 0;
+    const after: { decision: string; worker: string }[] = [];
+    // Load on both workers until 12 requests sent after the halt call returned were answered by
+    // each (a deadline, not a duration: a loaded machine answers slowly).
+    const enoughAfter = () => ["0", "1"].every((slot) => after.filter((x) => x.worker.startsWith(`${slot}:`)).length >= 12);
+    const deadline = Date.now() + 25_000;
+    const load = Array.from({ length: 8 }, async () => {
+      while (!enoughAfter() && Date.now() < deadline) {
+        const sentAt = Date.now();
+        const res = await askFresh(instance.base, a.apiKey, { action: "x.y" });
+        if (res.status === 503) continue; // not durable in time on a loaded machine: nothing was answered
+        expect(res.status).toBe(200);
+        if (returnedAt && sentAt >= returnedAt) after.push({ decision: res.json.decision, worker: res.worker });
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await halt({ scope: { kind: "cohort", name: cohort }, reason: "halt across workers", actor: "user:test" });
+    returnedAt = Date.now();
+    await Promise.all(load);
+    expect(enoughAfter()).toBe(true); // the load really went on after the halt, on both workers
+    expect(after.filter((x) => x.decision === "allow")).toEqual([]);
+  });
+
+  it("records a request retried on both workers at once once, and answers every copy with it", async () => {
+    const a = await newAgent();
+    const body = { action: "orders.refund", input: { amount: 20 }, idempotencyKey: unique("k") };
+    const answers = await Promise.all(Array.from({ length: 12 }, () => askFresh(instance.base, a.apiKey, body)));
+    expect(slotsOf(answers)).toEqual(new Set(["0", "1"]));
+    expect(answers.map((x) => x.status)).toEqual(Array(12).fill(200));
+    expect(new Set(answers.map((x) => x.json.id)).size).toBe(1);
+    const { rows } = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM actions WHERE agent_id = $1", [a.agent.id]);
+    expect(rows[0]!.n).toBe(1);
+    const audit = await pool().query<{ n: number }>("SELECT count(*)::int AS n FROM audit_events WHERE subject = $1", [`action:${answers[0]!.json.id}`]);
+    expect(audit.rows[0]!.n).toBe(1);
+  });
+
+  it("never lets a budget's allowed sum exceed its limit across workers, and denies only what didn't fit at its turn", async () => {
+    const cohort = unique("wb");
+    const a = await newAgent({ cohort });
+    const operator = await userWithToken("operator");
+    const LIMIT = 2_000;
+    const created = await call(budgetsRoute.POST, {
+      token: operator.token,
+      body: { name: unique("exact"), scope: { cohort }, actions: ["orders.refund"], amount: "input.amount", limit: LIMIT, unit: "EUR", window: { seconds: 3600 }, onExceed: "deny" },
+    });
+    expect(created.status).toBe(201);
+    // 120 concurrent requests (0.01 – 40.00, cents), worth about twice the limit.
+    const amounts = Array.from({ length: 120 }, () => Math.round(1 + Math.random() * 3999) / 100);
+    // A 503 (not durable in time on a loaded machine) is asked again with the same key: recorded once either way.
+    const ask = async (amount: number, i: number) => {
+      for (;;) {
+        const res = await askFresh(instance.base, a.apiKey, { action: "orders.refund", resource: `order:${i}`, input: { amount }, idempotencyKey: `b-${i}` });
+        if (res.status !== 503) return res;
+      }
+    };
+    const answers = await Promise.all(amounts.map(ask));
+    expect(answers.map((x) => x.status)).toEqual(Array(120).fill(200));
+    expect(slotsOf(answers)).toEqual(new Set(["0", "1"]));
+    const cents = (n: number) => Math.round(n * 100);
+    const allowed = answers.flatMap((x, i) => (x.json.decision === "allow" ? [amounts[i]!] : []));
+    const denied = answers.flatMap((x, i) => (x.json.decision === "deny" ? [{ amount: amounts[i]!, reason: x.json.reasons[0] }] : []));
+    expect(denied.length).toBeGreaterThan(0);
+    const allowedCents = allowed.reduce((s, n) => s + cents(n), 0);
+    expect(allowedCents).toBeLessThanOrEqual(LIMIT * 100);
+    for (const d of denied) {
+      expect(d.reason.code).toBe("budget_exceeded");
+      expect(cents(d.reason.budget.used) + cents(d.amount)).toBeGreaterThan(LIMIT * 100);
+    }
+    const db = await pool().query<{ total: string }>(`SELECT total::text FROM budget_states WHERE budget_id = $1`, [created.json.id]);
+    expect(cents(Number(db.rows[0]!.total))).toBe(allowedCents);
+  });
+});

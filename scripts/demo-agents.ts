@@ -662,14 +662,19 @@ if (scenario === "breaker") await breakerScenario();
 console.log(`Driving ${fleet.length} agents against ${url}${once ? ", one action each" : ` at ${rate}/s${duration < Infinity ? ` for ${duration} s` : " (Ctrl-C to stop)"}`}`);
 if (pacer && !once) {
   console.log(`Escalations paced so one person can keep up: at most ${escalations} a minute, none while the queue holds ${DEFAULT_PACING.queueHigh} or more (--escalations N; --scenario flood for unpaced)`);
+  const pollQueue = async () => {
+    try {
+      const { pending } = await admin<{ pending?: unknown }>("GET", "/api/approvals/count");
+      if (typeof pending === "number") queued = pending;
+    } catch {
+      // Warden away: keep the last figure (traffic pauses anyway)
+    }
+  };
+  await pollQueue(); // before the first action: a queue left full by an earlier run holds escalations back at once
   void (async () => {
-    for (; !stopping; await sleep(5000)) {
-      try {
-        const { pending } = await admin<{ pending?: unknown }>("GET", "/api/approvals/count");
-        if (typeof pending === "number") queued = pending;
-      } catch {
-        // Warden away: keep the last figure (traffic pauses anyway)
-      }
+    while (!stopping) {
+      await sleep(5000);
+      await pollQueue();
     }
   })();
 }

@@ -5,7 +5,7 @@
 // WARDEN_DATA_DIR, like the other scripts.
 //
 //   --runs N   timed runs per query (default 20)
-import { listAuditEvents } from "../lib/audit/index.ts";
+import { explainAuditEvents, listAuditEvents } from "../lib/audit/index.ts";
 import { connectDatabase } from "../lib/boot/index.ts";
 import { adoptDataDirSecrets } from "../lib/boot/index.ts";
 import { readEnv } from "../lib/config/index.ts";
@@ -78,12 +78,40 @@ try {
   await measure(`audit search: subject contains "${sample}"`, null, async () => (await listAuditEvents({ q: sample, limit: 50 })).events.length);
   await measure("audit log, newest page (no filter)", null, async () => (await listAuditEvents({ limit: 50 })).events.length);
 
+  // Free text beyond the subject (issue 17 item 8): an action's resource or idempotency key.
+  // "What happened to order MSN-…?": an order from the middle of the history.
+  const [order] = await q<{ resource: string }>(`SELECT resource FROM actions WHERE created_at >= $1 AND resource LIKE 'order:MSN-%' ORDER BY created_at LIMIT 1`, [mid]);
+  const [sku] = await q<{ resource: string; n: string }>(
+    `SELECT resource, count(*) AS n FROM actions WHERE resource LIKE 'sku:%' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+  );
+  const plans: [string, Awaited<ReturnType<typeof explainAuditEvents>>][] = [];
+  if (order) {
+    const orderId = order.resource.slice("order:".length);
+    await measure(`audit search: order "${orderId}" (resource)`, 100, async () => (await listAuditEvents({ q: orderId, limit: 50 })).events.length);
+    plans.push([`order "${orderId}"`, await explainAuditEvents({ q: orderId, limit: 50 })]);
+  }
+  await measure(`audit search: an order that doesn't exist`, 100, async () => (await listAuditEvents({ q: "MSN-0000000", limit: 50 })).events.length);
+  if (sku) {
+    const s = sku.resource.slice("sku:".length);
+    const n = Number(sku.n).toLocaleString("en-GB");
+    await measure(`audit search: busiest SKU "${s}" (${n} actions)`, 100, async () => (await listAuditEvents({ q: s, limit: 50 })).events.length);
+    // The other plan on the same search: where SEARCH_ACTION_CAP (lib/audit search.ts) sits.
+    await measure(`  same, per-event plan forced`, null, async () => (await listAuditEvents({ q: s, limit: 50 }, { actionCap: 0 })).events.length);
+  }
+  await measure(`audit search: "order:" (a third of all actions)`, 100, async () => (await listAuditEvents({ q: "order:", limit: 50 })).events.length);
+  plans.push([`"order:"`, await explainAuditEvents({ q: "order:", limit: 50 })]);
+
   const pad = (s: string, n: number) => s.padEnd(n);
   const ms = (v: number) => v.toFixed(1).padStart(8);
-  console.log(`${pad("query", 52)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"max ms".padStart(8)}  rows  target`);
+  console.log(`${pad("query", 60)}${"p50 ms".padStart(8)}${"p95 ms".padStart(8)}${"max ms".padStart(8)}  rows  target`);
   for (const r of results) {
     const verdict = r.target === null ? "" : `≤ ${r.target} ms ${r.p95 <= r.target ? "met" : "NOT met"}`;
-    console.log(`${pad(r.name, 52)}${ms(r.p50)}${ms(r.p95)}${ms(r.max)}  ${String(r.rows).padStart(4)}  ${verdict}`);
+    console.log(`${pad(r.name, 60)}${ms(r.p50)}${ms(r.p95)}${ms(r.max)}  ${String(r.rows).padStart(4)}  ${verdict}`);
+  }
+  for (const [label, plan] of plans) {
+    console.log(`\nEXPLAIN ANALYZE, audit search ${label}: ${plan.plan === "subjects" ? "matching actions looked up, their events by subject" : "each event's action checked"}`);
+    if (plan.lookup.length) console.log(`  action lookup:\n${plan.lookup.map((l) => `    ${l}`).join("\n")}`);
+    console.log(`  page:\n${plan.page.map((l) => `    ${l}`).join("\n")}`);
   }
 } finally {
   await closeBus();

@@ -6,7 +6,9 @@
  *   `writeEventsSql`) for the data plane's group commit; `holdAllChains` for writers that
  *   must not interleave (retention, the volume seeder). Protocol and ordering rule: chain.ts.
  * - Kinds: the catalogue `AUDIT_KINDS` (kinds.ts); `AuditKind` types every writer.
- * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`), `iterateAuditEvents`, export.
+ * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`; free text `q` also matches the
+ *   resource and idempotency key of the action an event is about, as stored: search.ts),
+ *   `iterateAuditEvents`, export; `explainAuditEvents` (their plans, for bench/queries.ts).
  * - Proving: `verifyAuditChain` (SHA-256 over RFC 8785 canonical JSON, per chain), recorded
  *   in `audit_verifications`; retention drops whole months and records the pruned ranges.
  * - Signed checkpoints: each passing verification (and `checkpointOnSchedule`, every minute
@@ -38,7 +40,7 @@ export { recordCheckpoint, listCheckpoints, checkCheckpointDocument, type Checkp
 export { checkCheckpoint, type CheckpointCheck } from "./check-given-checkpoint.ts";
 export { checkpointOnSchedule } from "./checkpoint-job.ts";
 export { readLastCheckpoint } from "./checkpoint-file.ts";
-export { listAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
+export { listAuditEvents, explainAuditEvents, iterateAuditEvents, auditQuerySchema, auditFilterSchema, type AuditQuery, type AuditFilter, type AuditEventView } from "./query.ts";
 export { exportAuditEvents, type ExportFormat } from "./export.ts";
 export { audit, auditTx } from "./record.ts";
 export { ensureAuditPartitions, listAuditPartitions, applyAuditRetention, type AuditPartition, type RetentionResult } from "./partitions.ts";

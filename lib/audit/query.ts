@@ -2,6 +2,7 @@ import { z } from "zod";
 import { pool, readReplicaOk } from "../db/index.ts";
 import { timeParam } from "../validation/index.ts";
 import type { HashedEvent } from "./hash.ts";
+import { ACTION_LOOKUP_SQL, resolveAuditSearch, SEARCH_ACTION_CAP, searchSql, type AuditSearch } from "./search.ts";
 
 // Position after an event in (at, seq) order: "<at in epoch ms>.<seq>".
 const CURSOR = /^\d{1,15}\.\d{1,18}$/; // seq stays within bigint
@@ -18,7 +19,13 @@ export const auditFilterSchema = z.object({
   kind: z.string().max(64).regex(/^[a-z0-9_.*-]+$/, "kind has letters, digits, _ . - and an optional trailing *").optional(),
   actor: z.string().max(80).optional(),
   subject: z.string().max(256).optional(),
-  q: z.string().max(200).optional(),
+  // Free text: the subject, or the resource / idempotency key (as stored, redacted) of the
+  // action an event is about (search.ts).
+  q: z
+    .string()
+    .max(200)
+    .describe("Free text, case-insensitive: the subject, or the resource or idempotency key (as stored, redacted) of the action an event is about")
+    .optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
 });
@@ -85,12 +92,16 @@ export function toView(r: AuditRow): AuditEventView {
 
 export const AUDIT_COLUMNS = "seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash";
 
-/** WHERE clause for a filter; every value is a bind parameter. */
-export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
+/** WHERE clause for a filter, `search` its resolved `q` (resolveAuditSearch); every value is a bind parameter. */
+export function auditWhere(f: AuditFilter, params: unknown[], search: AuditSearch | null): string[] {
   const where: string[] = [];
   const add = (sql: string, v: unknown) => {
     params.push(v);
     where.push(sql.replace("?", `$${params.length}`));
+  };
+  const bind = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
   };
   if (f.agent) add("agent_id = ?", f.agent);
   if (f.cohort) add("cohort = ?", f.cohort);
@@ -100,7 +111,7 @@ export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
   }
   if (f.actor) add("actor = ?", f.actor);
   if (f.subject) add("subject = ?", f.subject);
-  if (f.q) add("subject ILIKE ?", `%${f.q.replace(/[\\%_]/g, "\\$&")}%`);
+  if (search) where.push(searchSql(search, bind));
   if (f.from) add("at >= ?", f.from);
   if (f.to) add("at < ?", f.to);
   return where;
@@ -109,18 +120,12 @@ export function auditWhere(f: AuditFilter, params: unknown[]): string[] {
 /**
  * Newest first, keyset-paginated on (at, seq), the order every audit index ends with: a page
  * is one index range scan, in the months the filter touches. Stable while events arrive.
+ * `q` also finds the events of actions whose resource or idempotency key (as stored: redacted)
+ * contains it (search.ts); `opts.actionCap` overrides SEARCH_ACTION_CAP (tests, bench).
  * Replica-ok (lib/db `readReplicaOk`): the audit explorer may be served by the read replica.
  */
-export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
-  const params: unknown[] = [];
-  const where = auditWhere(q, params);
-  if (q.cursor) {
-    params.push(...cursorParams(q.cursor));
-    where.push(`(at, seq) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
-  }
-  params.push(q.limit + 1);
-  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-               ORDER BY at DESC, seq DESC LIMIT $${params.length}`;
+export async function listAuditEvents(q: AuditQuery, opts: { actionCap?: number } = {}): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+  const { sql, params } = pageSql(q, q.q ? await resolveAuditSearch(q.q, opts.actionCap) : null);
   const { rows } = (await readReplicaOk((db) => db.query<AuditRow>(sql, params))).value;
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toView);
@@ -128,12 +133,42 @@ export async function listAuditEvents(q: AuditQuery): Promise<{ events: AuditEve
   return { events: page, nextCursor: more && last ? cursorOf(last) : null };
 }
 
+/** The query of one page of listAuditEvents (its `limit` + 1 rows, to know whether more follow). */
+function pageSql(q: AuditQuery, search: AuditSearch | null): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const where = auditWhere(q, params, search);
+  if (q.cursor) {
+    params.push(...cursorParams(q.cursor));
+    where.push(`(at, seq) < ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);
+  }
+  params.push(q.limit + 1);
+  const sql = `SELECT ${AUDIT_COLUMNS} FROM audit_events ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+               ORDER BY at DESC, seq DESC LIMIT $${params.length}`;
+  return { sql, params };
+}
+
+/**
+ * How PostgreSQL runs listAuditEvents(q, opts): EXPLAIN ANALYZE (costs off) of the action
+ * lookup of a `q` (search.ts) and of the page query, as text lines, with which plan the search
+ * took. For bench/queries.ts, which prints them at volume; runs the queries.
+ */
+export async function explainAuditEvents(q: AuditQuery, opts: { actionCap?: number } = {}): Promise<{ plan: "subjects" | "per-event" | null; lookup: string[]; page: string[] }> {
+  const explain = async (sql: string, params: unknown[]) =>
+    (await pool().query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params)).rows.map((r) => r["QUERY PLAN"]);
+  const search = q.q ? await resolveAuditSearch(q.q, opts.actionCap) : null;
+  const lookup = search && q.q && q.q.length >= 3 ? await explain(ACTION_LOOKUP_SQL, [search.like, (opts.actionCap ?? SEARCH_ACTION_CAP) + 1]) : [];
+  const { sql, params } = pageSql(q, search);
+  return { plan: search ? (search.actionSubjects ? "subjects" : "per-event") : null, lookup, page: await explain(sql, params) };
+}
+
 /** Every event matching the filter, oldest first, fetched in keyset batches for streaming. */
 export async function* iterateAuditEvents(f: AuditFilter, batch = 1000): AsyncGenerator<AuditEventView> {
   let after: [Date, number] | null = null;
+  // Resolved once: an export is one consistent search, however many batches it takes.
+  const search = f.q ? await resolveAuditSearch(f.q) : null;
   for (;;) {
     const params: unknown[] = [];
-    const where = auditWhere(f, params);
+    const where = auditWhere(f, params, search);
     if (after) {
       params.push(...after);
       where.push(`(at, seq) > ($${params.length - 1}::timestamptz, $${params.length}::bigint)`);

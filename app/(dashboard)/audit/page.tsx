@@ -65,8 +65,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               {cohorts.map((c) => <option key={c.id} value={c.name}>{c.name}</option>)}
             </select>
           </Field>
-          <Field label="Subject contains">
-            <input name="q" defaultValue={value("q")} placeholder="e.g. agt_ or user:" className={inputClass} />
+          <Field
+            label="Search"
+            hint="Subject (agt_…, user:…), or an action's resource or idempotency key as stored. Redacted values never match: find those with an agent timeline's “Holding a value”."
+          >
+            <input name="q" type="search" defaultValue={value("q")} placeholder="e.g. MSN-3118939, sku:LUX-0042, agt_" autoComplete="off" className={inputClass} />
           </Field>
           <Field label="From (UTC)">
             <input name="from" type="datetime-local" defaultValue={value("from")} className={inputClass} />

@@ -78,7 +78,7 @@ export type ApprovalCounts = {
 };
 
 type Row = {
-  in_team: boolean | null; voted: boolean | null;
+  in_team: boolean | null; voted: boolean | null; total: number | null;
   id: string; action: string; resource: string; input: Record<string, unknown>; context: Record<string, unknown>; status: string; reasons: Reason[];
   quorum: number | null; expires_at: Date | null; created_at: Date; decided_at: Date | null; agent_id: string; name: string; cohort: string; owner: string; risk_tier: string;
   approval: unknown; stage_index: number | null; stage_team_id: string | null; stage_expires_at: Date | null; handoff: HandoffFacts | null; approved_input: Record<string, unknown> | null;
@@ -131,12 +131,12 @@ export async function listApprovals(
     else where.push(`${IN_MY_TEAMS(meParam)} AND NOT EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam})`);
   }
   const order = pending ? "a.created_at ASC, a.id ASC" : "a.decided_at DESC, a.id DESC";
-  // Pending: everything the filters match, whatever the page (the cursor's condition comes after).
-  // History is not counted: it grows without bound, and nobody reads "of 1,204,311".
-  // ($1, the caller's id, is typed here: only the `mine` filter reads it.)
-  const matching = pending
-    ? pool().query<{ n: number }>(`SELECT count(*)::int AS n FROM actions a JOIN agents g ON g.id = a.agent_id WHERE ${meParam}::text IS NOT NULL AND ${where.join(" AND ")}`, [...params])
-    : null;
+  // Pending: everything the filters match, whatever the page (taken before the cursor's
+  // condition), computed once inside the page's query (an uncorrelated subquery: no third
+  // connection). History is not counted: it grows without bound, and nobody reads "of 1,204,311".
+  // (`$1`, the caller's id, typed for the count alone: only the `mine` filter reads it.)
+  const countSql = `SELECT count(*)::int FROM actions a JOIN agents g ON g.id = a.agent_id WHERE ${meParam}::text IS NOT NULL AND ${where.join(" AND ")}`;
+  const countParams = [...params];
   if (q.cursor) {
     const [at, id] = q.cursor.split("|");
     const t = timeParam.safeParse(at ?? "");
@@ -146,6 +146,7 @@ export async function listApprovals(
   const limit = add(q.limit + 1);
   const listed = pool().query<Row>(
     `SELECT ${IN_MY_TEAMS(meParam)} AS in_team, EXISTS (SELECT 1 FROM approvals v WHERE v.action_id = a.id AND v.user_id = ${meParam}) AS voted,
+            ${pending ? `(${countSql})` : "NULL::int"} AS total,
             a.id, a.action, a.resource, a.input, a.context, a.status, a.reasons, a.quorum, a.expires_at, a.created_at, a.decided_at,
             a.agent_id, g.name, a.cohort, g.owner, g.risk_tier, a.approval, a.stage_index, a.stage_team_id, a.stage_expires_at, a.handoff, a.approved_input, a.settle_cause,
             (SELECT jsonb_agg(jsonb_build_object('userId', v.user_id, 'email', u.email, 'name', u.name, 'vote', lower(v.vote::text), 'comment', v.comment, 'at', v.created_at,
@@ -157,12 +158,14 @@ export async function listApprovals(
     params,
   );
   // The page and the counts are independent: two connections at once.
-  const [{ rows }, counts, total] = await Promise.all([listed, pending ? countApprovals(me) : null, matching]);
+  const [{ rows }, counts] = await Promise.all([listed, pending ? countApprovals(me) : null]);
+  // An empty page past a cursor carries no row to read the total from: count on its own.
+  const total = !pending ? null : rows[0] ? rows[0].total : q.cursor ? (await pool().query<{ n: number }>(`SELECT (${countSql}) AS n`, countParams)).rows[0]?.n : 0;
   const page = rows.slice(0, q.limit).map((r) => item(r, me));
   const last = page[page.length - 1];
   const lastKey = last ? (pending ? last.createdAt : last.decidedAt) : null;
   const nextCursor = rows.length > q.limit && last && lastKey ? `${lastKey}|${last.actionId}` : null;
-  return { approvals: page, nextCursor, ...(total ? { total: total.rows[0]?.n ?? 0 } : {}), ...(counts ? { counts } : {}) };
+  return { approvals: page, nextCursor, ...(pending ? { total: total ?? 0 } : {}), ...(counts ? { counts } : {}) };
 }
 
 function item(r: Row, me: Reach): ApprovalItem {

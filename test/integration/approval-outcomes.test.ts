@@ -106,6 +106,9 @@ describe("the queue's pages", () => {
     const next = await call(queueRoute.GET, { token: viewer.token, path: `/api/approvals?cohort=${p.cohort}&limit=2&cursor=${encodeURIComponent(first.json.nextCursor as string)}` });
     expect(next.json).toMatchObject({ total: 3, nextCursor: null });
     expect(next.json.approvals.map((a: { actionId: string }) => a.actionId)).toEqual([p.ids[2]]);
+    // Past the end: an empty page still says how many match.
+    const lastCursor = `${next.json.approvals[0].createdAt as string}|${p.ids[2]!}`;
+    expect((await call(queueRoute.GET, { token: viewer.token, path: `/api/approvals?cohort=${p.cohort}&limit=2&cursor=${encodeURIComponent(lastCursor)}` })).json).toMatchObject({ approvals: [], total: 3 });
     // Existing callers: no limit, one page, as before.
     const all = await call(queueRoute.GET, { token: viewer.token, path: `/api/approvals?cohort=${p.cohort}` });
     expect(all.json).toMatchObject({ total: 3, nextCursor: null });

@@ -227,7 +227,7 @@ describe("the queue per person", () => {
     expect((await mine(admin)).json.approvals).toEqual([]); // in no team
     const all = (await queue(admin, `status=pending&cohort=${s.cohort}`)).json.approvals;
     expect(all).toHaveLength(2);
-    expect(all[0].you).toEqual({ canAct: true, override: true, voted: false });
+    expect(all[0].you).toEqual({ canAct: true, override: true, voted: false, vote: null });
     expect((await mine(await userWithToken("viewer"))).json.approvals).toEqual([]);
   });
 

@@ -53,7 +53,7 @@ function History({ filters }: { filters: string }) {
         ))}
         {q.isSuccess && rows.length === 0 && <li className="px-4 py-6 text-center text-sm text-slate-500">Nothing decided yet.</li>}
       </ul>
-      {rows.length > 0 && <LoadMore q={q} shown={rows.length} noun="decisions" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />}
+      {rows.length > 0 && <LoadMore q={q} shown={rows.length} noun="decision" error={q.error ? <ErrorText error={messageOf(q.error)} /> : null} />}
     </div>
   );
 }
@@ -179,7 +179,7 @@ export function ApprovalQueue({ canDecide, decideNote = null, isAdmin, cohorts }
               );
             })}
           </div>
-          {items.length > 0 && <LoadMore q={q} shown={items.length} noun="pending actions" />}
+          {items.length > 0 && <LoadMore q={q} shown={items.length} noun="pending action" />}
         </>
       )}
     </div>

@@ -58,6 +58,8 @@ test("after approving a quorum-2 item the approver reads where it stands, not th
   await expect(ada.page.getByTestId("your-vote")).toHaveText("You approved — waiting for 1 more approval.");
   await expect(ada.page.getByRole("button", { name: "Reject" })).toHaveCount(0);
   await ada.ctx.close();
+  // Out of the way of the other journeys' queues (a halt rejects what it covers that waits).
+  await page.request.post(`/api/agents/${a.agentId}/halt`, { data: { reason: "end of the vote journey" }, headers: sameOrigin(page) });
 });
 
 test("the queue says how many of how many it shows, and Load more reaches the newest", async ({ page }) => {
@@ -100,4 +102,5 @@ test("an operator is told which role decides approvals and edits policies, and t
   await expect(otto.page.getByLabel("Condition")).toBeDisabled();
   await expect(otto.page.getByRole("button", { name: "Save as new version" })).toHaveCount(0);
   await otto.ctx.close();
+  await page.request.post(`/api/agents/${a.agentId}/halt`, { data: { reason: "end of the read-only journey" }, headers: sameOrigin(page) });
 });

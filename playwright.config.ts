@@ -32,6 +32,9 @@ export default defineConfig({
     url: `http://localhost:${PORT}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
+    // Stop Warden the way Ctrl-C does (its workers, then its embedded PostgreSQL, which runs in a
+    // process group of its own): Playwright's default SIGKILL would leave that PostgreSQL running.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     stdout: "pipe",
     // The test runner on loopback acts as a trusted proxy: journeys that provoke sign-in throttling
     // send their own X-Forwarded-For, so the other journeys' sign-ins aren't slowed down.

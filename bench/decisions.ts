@@ -10,9 +10,9 @@
 // in-process figures (no server, no build); `--receipts-only` runs only the receipts comparison
 // after them, `--halt-probe-only` only the halt probe (bench/halt-probe.ts). The server runs
 // WARDEN_WORKERS workers (default: the cores).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { benchDatabase, startWarden, stop } from "./harness.ts";
+import { benchDatabase, runLoadWorker, startWarden, stop } from "./harness.ts";
 import { cpuMs, parentOf, processTree, treeCpuMs } from "./process-cpu.ts";
 import os from "node:os";
 import path from "node:path";
@@ -32,7 +32,6 @@ import { breakerSpecSchema, createBreaker } from "../lib/breakers/index.ts";
 import { addContainment, budgetExactness } from "./containment.ts";
 import { haltProbe } from "./halt-probe.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
 const quick = process.argv.includes("--quick");
 const STEP_SECONDS = quick ? 3 : 8;
 const ADMIN = { email: "bench@warden.local", password: "bench-password-123" };
@@ -40,12 +39,7 @@ const ADMIN = { email: "bench@warden.local", password: "bench-password-123" };
 type Load = { ok: number; errors: number; rps: number; p50: number; p99: number; max: number; decisions: Record<string, number>; receipts: number; records?: [number, string][]; wardenCpuMs?: number; pgCpuMs?: number };
 
 function runLoad(cfg: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/load-worker.ts"), JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Load) : reject(new Error(`load worker exited ${code}`))));
-  });
+  return runLoadWorker<Load>(cfg);
 }
 
 /** 20+ policies of the kind a retail estate runs: the demo set plus per-cohort guards. */

@@ -51,3 +51,17 @@ export async function benchDatabase(settings?: Record<string, string>): Promise<
     },
   };
 }
+
+/**
+ * Runs bench/load-worker.ts in its own process with `cfg` (its JSON argument) and resolves with
+ * the result it prints last (one JSON line; shape per caller). `track` sees the child first
+ * (e.g. to stop it on SIGINT). Rejects when the worker exits non-zero.
+ */
+export function runLoadWorker<T>(cfg: Record<string, unknown>, track: (child: ChildProcess) => ChildProcess = (c) => c): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/load-worker.ts"), JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "inherit"] }));
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as T) : reject(new Error(`load worker exited ${code}`))));
+  });
+}

@@ -37,7 +37,7 @@ import { freePort, migrate } from "../lib/boot/index.ts";
 import { closeDb } from "../lib/db/index.ts";
 import { closeBus } from "../lib/events/index.ts";
 import { createPolicy } from "../lib/policies/index.ts";
-import { benchDatabase } from "./harness.ts";
+import { benchDatabase, runLoadWorker } from "./harness.ts";
 import { cerbosPolicies, PEER_RULES, wardenPolicies } from "./peer-policies.ts";
 import { cpuMs, parentOf, treeCpuMs } from "./process-cpu.ts";
 
@@ -93,12 +93,7 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 function runLoad(cfg: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/load-worker.ts"), JSON.stringify({ bodies: "peer", ...cfg })], { stdio: ["ignore", "pipe", "inherit"] }));
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Load) : reject(new Error(`load worker exited ${code}`))));
-  });
+  return runLoadWorker<Load>({ bodies: "peer", ...cfg }, track);
 }
 
 /** The Warden data plane in its own process; resolves with its URL once it listens. */

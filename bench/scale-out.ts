@@ -16,6 +16,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { runLoadWorker } from "./harness.ts";
 import { parseArgs } from "node:util";
 import { registerAgent } from "../lib/agents/index.ts";
 import { closeDb, pool, replicaStatus } from "../lib/db/index.ts";
@@ -41,12 +42,7 @@ const root = path.resolve(import.meta.dirname, "..");
 type Load = { ok: number; errors: number; seconds: number; rps: number; p50: number; p99: number };
 
 function runLoad(cfg: Record<string, unknown>): Promise<Load> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "bench/load-worker.ts"), JSON.stringify(cfg)], { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
-    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!) as Load) : reject(new Error(`load worker exited ${code}`))));
-  });
+  return runLoadWorker<Load>(cfg);
 }
 
 function startInstance(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {

@@ -9,15 +9,9 @@ export function ConfirmRevokeRow({ colSpan, children, busy, onConfirm, onCancel,
     <tr className="bg-red-50/70 dark:bg-red-500/5">
       <td colSpan={colSpan} className="px-4 py-3">
         <div className="flex flex-wrap items-center justify-end gap-3">
-          <span className="mr-auto text-sm text-red-800 dark:text-red-200">{children}</span>
-          <span className="flex gap-2">
-            <Button variant="danger" onClick={onConfirm} disabled={busy}>
-              {confirmLabel}
-            </Button>
-            <Button variant="ghost" onClick={onCancel}>
-              Cancel
-            </Button>
-          </span>
+          <ConfirmBody busy={busy} onConfirm={onConfirm} onCancel={onCancel} confirmLabel={confirmLabel}>
+            {children}
+          </ConfirmBody>
         </div>
       </td>
     </tr>
@@ -28,6 +22,17 @@ export function ConfirmRevokeRow({ colSpan, children, busy, onConfirm, onCancel,
 export function ConfirmBox({ children, confirmLabel, busy, onConfirm, onCancel }: { children: ReactNode; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
   return (
     <div role="group" aria-label={confirmLabel} className="mt-2 flex flex-wrap items-center justify-end gap-3 rounded-md bg-red-50/70 px-3 py-2 dark:bg-red-500/5">
+      <ConfirmBody busy={busy} onConfirm={onConfirm} onCancel={onCancel} confirmLabel={confirmLabel}>
+        {children}
+      </ConfirmBody>
+    </div>
+  );
+}
+
+/** What both confirm steps show: what will happen, then `confirmLabel` / Cancel. */
+function ConfirmBody({ children, confirmLabel, busy, onConfirm, onCancel }: { children: ReactNode; confirmLabel: string; busy: boolean; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <>
       <span className="mr-auto text-sm text-red-800 dark:text-red-200">{children}</span>
       <span className="flex gap-2">
         <Button variant="danger" onClick={onConfirm} disabled={busy}>
@@ -37,6 +42,6 @@ export function ConfirmBox({ children, confirmLabel, busy, onConfirm, onCancel }
           Cancel
         </Button>
       </span>
-    </div>
+    </>
   );
 }

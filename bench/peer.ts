@@ -27,7 +27,7 @@
 // `node --cpu-prof`, profiles written to DIR), --only warden|cerbos (one side, for profiling).
 // The default run takes about 3 minutes.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -147,6 +147,7 @@ async function startCerbos(dir: string): Promise<{ base: string; pid: number }> 
     ].join("\n"),
   );
   const bin = path.join(root, "node_modules/@cerbos/cerbos-linux-x64/cerbos-linux-x64");
+  if (!existsSync(bin)) throw new Error(`Cerbos's binary is missing (${path.relative(root, bin)}): run \`npm ci\` (it is a devDependency) and try again`);
   const child = track(spawn(bin, ["server", `--config=${config}`, "--log-level=warn"], { stdio: ["ignore", "ignore", "inherit"] }));
   const base = `http://127.0.0.1:${http}`;
   for (let i = 0; i < 200; i++) {

@@ -24,6 +24,7 @@ export {
   insertEventsSql,
   moveHeadsSql,
   openChainSql,
+  openChainStatements,
   takeChain,
   writeEventsSql,
   AUDIT_CHAINS,

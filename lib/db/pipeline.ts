@@ -34,7 +34,18 @@ export function prepared(text: string, values: unknown[] = []): pg.QueryConfig {
  * not the cause). A multi-statement literal yields an array of results, as `client.query` does.
  */
 export async function pipeline(client: pg.ClientBase, statements: Statement[]): Promise<pg.QueryResult[]> {
-  const settled = await Promise.allSettled(statements.map((s) => client.query(s as pg.QueryConfig)));
+  // pg writes each statement's messages under a cork of its own (one write each); held corked
+  // across the whole round trip they leave in one write, so the server reads one packet.
+  // (A pipelined client writes each query as it is queued, synchronously.)
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  let queries: Promise<pg.QueryResult>[];
+  try {
+    queries = statements.map((s) => client.query(s as pg.QueryConfig));
+  } finally {
+    stream?.uncork?.();
+  }
+  const settled = await Promise.allSettled(queries);
   const failed = settled.find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);

@@ -11,7 +11,7 @@ import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
 import { knownKeysSql, ReplayPrediction } from "./replay-keys.ts";
-import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
+import { requestedPayloadOf, stageColumns, type DraftApproval, type StageColumns } from "./pending-approval.ts";
 import { finalReceipt, receiptColumn, withStoredReceipt, withReceipt } from "./batch-receipts.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
@@ -77,11 +77,12 @@ const GATE_SQL = `SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halte
 const GLOBAL_SQL = `SELECT halted_at, halt_reason FROM control_state WHERE id = 1`;
 const HALT_SHARED_SQL = `SELECT pg_advisory_xact_lock_shared(${HALT_LOCK})`;
 /** One column per array parameter (unnest keeps them aligned), so the text never varies: prepared once per connection. */
-const INSERT_ACTIONS_SQL = `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt)
-  SELECT id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers::text[], knowledge, flags, version, receipt
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::"ActionStatus"[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[], $18::text[], $19::jsonb[], $20::jsonb[], $21::text[], $22::text[])
-      AS x(id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt)
+const INSERT_ACTIONS_SQL = `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff)
+  SELECT id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers::text[], knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::"ActionStatus"[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[], $18::text[], $19::jsonb[], $20::jsonb[], $21::text[], $22::text[], $23::jsonb[], $24::int[], $25::text[], $26::timestamptz[], $27::jsonb[])
+      AS x(id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff)
   ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`;
+const NOTIFY_PENDING_SQL = `SELECT pg_notify('${CHANNEL.actions}', 'pending')`;
 const REPLAYS_SQL = `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash, receipt FROM actions
   WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
@@ -126,7 +127,8 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
-    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null; receipt: Receipt | null }[] = [];
+    // `stage`: a pending action's approval columns (stages, hand-off), written with the row.
+    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null; receipt: Receipt | null; stage: StageColumns | null }[] = [];
     const expiry = (d: Draft) => (d.status === "pending" && d.timeoutSeconds ? new Date(Date.now() + d.timeoutSeconds * 1000) : null);
     const globalSwitch = global ? { haltedAt: global.halted_at, haltReason: global.halt_reason } : null;
     drafts.forEach((d, i) => {
@@ -142,7 +144,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       }).map(({ code, message }): Reason => ({ code, message }));
       const replay = prediction.replays(d);
       if (halts.length) {
-        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied") });
+        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied"), stage: null });
         return;
       }
       const c = containment.decide(d, g, { replay });
@@ -150,7 +152,8 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
       const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };
       // Re-signed only when containment changed the status (a breaker, a grant or a budget).
-      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained), receipt: finalReceipt(d.receipt, c.status) });
+      const stage = c.status === "pending" ? stageColumns(approval, Date.now()) : null;
+      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained), receipt: finalReceipt(d.receipt, c.status), stage });
     });
 
     // Round trip 2: the actions.
@@ -182,6 +185,11 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
           col((r) => JSON.stringify(r.d.flags)),
           col((r) => r.d.version),
           col((r) => receiptColumn(r.receipt, r.d.id, r.d.redactions.length > 0)),
+          col((r) => (r.stage?.approval ? JSON.stringify(r.stage.approval) : null)),
+          col((r) => r.stage?.stage_index ?? null),
+          col((r) => r.stage?.stage_team_id ?? null),
+          col((r) => r.stage?.stage_expires_at?.toISOString() ?? null),
+          col((r) => (r.stage?.handoff ? JSON.stringify(r.stage.handoff) : null)),
         ]),
       );
       for (const r of res.rows) inserted.add(r.id);
@@ -213,11 +221,9 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     // the notifications and webhooks, the signal counters, and the commit — before any answer.
     const finish: Statement[] = [...contained.before, ...writeEventsSql(slot, audit)];
     if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
-    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: stageColumns(r.d.approval, Date.now()) }));
+    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: r.stage! }));
     if (pending.length) {
-      const stages = stageColumnsSql(pending.map((r) => ({ id: r.d.id, c: r.c })));
-      if (stages) finish.push(stages);
-      finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
+      finish.push(prepared(NOTIFY_PENDING_SQL));
       finish.push(enqueueSql("approval.requested", pending.map((r) => requestedPayloadOf({ ...r.d, cohort: r.cohort, reasons: r.reasons, quorum: r.d.quorum, expiresAt: r.expiresAt, approval: r.d.approval, c: r.c }))));
     }
     finish.push(...contained.after);

@@ -39,7 +39,7 @@ import { closeBus } from "../lib/events/index.ts";
 import { createPolicy } from "../lib/policies/index.ts";
 import { benchDatabase, runLoadWorker } from "./harness.ts";
 import { cerbosPolicies, PEER_RULES, wardenPolicies } from "./peer-policies.ts";
-import { cpuMs, parentOf, treeCpuMs } from "./process-cpu.ts";
+import { cpuMs, parentOf, pgCpuByRole, treeCpuMs } from "./process-cpu.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: opt } = parseArgs({
@@ -57,7 +57,7 @@ const SECONDS = Number(opt.seconds);
 const LEVELS = opt.concurrency.split(",").map(Number);
 
 type Load = { ok: number; errors: number; seconds: number; rps: number; p50: number; p99: number; decisions: Record<string, number> };
-type Measured = Load & { cpu: Record<string, number> };
+type Measured = Load & { cpu: Record<string, number>; pgRoles?: Record<string, number> };
 type Histogram = { batches: number; decisions: number; buckets: { from: number; to: number; batches: number }[] };
 
 // Everything started here is ended on exit, SIGINT or SIGTERM (Cerbos included).
@@ -196,11 +196,11 @@ function row(label: string, r: Measured) {
   console.log(`  ${label.padEnd(8)} ${r.rps.toFixed(0).padStart(6)}/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  errors ${r.errors}  CPU/decision ${cpu}${Object.keys(r.cpu).length > 1 ? ` = ${ms(perDecision(total, r))}` : ""} ms  (${mix(r.decisions)})`);
 }
 
-type Statement = { query: string; calls: number; total_exec_time: number; shared_blks_hit: number; shared_blks_dirtied: number; wal_bytes: number };
+type Statement = { query: string; calls: number; total_exec_time: number; total_plan_time: number; shared_blks_hit: number; shared_blks_dirtied: number; wal_bytes: number };
 
 async function main() {
   const t0 = Date.now();
-  const settings = opt.statements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "top", "pg_stat_statements.max": "10000" } : undefined;
+  const settings = opt.statements ? { shared_preload_libraries: "pg_stat_statements", "pg_stat_statements.track": "top", "pg_stat_statements.max": "10000", "pg_stat_statements.track_planning": "on" } : undefined;
   const db = await benchDatabase(settings);
   dispose = db.dispose;
   const dir = mkdtempSync(path.join(os.tmpdir(), "warden-peer-"));
@@ -250,23 +250,25 @@ async function main() {
     const into = results.get(c)!;
     if (opt.statements) await sql.query("SELECT pg_stat_statements_reset()");
     const h0 = await batches(warden.base);
-    const [w0, p0] = [cpuMs([warden.pid]), treeCpuMs(postmaster)];
+    const [w0, p0, roles0] = [cpuMs([warden.pid]), treeCpuMs(postmaster), pgCpuByRole(postmaster)];
     const r = await runLoad({ url: `${warden.base}/v1/actions`, keys, concurrency: c, seconds: SECONDS });
     const cpu = { Warden: cpuMs([warden.pid]) - w0, PostgreSQL: treeCpuMs(postmaster) - p0 };
+    const roles1 = pgCpuByRole(postmaster);
+    const pgRoles = Object.fromEntries(Object.entries(roles1).map(([k, v]) => [k, v - (roles0[k] ?? 0)]));
     addHistogram(into.batches, histogramDiff(h0, await batches(warden.base)));
     if (opt.statements) {
       const { rows } = await sql.query<Statement>(
-        `SELECT query, calls::int, total_exec_time, shared_blks_hit::int, shared_blks_dirtied::int, wal_bytes::float8 AS wal_bytes FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
+        `SELECT query, calls::int, total_exec_time, total_plan_time, shared_blks_hit::int, shared_blks_dirtied::int, wal_bytes::float8 AS wal_bytes FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT ILIKE '%pg_stat_statements%'`,
       );
       for (const s of rows) {
         // Batches of different sizes are different statements to PostgreSQL: group them by their start.
         const k = s.query.replace(/\s+/g, " ").slice(0, 90);
         const y = into.statements.get(k);
         if (!y) into.statements.set(k, { ...s, query: k });
-        else for (const f of ["calls", "total_exec_time", "shared_blks_hit", "shared_blks_dirtied", "wal_bytes"] as const) y[f] += s[f];
+        else for (const f of ["calls", "total_exec_time", "total_plan_time", "shared_blks_hit", "shared_blks_dirtied", "wal_bytes"] as const) y[f] += s[f];
       }
     }
-    return { ...r, cpu };
+    return { ...r, cpu, pgRoles };
   };
   const measureCerbos = async (c: number): Promise<Measured> => {
     const x0 = cpuMs([cerbos.pid]);
@@ -302,11 +304,15 @@ async function main() {
     console.log(`    Warden/Cerbos: decisions/s ${(wr / xr).toFixed(2)}×, p99 ${(p99w / p99x).toFixed(2)}×, CPU/decision ${((wCpu + pCpu) / xCpu).toFixed(2)}×   ${target}`);
     const dist = h.buckets.map((b) => `${b.from === b.to ? b.from : `${b.from}–${b.to}`}: ${((b.batches / (h.batches || 1)) * 100).toFixed(1)} %`).join(", ");
     console.log(`    group commit: ${h.batches} transactions, ${(h.decisions / (h.batches || 1)).toFixed(1)} decisions each on average; batches by size ${dist}`);
+    const roles: Record<string, number> = {};
+    for (const r of w) for (const [k, v] of Object.entries(r.pgRoles ?? {})) roles[k] = (roles[k] ?? 0) + v;
+    const byRole = Object.entries(roles).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+    console.log(`    PostgreSQL CPU/decision by process: ${byRole.map(([k, v]) => `${k} ${ms(v / (decisions(w) || 1))}`).join(", ")} ms`);
     if (opt.statements) {
       const n = decisions(w) || 1;
-      const top = [...statements.values()].sort((a, b) => b.total_exec_time - a.total_exec_time).slice(0, 14);
-      console.log(`    PostgreSQL statements (pg_stat_statements, top by time; per decision: calls, execution ms, buffers hit/dirtied, WAL bytes):`);
-      for (const s of top) console.log(`      ${(s.calls / n).toFixed(3).padStart(7)}  ${(s.total_exec_time / n).toFixed(4).padStart(8)} ms  ${(s.shared_blks_hit / n).toFixed(1).padStart(6)} / ${(s.shared_blks_dirtied / n).toFixed(2).padStart(5)}  ${(s.wal_bytes / n).toFixed(0).padStart(6)} B  ${s.query}`);
+      const top = [...statements.values()].sort((a, b) => b.total_exec_time + b.total_plan_time - a.total_exec_time - a.total_plan_time).slice(0, 18);
+      console.log(`    PostgreSQL statements (pg_stat_statements, top by time; per decision: calls, execution ms, planning ms, buffers hit/dirtied, WAL bytes):`);
+      for (const s of top) console.log(`      ${(s.calls / n).toFixed(3).padStart(7)}  ${(s.total_exec_time / n).toFixed(4).padStart(8)} ms  ${(s.total_plan_time / n).toFixed(4).padStart(8)} ms  ${(s.shared_blks_hit / n).toFixed(1).padStart(6)} / ${(s.shared_blks_dirtied / n).toFixed(2).padStart(5)}  ${(s.wal_bytes / n).toFixed(0).padStart(6)} B  ${s.query}`);
     }
   }
   const stored = await sql.query<{ action: string; status: string; n: number }>(`SELECT action, status::text, count(*)::int AS n FROM actions GROUP BY 1, 2 ORDER BY 1, 2`);

@@ -51,3 +51,34 @@ export function cpuMs(pids: number[]): number {
 export function parentOf(pid: number): number | null {
   return stat(pid)?.[0] ?? null;
 }
+
+/**
+ * What a PostgreSQL process is, from its title: "backend" for client connections, else the
+ * auxiliary process's name (walwriter, checkpointer, autovacuum worker, …), "postmaster" for the root.
+ */
+function pgRole(pid: number, root: number): string {
+  if (pid === root) return "postmaster";
+  try {
+    const title = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+    const m = /^postgres: (.*)$/.exec(title);
+    if (!m) return "other";
+    const what = m[1]!;
+    for (const aux of ["walwriter", "checkpointer", "background writer", "autovacuum worker", "autovacuum launcher", "io worker", "logical replication", "walsender", "walreceiver", "startup"]) if (what.startsWith(aux)) return aux;
+    return "backend";
+  } catch {
+    return "gone";
+  }
+}
+
+/**
+ * The CPU milliseconds of a PostgreSQL process tree so far, by role (see pgRole); the children
+ * the postmaster reaped count as "reaped" (ended backends and autovacuum workers).
+ */
+export function pgCpuByRole(root: number): Record<string, number> {
+  const out: Record<string, number> = { reaped: stat(root)?.[2] ?? 0 };
+  for (const pid of processTree(root)) {
+    const role = pgRole(pid, root);
+    out[role] = (out[role] ?? 0) + (stat(pid)?.[1] ?? 0);
+  }
+  return out;
+}

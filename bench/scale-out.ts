@@ -10,7 +10,7 @@
 //      the primary for comparison.
 // Prints figures; asserts nothing. The load generators share the machine's cores with
 // everything else: on 2 cores more instances can't add CPU, so read the CPU per decision.
-//   --seconds S   each measured step (default 8)   --rounds R   alternating rounds (default 2)
+//   --seconds S   each measured step (default 8)   --rounds R   alternating rounds (default 2; 0 skips part 1)
 //   --actions N   actions seeded for part 2 (default 1000000; 0 skips part 2)
 //   --concurrency C   total connections (default 64)
 import { spawn, type ChildProcess } from "node:child_process";
@@ -104,54 +104,57 @@ async function main() {
 
     // Every instance: the same database, secrets and data directory (keys), nothing else shared.
     const env = { DATABASE_URL: rs.primaryUrl, DATABASE_REPLICA_URL: rs.replicaUrl, NEXTAUTH_SECRET: secret, WARDEN_DATA_DIR: process.env.WARDEN_DATA_DIR };
-    const started = await Promise.all([1, 2, 3].map(() => startInstance(env)));
-    instances.push(...started.map((s) => s.child));
-    console.log(`\nWarden scale-out on one PostgreSQL primary (+ a streaming replica) — ${os.cpus().length} cores, ${DEMO_POLICIES.length} policies, 40 agents,`);
-    console.log(`${CONCURRENCY} connections in total spread evenly over the instances, load generators on the same machine; ${ROUNDS} rounds of ${SECONDS} s\n`);
-    for (const s of started) await runLoad({ url: `${s.base}/v1/actions`, keys, concurrency: 8, seconds: 2 }); // warm-up (JIT, caches)
+    // --rounds 0: only the overview at volume (part 2).
+    if (ROUNDS > 0) {
+      const started = await Promise.all([1, 2, 3].map(() => startInstance(env)));
+      instances.push(...started.map((s) => s.child));
+      console.log(`\nWarden scale-out on one PostgreSQL primary (+ a streaming replica) — ${os.cpus().length} cores, ${DEMO_POLICIES.length} policies, 40 agents,`);
+      console.log(`${CONCURRENCY} connections in total spread evenly over the instances, load generators on the same machine; ${ROUNDS} rounds of ${SECONDS} s\n`);
+      for (const s of started) await runLoad({ url: `${s.base}/v1/actions`, keys, concurrency: 8, seconds: 2 }); // warm-up (JIT, caches)
 
-    type Step = Load & { primaryCpu: number; replicaCpu: number; instanceCpu: number };
-    const results = new Map<number, Step[]>([[1, []], [2, []], [3, []]]);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const n of round % 2 === 0 ? [1, 2, 3] : [3, 2, 1]) {
-        const used = started.slice(0, n);
-        const primaryPids = processTree(rs.primaryPid);
-        const replicaPids = processTree(rs.replicaPid);
-        const instancePids = used.map((s) => s.child.pid!);
-        const [p0, r0, i0] = [cpuMs(primaryPids), cpuMs(replicaPids), cpuMs(instancePids)];
-        const loads = await Promise.all(
-          used.map((s, i) => runLoad({ url: `${s.base}/v1/actions`, keys, concurrency: Math.floor(CONCURRENCY / n) + (i < CONCURRENCY % n ? 1 : 0), seconds: SECONDS })),
-        );
-        // Backends started during the step count too: read the tree again.
-        const [p1, r1, i1] = [cpuMs(processTree(rs.primaryPid)), cpuMs(processTree(rs.replicaPid)), cpuMs(instancePids)];
-        const ok = loads.reduce((s, l) => s + l.ok, 0);
-        const step: Step = {
-          ok,
-          errors: loads.reduce((s, l) => s + l.errors, 0),
-          seconds: Math.max(...loads.map((l) => l.seconds)),
-          rps: loads.reduce((s, l) => s + l.rps, 0),
-          p50: median(loads.map((l) => l.p50)),
-          p99: Math.max(...loads.map((l) => l.p99)),
-          primaryCpu: (p1 - p0) / ok,
-          replicaCpu: (r1 - r0) / ok,
-          instanceCpu: (i1 - i0) / ok,
-        };
-        results.get(n)!.push(step);
+      type Step = Load & { primaryCpu: number; replicaCpu: number; instanceCpu: number };
+      const results = new Map<number, Step[]>([[1, []], [2, []], [3, []]]);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const n of round % 2 === 0 ? [1, 2, 3] : [3, 2, 1]) {
+          const used = started.slice(0, n);
+          const primaryPids = processTree(rs.primaryPid);
+          const replicaPids = processTree(rs.replicaPid);
+          const instancePids = used.map((s) => s.child.pid!);
+          const [p0, r0, i0] = [cpuMs(primaryPids), cpuMs(replicaPids), cpuMs(instancePids)];
+          const loads = await Promise.all(
+            used.map((s, i) => runLoad({ url: `${s.base}/v1/actions`, keys, concurrency: Math.floor(CONCURRENCY / n) + (i < CONCURRENCY % n ? 1 : 0), seconds: SECONDS })),
+          );
+          // Backends started during the step count too: read the tree again.
+          const [p1, r1, i1] = [cpuMs(processTree(rs.primaryPid)), cpuMs(processTree(rs.replicaPid)), cpuMs(instancePids)];
+          const ok = loads.reduce((s, l) => s + l.ok, 0);
+          const step: Step = {
+            ok,
+            errors: loads.reduce((s, l) => s + l.errors, 0),
+            seconds: Math.max(...loads.map((l) => l.seconds)),
+            rps: loads.reduce((s, l) => s + l.rps, 0),
+            p50: median(loads.map((l) => l.p50)),
+            p99: Math.max(...loads.map((l) => l.p99)),
+            primaryCpu: (p1 - p0) / ok,
+            replicaCpu: (r1 - r0) / ok,
+            instanceCpu: (i1 - i0) / ok,
+          };
+          results.get(n)!.push(step);
+          console.log(
+            `  round ${round + 1}, ${n} instance${n > 1 ? "s" : " "}  ${step.rps.toFixed(0).padStart(6)} decisions/s  p50 ${step.p50.toFixed(2).padStart(6)} ms  p99 ${step.p99.toFixed(2).padStart(6)} ms  errors ${step.errors}   ` +
+              `CPU/decision: primary ${step.primaryCpu.toFixed(3)} ms, instances ${step.instanceCpu.toFixed(3)} ms, replica ${step.replicaCpu.toFixed(3)} ms`,
+          );
+        }
+      }
+      console.log("\n  medians              decisions/s   p99 ms   primary CPU/decision   instances CPU/decision   replica CPU/decision");
+      for (const [n, steps] of results) {
         console.log(
-          `  round ${round + 1}, ${n} instance${n > 1 ? "s" : " "}  ${step.rps.toFixed(0).padStart(6)} decisions/s  p50 ${step.p50.toFixed(2).padStart(6)} ms  p99 ${step.p99.toFixed(2).padStart(6)} ms  errors ${step.errors}   ` +
-            `CPU/decision: primary ${step.primaryCpu.toFixed(3)} ms, instances ${step.instanceCpu.toFixed(3)} ms, replica ${step.replicaCpu.toFixed(3)} ms`,
+          `  ${n} instance${n > 1 ? "s" : " "}          ${median(steps.map((s) => s.rps)).toFixed(0).padStart(11)}   ${median(steps.map((s) => s.p99)).toFixed(1).padStart(6)}   ${median(steps.map((s) => s.primaryCpu)).toFixed(3).padStart(17)} ms   ${median(steps.map((s) => s.instanceCpu)).toFixed(3).padStart(19)} ms   ${median(steps.map((s) => s.replicaCpu)).toFixed(3).padStart(17)} ms`,
         );
       }
+      const three = median(results.get(3)!.map((s) => s.primaryCpu));
+      console.log(`  → one primary core carries ~${Math.round(1000 / three).toLocaleString("en")} decisions/s at 3 instances' CPU cost (${three.toFixed(3)} ms each), before its disk or locks do`);
+      for (const c of instances.splice(0)) await stopChild(c);
     }
-    console.log("\n  medians              decisions/s   p99 ms   primary CPU/decision   instances CPU/decision   replica CPU/decision");
-    for (const [n, steps] of results) {
-      console.log(
-        `  ${n} instance${n > 1 ? "s" : " "}          ${median(steps.map((s) => s.rps)).toFixed(0).padStart(11)}   ${median(steps.map((s) => s.p99)).toFixed(1).padStart(6)}   ${median(steps.map((s) => s.primaryCpu)).toFixed(3).padStart(17)} ms   ${median(steps.map((s) => s.instanceCpu)).toFixed(3).padStart(19)} ms   ${median(steps.map((s) => s.replicaCpu)).toFixed(3).padStart(17)} ms`,
-      );
-    }
-    const three = median(results.get(3)!.map((s) => s.primaryCpu));
-    console.log(`  → one primary core carries ~${Math.round(1000 / three).toLocaleString("en")} decisions/s at 3 instances' CPU cost (${three.toFixed(3)} ms each), before its disk or locks do`);
-    for (const c of instances.splice(0)) await stopChild(c);
 
     if (ACTIONS > 0) {
       process.env.DATABASE_URL = rs.primaryUrl;

@@ -1,5 +1,5 @@
-import pg from "pg";
-import type { SqlRunner } from "../db/index.ts";
+import { prepared, type SqlRunner } from "../db/index.ts";
+import type pg from "pg";
 import { eventHash } from "./hash.ts";
 import type { AuditKind } from "./kinds.ts";
 
@@ -52,13 +52,20 @@ const TAKE_FREE_HEAD_SQL = `SELECT chain, chain_seq, hash FROM audit_chain_heads
 const reserveSeqsSql = (n: number) =>
   `SELECT nextval(pg_get_serial_sequence('audit_events', 'seq'))::bigint AS seq FROM generate_series(1, ${Math.max(0, Math.floor(n))})`;
 
+const RESERVE_SEQS_SQL = `SELECT nextval(pg_get_serial_sequence('audit_events', 'seq'))::bigint AS seq FROM generate_series(1, $1::int)`;
+
 /**
- * Steps 1–2 as literal SQL (two statements) for a caller that batches round trips (the group
- * commit): try to take a free head, then reserve `n` seqs. Pass what the two statements
+ * Steps 1–2 as literal SQL (two statements) for a caller that batches round trips in one
+ * simple query: try to take a free head, then reserve `n` seqs. Pass what the two statements
  * returned to `takeChain`, which completes the protocol.
  */
 export function openChainSql(n: number): string {
   return `${TAKE_FREE_HEAD_SQL};\n${reserveSeqsSql(n)}`;
+}
+
+/** `openChainSql` as two prepared statements, for a pipelined round trip (the group commit). */
+export function openChainStatements(n: number): pg.QueryConfig[] {
+  return [prepared(TAKE_FREE_HEAD_SQL), prepared(RESERVE_SEQS_SQL, [Math.max(0, Math.floor(n))])];
 }
 
 /**
@@ -124,25 +131,40 @@ export function chainEvents(slot: ChainSlot, inputs: AuditInput[], firstHead = 0
   return records;
 }
 
-const lit = (v: string | null) => (v === null ? "NULL" : pg.escapeLiteral(v));
+const INSERT_EVENTS_SQL = `INSERT INTO audit_events (seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash)
+  SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::int[], $10::int[], $11::text[], $12::text[])`;
 
-/** The statement that inserts chained records (literal SQL, so it can join a batched round trip). */
-export function insertEventsSql(records: AuditRecord[]): string {
-  const values = records.map(
-    (r) =>
-      `(${r.seq}, ${lit(r.at.toISOString())}::timestamptz, ${lit(r.actor)}, ${lit(r.kind)}, ${lit(r.subject)}, ${lit(r.agentId)}, ${lit(r.cohort)}, ${lit(JSON.stringify(r.data))}::jsonb, ${r.chain}, ${r.chainSeq}, ${lit(r.prevHash)}, ${lit(r.hash)})`,
-  );
-  return `INSERT INTO audit_events (seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash) VALUES ${values.join(", ")}`;
+/**
+ * The statement that inserts chained records: one prepared statement whatever their number
+ * (a column per array parameter), so it joins a pipelined round trip and is planned once.
+ */
+export function insertEventsSql(records: AuditRecord[]): pg.QueryConfig {
+  const col = <T>(f: (r: AuditRecord) => T) => records.map(f);
+  return prepared(INSERT_EVENTS_SQL, [
+    col((r) => r.seq),
+    col((r) => r.at.toISOString()),
+    col((r) => r.actor),
+    col((r) => r.kind),
+    col((r) => r.subject),
+    col((r) => r.agentId),
+    col((r) => r.cohort),
+    col((r) => JSON.stringify(r.data)),
+    col((r) => r.chain),
+    col((r) => r.chainSeq),
+    col((r) => r.prevHash),
+    col((r) => r.hash),
+  ]);
 }
 
-/** The statement that moves every held head to where its chain now ends. */
-export function moveHeadsSql(slot: ChainSlot): string {
-  const v = slot.heads.map((h) => `(${Number(h.chain)}, ${Number(h.chain_seq)}, ${lit(h.hash)})`).join(", ");
-  return `UPDATE audit_chain_heads h SET chain_seq = v.chain_seq, hash = v.hash FROM (VALUES ${v}) AS v(chain, chain_seq, hash) WHERE h.chain = v.chain`;
+const MOVE_HEADS_SQL = `UPDATE audit_chain_heads h SET chain_seq = v.chain_seq, hash = v.hash FROM unnest($1::int[], $2::int[], $3::text[]) AS v(chain, chain_seq, hash) WHERE h.chain = v.chain`;
+
+/** The statement that moves every held head to where its chain now ends (prepared). */
+export function moveHeadsSql(slot: ChainSlot): pg.QueryConfig {
+  return prepared(MOVE_HEADS_SQL, [slot.heads.map((h) => Number(h.chain)), slot.heads.map((h) => Number(h.chain_seq)), slot.heads.map((h) => h.hash)]);
 }
 
 /** Step 3 as SQL: chain the events and return the statements that write them and move the heads. */
-export function writeEventsSql(slot: ChainSlot, inputs: AuditInput[]): string[] {
+export function writeEventsSql(slot: ChainSlot, inputs: AuditInput[]): pg.QueryConfig[] {
   if (inputs.length === 0) return [];
   return [insertEventsSql(chainEvents(slot, inputs)), moveHeadsSql(slot)];
 }
@@ -155,7 +177,6 @@ export async function appendAuditEvents(run: SqlRunner, inputs: AuditInput[]): P
   if (inputs.length === 0) return [];
   const slot = await takeChain(run, inputs.length);
   const records = chainEvents(slot, inputs);
-  await run(insertEventsSql(records), []);
-  await run(moveHeadsSql(slot), []);
+  for (const st of [insertEventsSql(records), moveHeadsSql(slot)]) await run(st.text, st.values ?? []);
   return records;
 }

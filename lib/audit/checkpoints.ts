@@ -31,7 +31,8 @@ export async function recordCheckpoint(heads: CheckpointHead[]): Promise<{ check
       JSON.stringify(signed.heads),
       JSON.stringify(signed),
     ]);
-    await run(enqueueSql("audit.checkpoint", signed), []);
+    const enqueue = enqueueSql("audit.checkpoint", signed);
+    await run(enqueue.text, enqueue.values ?? []);
     return signed;
   });
   const file = checkpointFilePath();

@@ -2,12 +2,13 @@
  * The audit log: append-only, hash-chained, partitioned by month.
  *
  * - Writing: `auditTx(tx, …events)` / `appendAuditEvents(run, events)` inside the change's own
- *   transaction; the batched form of the same protocol (`openChainSql` → `takeChain` →
- *   `writeEventsSql`) for the data plane's group commit; `holdAllChains` for writers that
+ *   transaction; the batched form of the same protocol (`openChainStatements` → `takeChain` →
+ *   `writeEventsSql`: prepared statements) for the data plane's pipelined group commit; `holdAllChains` for writers that
  *   must not interleave (retention, the volume seeder). Protocol and ordering rule: chain.ts.
  * - Kinds: the catalogue `AUDIT_KINDS` (kinds.ts); `AuditKind` types every writer.
- * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`; free text `q` also matches the
- *   resource and idempotency key of the action an event is about, as stored: search.ts),
+ * - Reading: `listAuditEvents` (keyset pages on `(at, seq)`; free text `q` matches the start
+ *   of a subject, any part of a subject that is not an action's, and the actions whose resource
+ *   holds it or whose id or idempotency key starts with it, as stored: search.ts),
  *   `iterateAuditEvents`, export; `explainAuditEvents` (their plans, for bench/queries.ts).
  * - Proving: `verifyAuditChain` (SHA-256 over RFC 8785 canonical JSON, per chain), recorded
  *   in `audit_verifications`; retention drops whole months and records the pruned ranges.
@@ -24,6 +25,7 @@ export {
   insertEventsSql,
   moveHeadsSql,
   openChainSql,
+  openChainStatements,
   takeChain,
   writeEventsSql,
   AUDIT_CHAINS,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { pool, readReplicaOk } from "../db/index.ts";
 import { timeParam } from "../validation/index.ts";
 import type { HashedEvent } from "./hash.ts";
-import { ACTION_LOOKUP_SQL, resolveAuditSearch, SEARCH_ACTION_CAP, searchSql, type AuditSearch } from "./search.ts";
+import { ACTION_LOOKUP_SQL, actionLookupParams, resolveAuditSearch, SEARCH_ACTION_CAP, searchSql, type AuditSearch } from "./search.ts";
 
 // Position after an event in (at, seq) order: "<at in epoch ms>.<seq>".
 const CURSOR = /^\d{1,15}\.\d{1,18}$/; // seq stays within bigint
@@ -156,7 +156,7 @@ export async function explainAuditEvents(q: AuditQuery, opts: { actionCap?: numb
   const explain = async (sql: string, params: unknown[]) =>
     (await pool().query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params)).rows.map((r) => r["QUERY PLAN"]);
   const search = q.q ? await resolveAuditSearch(q.q, opts.actionCap) : null;
-  const lookup = search && q.q && q.q.length >= 3 ? await explain(ACTION_LOOKUP_SQL, [search.like, (opts.actionCap ?? SEARCH_ACTION_CAP) + 1]) : [];
+  const lookup = search && q.q && q.q.length >= 3 ? await explain(ACTION_LOOKUP_SQL, actionLookupParams(search, opts.actionCap ?? SEARCH_ACTION_CAP)) : [];
   const { sql, params } = pageSql(q, search);
   return { plan: search ? (search.actionSubjects ? "subjects" : "per-event") : null, lookup, page: await explain(sql, params) };
 }

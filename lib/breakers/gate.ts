@@ -1,4 +1,5 @@
 import pg from "pg";
+import { prepared } from "../db/index.ts";
 import type { Reason } from "../actions/index.ts";
 import type { OpenedBecause } from "./present.ts";
 
@@ -12,10 +13,10 @@ type ProbeRow = { id: string; probes_admitted: number; probes: number | null };
  * breaker takes HALT_LOCK exclusively (transitions.ts): a decision either commits before the
  * opening or reads it here.
  */
-export function breakerGateSql(): string[] {
+export function breakerGateSql(): pg.QueryConfig[] {
   return [
-    `SELECT id, name, state, held_kind, held_value, opened_because, probes FROM breakers WHERE state <> 'CLOSED'`,
-    `SELECT id, probes_admitted, probes FROM breakers WHERE state = 'HALF_OPEN' AND probes_admitted < coalesce(probes, 0) ORDER BY id FOR UPDATE`,
+    prepared(`SELECT id, name, state, held_kind, held_value, opened_because, probes FROM breakers WHERE state <> 'CLOSED'`),
+    prepared(`SELECT id, probes_admitted, probes FROM breakers WHERE state = 'HALF_OPEN' AND probes_admitted < coalesce(probes, 0) ORDER BY id FOR UPDATE`),
   ];
 }
 

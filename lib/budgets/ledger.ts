@@ -1,4 +1,5 @@
 import pg from "pg";
+import { prepared } from "../db/index.ts";
 import type { Reason } from "../actions/index.ts";
 import type { AuditInput } from "../audit/index.ts";
 import type { BudgetExceededPayload } from "../webhooks/index.ts";
@@ -39,19 +40,19 @@ export function budgetIdsIn(drafts: { budgets: DraftBudget[] }[]): string[] {
  * running totals and move their windows (`budget_open`), then which of the batch's resources
  * each distinct budget's window already holds. Empty when the batch touches no budget.
  */
-export function budgetOpenSql(drafts: { budgets: DraftBudget[] }[]): string[] {
+export function budgetOpenSql(drafts: { budgets: DraftBudget[] }[]): pg.QueryConfig[] {
   const ids = budgetIdsIn(drafts);
   if (ids.length === 0) return [];
   const pairs = new Map<string, [string, string]>();
   for (const d of drafts) for (const b of d.budgets) if (b.resource !== null) pairs.set(`${b.budgetId}\u0000${b.resource}`, [b.budgetId, b.resource]);
   const list = [...pairs.values()];
-  const present = list.length
-    ? `SELECT r.budget_id, r.resource FROM budget_reservations r JOIN budget_states s ON s.budget_id = r.budget_id
-        WHERE (r.budget_id, r.resource) IN (SELECT * FROM unnest(ARRAY[${list.map(([b]) => lit(b)).join(", ")}]::text[], ARRAY[${list.map(([, r]) => lit(r)).join(", ")}]::text[]))
-          AND r.at >= s.watermark AND r.state <> 'RELEASED' GROUP BY 1, 2`
-    : `SELECT NULL::text AS budget_id, NULL::text AS resource WHERE false`;
-  return [`SELECT * FROM budget_open(ARRAY[${ids.map(lit).join(", ")}]::text[])`, present];
+  return [prepared(BUDGET_OPEN_SQL, [ids]), prepared(BUDGET_PRESENT_SQL, [list.map(([b]) => b), list.map(([, r]) => r)])];
 }
+
+const BUDGET_OPEN_SQL = `SELECT * FROM budget_open($1::text[])`;
+const BUDGET_PRESENT_SQL = `SELECT r.budget_id, r.resource FROM budget_reservations r JOIN budget_states s ON s.budget_id = r.budget_id
+  WHERE (r.budget_id, r.resource) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+    AND r.at >= s.watermark AND r.state <> 'RELEASED' GROUP BY 1, 2`;
 
 type Reservation = { budgetId: string; actionId: string; counted: bigint; resource: string | null; state: "USED" | "RESERVED" };
 type Over = { b: OpenedBudget; usedMicros: bigint; amountMicros: bigint; actionId: string; agentId: string; cohort: string };

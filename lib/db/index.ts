@@ -1,7 +1,8 @@
 /**
  * The database: one Prisma 7 client (with the pg adapter; secret columns omitted by default)
  * and the pg pool under it for hand-written hot-path SQL, shared by every module in the
- * process; `SqlRunner` and its makers for code that must run in either kind of transaction.
+ * process; `SqlRunner` and its makers for code that must run in either kind of transaction;
+ * `pipeline`/`prepared` for the group commit's round trips (pipeline.ts).
  * Throws at first use when DATABASE_URL is unset.
  */
 import pg from "pg";
@@ -13,6 +14,7 @@ export { Prisma } from "./generated/client.ts";
 export type * from "./generated/client.ts";
 export { Role, RiskTier, TokenKind } from "./generated/enums.ts";
 export { REPLICA_PROBE_MS, replicaMaxLagMs, type ReadSource, type ReplicaState, type ReplicaStatus } from "./replica.ts";
+export { pipeline, prepared, textArrayLiteral, type Statement } from "./pipeline.ts";
 
 
 // server.ts (run by tsx) and the Next.js bundle each load their own copy of this module
@@ -64,6 +66,8 @@ function create() {
     query_timeout: timeout + 500,
     keepAlive: true,
     application_name: "warden-decisions",
+    // The group commit sends each round trip's statements at once (pipeline.ts).
+    pipeline: true,
   });
   decisionPool.on("error", (err) => console.error("[db] idle decision client error:", err.message));
   // pg-pool listens for errors only on idle clients: a checked-out client whose server dies

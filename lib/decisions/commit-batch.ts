@@ -1,9 +1,9 @@
 import pg from "pg";
 import { ANSWER_COLUMNS, answerOf, decidedEvent, toDbStatus, type ActionAnswer, type ActionRow, type InitialStatus, type Reason } from "../actions/index.ts";
-import { openChainSql, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
+import { openChainStatements, takeChain, writeEventsSql, type ChainHead } from "../audit/index.ts";
 import { breakerEvaluator, resourceTracker } from "../breakers/index.ts";
 import { budgetIdsIn, type DraftBudget } from "../budgets/index.ts";
-import { clientRunner } from "../db/index.ts";
+import { clientRunner, pipeline, prepared, textArrayLiteral, type Statement } from "../db/index.ts";
 import { CHANNEL } from "../events/index.ts";
 import { HALT_LOCK, haltsCovering } from "../killswitch/index.ts";
 import type { Receipt } from "../receipts/index.ts";
@@ -11,7 +11,7 @@ import type { Redaction } from "../redaction/index.ts";
 import { enqueueSql } from "../webhooks/index.ts";
 import { Containment } from "./containment.ts";
 import { knownKeysSql, ReplayPrediction } from "./replay-keys.ts";
-import { requestedPayloadOf, stageColumns, stageColumnsSql, type DraftApproval } from "./pending-approval.ts";
+import { requestedPayloadOf, stageColumns, type DraftApproval, type StageColumns } from "./pending-approval.ts";
 import { finalReceipt, receiptColumn, withStoredReceipt, withReceipt } from "./batch-receipts.ts";
 
 /** A decision reached by policy, waiting to be made durable. */
@@ -70,14 +70,30 @@ type Gate = {
   cohort_halt_reason: string | null;
 };
 
-const COLS = 22;
+const GATE_SQL = `SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.name AS agent_name, a.owner AS agent_owner, a.capabilities,
+       c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
+  FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
+ WHERE k.id = ANY($1::text[])`;
+const GLOBAL_SQL = `SELECT halted_at, halt_reason FROM control_state WHERE id = 1`;
+const HALT_SHARED_SQL = `SELECT pg_advisory_xact_lock_shared(${HALT_LOCK})`;
+/** One column per array parameter (unnest keeps them aligned), so the text never varies: prepared once per connection. */
+const INSERT_ACTIONS_SQL = `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff)
+  SELECT id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers::text[], knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::"ActionStatus"[], $11::jsonb[], $12::jsonb[], $13::jsonb[], $14::int[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[], $18::text[], $19::jsonb[], $20::jsonb[], $21::text[], $22::text[], $23::jsonb[], $24::int[], $25::text[], $26::timestamptz[], $27::jsonb[])
+      AS x(id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt, approval, stage_index, stage_team_id, stage_expires_at, handoff)
+  ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`;
+const NOTIFY_PENDING_SQL = `SELECT pg_notify('${CHANNEL.actions}', 'pending')`;
+const REPLAYS_SQL = `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash, receipt FROM actions
+  WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
 
 /**
  * Makes a batch of decisions durable in one transaction (group commit): re-checks keys and
  * halts under the shared halt lock (the precedence of lib/killswitch), then breakers, grants
  * and budgets (containment.ts), inserts the actions (idempotency keys resolved by the unique
  * index), appends one audit event per new decision through the audit chain protocol, counts
- * the batch in the signals, and commits before anyone is answered. Three round trips.
+ * the batch in the signals, and commits before anyone is answered. Three round trips, each
+ * pipelined (lib/db pipeline: its statements written at once), the hot ones prepared once per
+ * connection (lib/db prepared: fixed texts, variable data in array parameters).
  * Throws only on database errors (the whole batch rolled back).
  */
 export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promise<Outcome[]> {
@@ -87,32 +103,32 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
   // draft (and each budget's possible budget.exceeded event). Budgets are locked before the
   // chain head, as every other writer of both does, so no two transactions wait on each other
   // in opposite orders.
-  const keyIds = [...new Set(drafts.map((d) => d.keyId))].map((k) => pg.escapeLiteral(k)).join(", ");
+  const keyIds = [...new Set(drafts.map((d) => d.keyId))];
   const tracksResources = await resourceTracker();
   const containmentSql = Containment.openSql(drafts);
+  const known = knownKeysSql(drafts);
   const events = drafts.length + budgetIdsIn(drafts).length;
   try {
-    const opened = (await client.query(
-      `BEGIN;
-       SELECT pg_advisory_xact_lock_shared(${HALT_LOCK});
-       SELECT k.id AS key_id, k.revoked_at, a.id AS agent_id, a.halted_at AS agent_halted_at, a.halt_reason AS agent_halt_reason, a.name AS agent_name, a.owner AS agent_owner, a.capabilities,
-              c.name AS cohort, c.halted_at AS cohort_halted_at, c.halt_reason AS cohort_halt_reason
-         FROM agent_keys k JOIN agents a ON a.id = k.agent_id JOIN cohorts c ON c.id = a.cohort_id
-        WHERE k.id IN (${keyIds});
-       SELECT halted_at, halt_reason FROM control_state WHERE id = 1;
-       ${containmentSql.join(";\n")};
-       ${knownKeysSql(drafts)};
-       ${openChainSql(events)}`,
-    )) as unknown as pg.QueryResult[];
+    const opened = await pipeline(client, [
+      "BEGIN",
+      prepared(HALT_SHARED_SQL),
+      prepared(GATE_SQL, [keyIds]),
+      prepared(GLOBAL_SQL),
+      ...containmentSql,
+      ...(known ? [known] : []),
+      ...openChainStatements(events),
+    ]);
     const gates = opened[2]!.rows as Gate[];
     const global = (opened[3]!.rows as { halted_at: Date | null; halt_reason: string | null }[])[0];
     const containment = new Containment(opened.slice(4, 4 + containmentSql.length));
-    const prediction = new ReplayPrediction(opened[4 + containmentSql.length]!.rows as { agent_id: string; idempotency_key: string }[]);
-    const chain = 5 + containmentSql.length;
+    const afterContainment = 4 + containmentSql.length;
+    const prediction = new ReplayPrediction(known ? (opened[afterContainment]!.rows as { agent_id: string; idempotency_key: string }[]) : []);
+    const chain = afterContainment + (known ? 1 : 0);
     const slot = await takeChain(run, events, { head: opened[chain]!.rows[0] as ChainHead | undefined, seqs: opened[chain + 1]!.rows as { seq: number }[] });
     const gateByKey = new Map(gates.map((g) => [g.key_id, g]));
     const outcomes: (Outcome | null)[] = drafts.map(() => null);
-    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null; receipt: Receipt | null }[] = [];
+    // `stage`: a pending action's approval columns (stages, hand-off), written with the row.
+    const rows: { d: Draft; i: number; status: InitialStatus; reasons: Reason[]; cohort: string; expiresAt: Date | null; receipt: Receipt | null; stage: StageColumns | null }[] = [];
     const expiry = (d: Draft) => (d.status === "pending" && d.timeoutSeconds ? new Date(Date.now() + d.timeoutSeconds * 1000) : null);
     const globalSwitch = global ? { haltedAt: global.halted_at, haltReason: global.halt_reason } : null;
     drafts.forEach((d, i) => {
@@ -128,7 +144,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       }).map(({ code, message }): Reason => ({ code, message }));
       const replay = prediction.replays(d);
       if (halts.length) {
-        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied") });
+        rows.push({ d, i, status: "denied", reasons: halts, cohort: g.cohort, expiresAt: null, receipt: finalReceipt(d.receipt, "denied"), stage: null });
         return;
       }
       const c = containment.decide(d, g, { replay });
@@ -136,28 +152,45 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
       const approval = c.status === "pending" ? (d.approval ?? { routing: null, handoff: null, agentName: g.agent_name, owner: g.agent_owner }) : d.approval;
       const contained = { ...d, status: c.status, quorum: c.quorum, timeoutSeconds: c.timeoutSeconds, approval };
       // Re-signed only when containment changed the status (a breaker, a grant or a budget).
-      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained), receipt: finalReceipt(d.receipt, c.status) });
+      const stage = c.status === "pending" ? stageColumns(approval, Date.now()) : null;
+      rows.push({ d: contained, i, status: c.status, reasons: c.reasons, cohort: g.cohort, expiresAt: expiry(contained), receipt: finalReceipt(d.receipt, c.status), stage });
     });
 
     // Round trip 2: the actions.
     const inserted = new Set<string>();
     if (rows.length) {
-      const params: unknown[] = [];
-      const values = rows.map(({ d, status, reasons, cohort, expiresAt, receipt }, n) => {
-        const decided = status !== "pending";
-        params.push(
-          d.id, d.agentId, cohort, d.action, d.resource, JSON.stringify(d.input), JSON.stringify(d.context), d.idempotencyKey, d.requestHash,
-          toDbStatus(status), JSON.stringify(reasons), JSON.stringify(d.shadow), JSON.stringify(d.policyVersions), d.quorum,
-          expiresAt, decided ? new Date() : null, new Date(), d.markers, JSON.stringify(d.knowledge), JSON.stringify(d.flags), d.version,
-          receiptColumn(receipt, d.id, d.redactions.length > 0),
-        );
-        const o = n * COLS;
-        return `($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}, $${o + 6}::jsonb, $${o + 7}::jsonb, $${o + 8}, $${o + 9}, $${o + 10}::"ActionStatus", $${o + 11}::jsonb, $${o + 12}::jsonb, $${o + 13}::jsonb, $${o + 14}::int, $${o + 15}::timestamptz, $${o + 16}::timestamptz, $${o + 17}::timestamptz, $${o + 18}::text[], $${o + 19}::jsonb, $${o + 20}::jsonb, $${o + 21}, $${o + 22})`;
-      });
+      const now = new Date().toISOString();
+      const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
       const res = await client.query<{ id: string }>(
-        `INSERT INTO actions (id, agent_id, cohort, action, resource, input, context, idempotency_key, request_hash, status, reasons, shadow, policy_versions, quorum, expires_at, decided_at, created_at, pii_markers, knowledge, flags, version, receipt)
-         VALUES ${values.join(", ")} ON CONFLICT (agent_id, idempotency_key) DO NOTHING RETURNING id`,
-        params,
+        prepared(INSERT_ACTIONS_SQL, [
+          col((r) => r.d.id),
+          col((r) => r.d.agentId),
+          col((r) => r.cohort),
+          col((r) => r.d.action),
+          col((r) => r.d.resource),
+          col((r) => JSON.stringify(r.d.input)),
+          col((r) => JSON.stringify(r.d.context)),
+          col((r) => r.d.idempotencyKey),
+          col((r) => r.d.requestHash),
+          col((r) => toDbStatus(r.status)),
+          col((r) => JSON.stringify(r.reasons)),
+          col((r) => JSON.stringify(r.d.shadow)),
+          col((r) => JSON.stringify(r.d.policyVersions)),
+          col((r) => r.d.quorum),
+          col((r) => r.expiresAt?.toISOString() ?? null),
+          col((r) => (r.status !== "pending" ? now : null)),
+          col(() => now),
+          col((r) => textArrayLiteral(r.d.markers)),
+          col((r) => JSON.stringify(r.d.knowledge)),
+          col((r) => JSON.stringify(r.d.flags)),
+          col((r) => r.d.version),
+          col((r) => receiptColumn(r.receipt, r.d.id, r.d.redactions.length > 0)),
+          col((r) => (r.stage?.approval ? JSON.stringify(r.stage.approval) : null)),
+          col((r) => r.stage?.stage_index ?? null),
+          col((r) => r.stage?.stage_team_id ?? null),
+          col((r) => r.stage?.stage_expires_at?.toISOString() ?? null),
+          col((r) => (r.stage?.handoff ? JSON.stringify(r.stage.handoff) : null)),
+        ]),
       );
       for (const r of res.rows) inserted.add(r.id);
     }
@@ -166,9 +199,7 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const replays = rows.filter((r) => !inserted.has(r.d.id));
     if (replays.length) {
       const { rows: existing } = await client.query<ActionRow & { agent_id: string; idempotency_key: string; request_hash: string; receipt: string | null }>(
-        `SELECT ${ANSWER_COLUMNS}, agent_id, idempotency_key, request_hash, receipt FROM actions
-          WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-        [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)],
+        prepared(REPLAYS_SQL, [replays.map((r) => r.d.agentId), replays.map((r) => r.d.idempotencyKey)]),
       );
       const byKey = new Map(existing.map((e) => [`${e.agent_id}\u0000${e.idempotency_key}`, e]));
       for (const r of replays) {
@@ -188,18 +219,16 @@ export async function commitBatch(client: pg.PoolClient, drafts: Draft[]): Promi
     const audit = [...fresh.map(({ d, status, reasons, cohort }) => decidedEvent({ ...d, cohort, status, reasons })), ...contained.audit];
     // Round trip 3: budget reservations and breaker probes, the audit events, the chain head,
     // the notifications and webhooks, the signal counters, and the commit — before any answer.
-    const finish = [...contained.before, ...writeEventsSql(slot, audit)];
+    const finish: Statement[] = [...contained.before, ...writeEventsSql(slot, audit)];
     if (contained.webhooks.length) finish.push(enqueueSql("budget.exceeded", contained.webhooks));
-    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: stageColumns(r.d.approval, Date.now()) }));
+    const pending = fresh.filter((r) => r.status === "pending").map((r) => ({ ...r, c: r.stage! }));
     if (pending.length) {
-      const stages = stageColumnsSql(pending.map((r) => ({ id: r.d.id, c: r.c })));
-      if (stages) finish.push(stages);
-      finish.push(`SELECT pg_notify('${CHANNEL.actions}', 'pending')`);
+      finish.push(prepared(NOTIFY_PENDING_SQL));
       finish.push(enqueueSql("approval.requested", pending.map((r) => requestedPayloadOf({ ...r.d, cohort: r.cohort, reasons: r.reasons, quorum: r.d.quorum, expiresAt: r.expiresAt, approval: r.d.approval, c: r.c }))));
     }
     finish.push(...contained.after);
     const stageOf = new Map(pending.map((r) => [r.d.id, r.c]));
-    await client.query(`${finish.join(";\n")}${finish.length ? ";" : ""} COMMIT`);
+    await pipeline(client, [...finish, "COMMIT"]);
     for (const r of fresh) {
       outcomes[r.i] = {
         ok: true,

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Statement } from "../db/index.ts";
 import type { InitialStatus, Reason } from "../actions/index.ts";
 import type { AuditInput } from "../audit/index.ts";
 import { BreakerGate, breakerGateSql } from "../breakers/index.ts";
@@ -30,7 +31,7 @@ export type Contained = { status: InitialStatus; reasons: Reason[]; quorum: numb
  *    `budget.exceeded` audit events and webhooks to write with the batch's own.
  */
 export class Containment {
-  static openSql(drafts: { budgets: DraftBudget[] }[]): string[] {
+  static openSql(drafts: { budgets: DraftBudget[] }[]): Statement[] {
     return [...breakerGateSql(), ...budgetOpenSql(drafts)];
   }
 
@@ -77,7 +78,7 @@ export class Containment {
     inserted: Set<string>,
     decided: { agentId: string; cohort: string; version?: string | null; action: string; resource: string; status: InitialStatus; reasons: Reason[]; pii: boolean }[],
     opts: { shard: number; tracksResources: (s: ScopeRef) => boolean },
-  ): { before: string[]; after: string[]; audit: AuditInput[]; webhooks: BudgetExceededPayload[]; scopes: ScopeRef[] } {
+  ): { before: Statement[]; after: Statement[]; audit: AuditInput[]; webhooks: BudgetExceededPayload[]; scopes: ScopeRef[] } {
     const budgets = this.ledger.finish(inserted);
     const signals: DecisionSignal[] = decided.map((r) => ({
       agentId: r.agentId,

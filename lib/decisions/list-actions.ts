@@ -130,7 +130,8 @@ export async function listActions(q: ListActionsInput): Promise<{ actions: Actio
   // Enforced flags only: shadow ones carry `shadow: true`.
   if (q.flagged === true) where.push(`a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
   if (q.flagged === false) where.push(`NOT a.flags @? '$[*] ? (!(exists(@.shadow)))'`);
-  if (q.value) add("a.pii_markers && ?::text[]", markersFor(q.value));
+  // The non-empty test lets PostgreSQL use the partial index actions_pii_markers_idx.
+  if (q.value) add("a.pii_markers <> '{}'::text[] AND a.pii_markers && ?::text[]", markersFor(q.value));
   if (q.from) add("a.created_at >= ?", q.from);
   if (q.to) add("a.created_at < ?", q.to);
   if (q.cursor) {

@@ -1,4 +1,3 @@
-import pg from "pg";
 import { requestedPayload, stageView, type ApprovalRouting, type Reason } from "../actions/index.ts";
 import type { ApprovalRequestedPayload, HandoffFacts } from "../webhooks/index.ts";
 
@@ -31,18 +30,6 @@ export function stageColumns(a: DraftApproval | null, now: number): StageColumns
     stage_expires_at: first ? new Date(now + first.timeoutSeconds * 1000) : null,
     handoff: a?.handoff ?? null,
   };
-}
-
-/** One UPDATE (literal SQL, for the batch's last round trip) writing the stage columns of fresh pending actions. */
-export function stageColumnsSql(rows: { id: string; c: StageColumns }[]): string | null {
-  const withSomething = rows.filter((r) => r.c.approval || r.c.handoff);
-  if (withSomething.length === 0) return null;
-  const lit = (v: unknown) => (v === null || v === undefined ? "NULL" : pg.escapeLiteral(typeof v === "string" ? v : v instanceof Date ? v.toISOString() : JSON.stringify(v)));
-  const values = withSomething.map(
-    ({ id, c }) => `(${lit(id)}, ${lit(c.approval)}::jsonb, ${c.stage_index === null ? "NULL" : c.stage_index}::int, ${lit(c.stage_team_id)}::text, ${lit(c.stage_expires_at)}::timestamptz, ${lit(c.handoff)}::jsonb)`,
-  );
-  return `UPDATE actions a SET approval = v.approval, stage_index = v.stage_index, stage_team_id = v.stage_team_id, stage_expires_at = v.stage_expires_at, handoff = v.handoff
-            FROM (VALUES ${values.join(", ")}) AS v(id, approval, stage_index, stage_team_id, stage_expires_at, handoff) WHERE a.id = v.id`;
 }
 
 /** The `approval.requested` payload of a freshly pending action. */

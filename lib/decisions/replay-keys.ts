@@ -1,4 +1,5 @@
-import pg from "pg";
+import type pg from "pg";
+import { prepared } from "../db/index.ts";
 
 type Keyed = { agentId: string; idempotencyKey: string | null; budgets: unknown[] };
 
@@ -11,19 +12,20 @@ const keyOf = (agentId: string, key: string) => `${agentId}\u0000${key}`;
  * running totals, or the drafts after it would see a total inflated by an amount that is
  * never recorded (and be refused or escalated while the budget had room).
  *
- * `knownKeysSql(drafts)` — one statement for the first round trip, run after the budgets are
+ * `knownKeysSql(drafts)` — one statement (null when no budgeted draft has a key) for the first round trip, run after the budgets are
  * locked: the keys of the batch's budgeted drafts that are already stored (actions are never
  * deleted, so a key seen here conflicts at the insert). A key inserted by a concurrent batch
  * that has not committed yet is not seen: that draft still reserves in memory (its batch
  * neighbours are then judged conservatively, never leniently; the stored totals count only
  * inserted actions — BudgetLedger.finish).
  */
-export function knownKeysSql(drafts: Keyed[]): string {
+export function knownKeysSql(drafts: Keyed[]): pg.QueryConfig | null {
   const keyed = drafts.filter((d) => d.idempotencyKey !== null && d.budgets.length > 0);
-  if (keyed.length === 0) return `SELECT NULL::text AS agent_id, NULL::text AS idempotency_key WHERE false`;
-  const agents = keyed.map((d) => pg.escapeLiteral(d.agentId)).join(", ");
-  const keys = keyed.map((d) => pg.escapeLiteral(d.idempotencyKey!)).join(", ");
-  return `SELECT agent_id, idempotency_key FROM actions WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest(ARRAY[${agents}]::text[], ARRAY[${keys}]::text[]))`;
+  if (keyed.length === 0) return null;
+  return prepared(`SELECT agent_id, idempotency_key FROM actions WHERE (agent_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [
+    keyed.map((d) => d.agentId),
+    keyed.map((d) => d.idempotencyKey!),
+  ]);
 }
 
 /** Which of a batch's drafts will be replays, asked in arrival order (each draft once). */

@@ -1,5 +1,5 @@
-import pg from "pg";
-import type { SqlRunner } from "../db/index.ts";
+import type pg from "pg";
+import { prepared, type SqlRunner } from "../db/index.ts";
 import { bucketSql } from "./buckets.ts";
 import { COUNTERS, dbScopeKind, scopeKey, zeroCounters, type Counters, type ScopeRef } from "./counters.ts";
 
@@ -37,17 +37,32 @@ export function resourceKind(resource: string): string {
   return i > 0 ? resource.slice(0, Math.min(i, 64)) : "";
 }
 
-const lit = (v: string) => pg.escapeLiteral(v);
+const COUNTERS_SQL = `INSERT INTO signal_counters (scope_kind, scope_id, version, bucket, shard, ${COUNTERS.join(", ")})
+  SELECT k, i, v, ${bucketSql("now()")}, $4::int, ${COUNTERS.map((c) => `x.${c}`).join(", ")}
+    FROM unnest($1::"ScopeKind"[], $2::text[], $3::text[], ${COUNTERS.map((_, n) => `$${n + 5}::int[]`).join(", ")}) AS x(k, i, v, ${COUNTERS.join(", ")})
+  ON CONFLICT (scope_kind, scope_id, version, bucket, shard) DO UPDATE SET ${COUNTERS.map((c) => `${c} = signal_counters.${c} + EXCLUDED.${c}`).join(", ")}`;
 
-function countersSql(adds: Map<string, { scope: ScopeRef; add: Counters }>, shard: number): string | null {
+/** The upsert of the scopes' counters (prepared: one text whatever the number of scopes). */
+function countersSql(adds: Map<string, { scope: ScopeRef; add: Counters }>, shard: number): pg.QueryConfig | null {
   if (adds.size === 0) return null;
-  // Sorted: writers that share a shard lock rows in one order.
-  const rows = [...adds.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, { scope, add }]) => `('${dbScopeKind(scope.kind)}'::"ScopeKind", ${lit(scope.id)}, ${lit(scope.version ?? "")}, ${bucketSql("now()")}, ${shard}, ${COUNTERS.map((c) => Math.trunc(add[c])).join(", ")})`);
-  return `INSERT INTO signal_counters (scope_kind, scope_id, version, bucket, shard, ${COUNTERS.join(", ")}) VALUES ${rows.join(", ")}
-          ON CONFLICT (scope_kind, scope_id, version, bucket, shard) DO UPDATE SET ${COUNTERS.map((c) => `${c} = signal_counters.${c} + EXCLUDED.${c}`).join(", ")}`;
+  // Sorted: writers that share a shard lock rows in one order (unnest keeps the array order).
+  const rows = [...adds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+  return prepared(COUNTERS_SQL, [
+    rows.map(({ scope }) => dbScopeKind(scope.kind)),
+    rows.map(({ scope }) => scope.id),
+    rows.map(({ scope }) => scope.version ?? ""),
+    shard,
+    ...COUNTERS.map((c) => rows.map(({ add }) => Math.trunc(add[c]))),
+  ]);
 }
+
+const RESOURCES_SQL = `INSERT INTO signal_resources (scope_kind, scope_id, version, bucket, shard, resource)
+  SELECT k, i, v, ${bucketSql("now()")}, $4::int, r FROM unnest($1::"ScopeKind"[], $2::text[], $3::text[], $5::text[]) AS x(k, i, v, r)
+  ON CONFLICT DO NOTHING`;
+
+const USAGE_SQL = `INSERT INTO signal_usage (agent_id, version, hour, action, resource_kind, shard, requests, pii)
+  SELECT a, v, date_trunc('hour', now()), act, kind, $4::int, n, p FROM unnest($1::text[], $2::text[], $3::text[], $5::text[], $6::int[], $7::int[]) AS x(a, v, act, kind, n, p)
+  ON CONFLICT (agent_id, version, hour, action, resource_kind, shard) DO UPDATE SET requests = signal_usage.requests + EXCLUDED.requests, pii = signal_usage.pii + EXCLUDED.pii`;
 
 function addTo(adds: Map<string, { scope: ScopeRef; add: Counters }>, scope: ScopeRef, counter: Partial<Counters>) {
   const key = scopeKey(scope);
@@ -57,14 +72,14 @@ function addTo(adds: Map<string, { scope: ScopeRef; add: Counters }>, scope: Sco
 }
 
 /**
- * The statements (literal SQL, for the group commit's last round trip) that count a batch of
+ * The statements (prepared, for the group commit's last round trip) that count a batch of
  * new decisions: one upsert of `signal_counters` (one row per scope for the whole batch,
  * aggregated here), one insert of the resources touched by the scopes `tracksResources`
  * names (a set: ON CONFLICT DO NOTHING), and one upsert of the hourly usage per agent, action
  * and resource kind. `shard` is the audit chain the transaction holds, so concurrent batches
  * never wait on each other's rows. Empty input → no statements.
  */
-export function decisionSignalsSql(signals: DecisionSignal[], opts: { shard: number; tracksResources?: (scope: ScopeRef) => boolean }): string[] {
+export function decisionSignalsSql(signals: DecisionSignal[], opts: { shard: number; tracksResources?: (scope: ScopeRef) => boolean }): pg.QueryConfig[] {
   if (signals.length === 0) return [];
   const adds = new Map<string, { scope: ScopeRef; add: Counters }>();
   const resources = new Map<string, { scope: ScopeRef; resource: string }>();
@@ -85,14 +100,11 @@ export function decisionSignalsSql(signals: DecisionSignal[], opts: { shard: num
   }
   const out = [countersSql(adds, opts.shard)!];
   if (resources.size) {
-    const rows = [...resources.values()].map(({ scope, resource }) => `('${dbScopeKind(scope.kind)}'::"ScopeKind", ${lit(scope.id)}, ${lit(scope.version ?? "")}, ${bucketSql("now()")}, ${opts.shard}, ${lit(resource)})`);
-    out.push(`INSERT INTO signal_resources (scope_kind, scope_id, version, bucket, shard, resource) VALUES ${rows.join(", ")} ON CONFLICT DO NOTHING`);
+    const rows = [...resources.values()];
+    out.push(prepared(RESOURCES_SQL, [rows.map(({ scope }) => dbScopeKind(scope.kind)), rows.map(({ scope }) => scope.id), rows.map(({ scope }) => scope.version ?? ""), opts.shard, rows.map((r) => r.resource)]));
   }
-  const rows = [...usage.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, u]) => `(${lit(u.agentId)}, ${lit(u.version)}, date_trunc('hour', now()), ${lit(u.action)}, ${lit(u.kind)}, ${opts.shard}, ${u.requests}, ${u.pii})`);
-  out.push(`INSERT INTO signal_usage (agent_id, version, hour, action, resource_kind, shard, requests, pii) VALUES ${rows.join(", ")}
-            ON CONFLICT (agent_id, version, hour, action, resource_kind, shard) DO UPDATE SET requests = signal_usage.requests + EXCLUDED.requests, pii = signal_usage.pii + EXCLUDED.pii`);
+  const rows = [...usage.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, u]) => u);
+  out.push(prepared(USAGE_SQL, [rows.map((u) => u.agentId), rows.map((u) => u.version), rows.map((u) => u.action), opts.shard, rows.map((u) => u.kind), rows.map((u) => u.requests), rows.map((u) => u.pii)]));
   return out;
 }
 
@@ -109,6 +121,6 @@ export function randomShard(): number {
 export async function recordCounters(run: SqlRunner, events: { agentId: string; cohort: string; version?: string | null; add: Partial<Counters> }[], shard: number = randomShard()): Promise<void> {
   const adds = new Map<string, { scope: ScopeRef; add: Counters }>();
   for (const e of events) for (const scope of scopesOf(e)) addTo(adds, scope, e.add);
-  const sql = countersSql(adds, shard);
-  if (sql) await run(sql, []);
+  const st = countersSql(adds, shard);
+  if (st) await run(st.text, st.values ?? []);
 }

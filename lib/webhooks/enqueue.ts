@@ -1,24 +1,25 @@
-import pg from "pg";
-import type { SqlRunner } from "../db/index.ts";
+import type pg from "pg";
+import { prepared, type SqlRunner } from "../db/index.ts";
 import type { WebhookEvent, WebhookPayloads } from "./events.ts";
 
+const ENQUEUE_SQL = `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, next_attempt_at, created_at)
+  SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, $1::text, p, now(), now()
+    FROM webhooks w CROSS JOIN unnest($2::jsonb[]) AS p WHERE w.enabled AND $1::text = ANY(w.events)`;
+
 /**
- * One statement (literal SQL, so it can join a multi-statement round trip) that queues a
- * delivery of each payload per enabled webhook subscribed to the event; it inserts nothing
- * when none is. The body is `{event, at, data}`.
+ * One statement (prepared, so it can join a pipelined round trip) that queues a delivery of
+ * each payload per enabled webhook subscribed to the event; it inserts nothing when none is.
+ * The body is `{event, at, data}`.
  */
-export function enqueueSql<E extends WebhookEvent>(event: E, data: WebhookPayloads[E] | WebhookPayloads[E][]): string {
+export function enqueueSql<E extends WebhookEvent>(event: E, data: WebhookPayloads[E] | WebhookPayloads[E][]): pg.QueryConfig {
   const list = Array.isArray(data) ? data : [data];
-  const e = pg.escapeLiteral(event);
   const at = new Date().toISOString();
-  const payloads = list.map((d) => `${pg.escapeLiteral(JSON.stringify({ event, at, data: d }))}::jsonb`).join(", ");
-  return `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, next_attempt_at, created_at)
-          SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), w.id, ${e}, p, now(), now()
-            FROM webhooks w CROSS JOIN unnest(ARRAY[${payloads}]) AS p WHERE w.enabled AND ${e} = ANY(w.events)`;
+  return prepared(ENQUEUE_SQL, [event, list.map((d) => JSON.stringify({ event, at, data: d }))]);
 }
 
 /** Queues deliveries inside the caller's transaction: they exist only if the change commits. */
 export async function enqueueWebhook<E extends WebhookEvent>(run: SqlRunner, event: E, data: WebhookPayloads[E] | WebhookPayloads[E][]): Promise<void> {
   if (Array.isArray(data) && data.length === 0) return;
-  await run(enqueueSql(event, data), []);
+  const st = enqueueSql(event, data);
+  await run(st.text, st.values ?? []);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as auditRoute } from "../../app/api/audit/route.ts";
 import { GET as exportRoute } from "../../app/api/audit/export/route.ts";
 import { listAuditEvents } from "../../lib/audit/index.ts";
+import { ACTION_LOOKUP_SQL, actionLookupParams, resolveAuditSearch } from "../../lib/audit/search.ts";
 import { pool } from "../../lib/db/index.ts";
 import { getAction } from "../../lib/decisions/index.ts";
 import { client, newAgent, startDataPlane } from "../support/dataplane.ts";
@@ -55,11 +56,17 @@ describe("audit explorer free-text search", () => {
     expect((await search("MSN-9999999")).events).toEqual([]);
   });
 
-  it("finds actions by their idempotency key, and still by subject", async () => {
-    expect((await search("batch-77")).events.map((e) => e.subject)).toEqual([`action:${ids.other}`]);
+  it("finds actions by the start of their idempotency key or id, and other subjects by any part", async () => {
+    expect((await search("nightly-batch")).events.map((e) => e.subject)).toEqual([`action:${ids.other}`]);
+    expect((await search("nightly-batch-77")).events.map((e) => e.subject)).toEqual([`action:${ids.other}`]);
+    // Keys are matched by their start (a btree range, not trigrams of every key on the decision path).
+    expect((await search("batch-77")).events).toEqual([]);
     const bySubject = await search(agentId);
     expect(bySubject.events.map((e) => e.kind)).toContain("agent.registered");
-    expect((await search(ids.order!.slice(4))).events).toHaveLength(2);
+    // Not an action's subject: any part of it, any case.
+    expect((await search(agentId.slice(4).toUpperCase())).events.map((e) => e.kind)).toContain("agent.registered");
+    // An action: its id, the start of it, or its subject.
+    for (const q of [ids.order!, ids.order!.slice(0, -3), `action:${ids.order}`]) expect((await search(q)).events.map((e) => e.subject), q).toEqual([`action:${ids.order}`, `action:${ids.order}`]);
   });
 
   it("never finds an action by a value that was redacted from what it stored", async () => {
@@ -92,7 +99,7 @@ describe("audit explorer free-text search", () => {
     expect(exported.text.trim().split("\n").map((l) => (JSON.parse(l) as Event).subject)).toEqual([`action:${ids.order}`, `action:${ids.order}`]);
   });
 
-  it("refuses a search longer than 200 characters with a 400, and uses the trigram index", async () => {
+  it("refuses a search longer than 200 characters with a 400, and uses the search indexes", async () => {
     const res = await call(auditRoute, { token: viewer.token, path: `/api/audit?q=${"x".repeat(201)}` });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe("validation_failed");
@@ -100,8 +107,13 @@ describe("audit explorer free-text search", () => {
     const c = await pool().connect();
     try {
       await c.query("SET enable_seqscan = off");
-      const { rows } = await c.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT id FROM actions WHERE resource ILIKE '%MSN-3118939%' OR idempotency_key ILIKE '%MSN-3118939%'`);
-      expect(rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("actions_search_trgm_idx");
+      const plan = async (sql: string, params: unknown[]) => (await c.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, params)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+      const lookup = await plan(ACTION_LOOKUP_SQL, actionLookupParams(await resolveAuditSearch("MSN-3118939")));
+      expect(lookup).toContain("actions_resource_trgm_idx");
+      expect(lookup).toContain("actions_idempotency_key_idx");
+      // The subjects' trigram index (partial: no action's subject) answers the search's own spelling of its predicate.
+      const others = await plan(`SELECT seq FROM audit_events WHERE subject NOT LIKE 'action:%' AND subject ILIKE $1`, ["%gent%"]);
+      expect(others).toMatch(/Index Cond: \(subject ~~\* '%gent%'::text\)/);
     } finally {
       await c.query("RESET enable_seqscan");
       c.release();

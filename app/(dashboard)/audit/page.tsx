@@ -67,7 +67,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Field>
           <Field
             label="Search"
-            hint="Subject (agt_…, user:…), or an action's resource or idempotency key as stored. Redacted values never match: find those with an agent timeline's “Holding a value”."
+            hint="Any part of a subject (agt_…, user:…) or of an action's resource; the start of an action's id or idempotency key — as stored. Redacted values never match: find those with an agent timeline's “Holding a value”."
           >
             <input name="q" type="search" defaultValue={value("q")} placeholder="e.g. MSN-3118939, sku:LUX-0042, agt_" autoComplete="off" className={inputClass} />
           </Field>

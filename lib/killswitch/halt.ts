@@ -17,6 +17,9 @@ export const resumeSchema = z.strictObject({ reason: z.string().trim().max(500).
 
 export type HaltResult = { scope: Scope["kind"]; target: string; status: "halted" | "active"; reason: string | null; rejectedPending: number };
 
+/** The longest any statement of a halt may take (the wait for HALT_LOCK included). */
+const HALT_TIMEOUT_MS = 30_000;
+
 const WHAT = { agent: "Agent", cohort: "Cohort", global: "Control state" } as const;
 
 /**
@@ -66,8 +69,9 @@ export async function halt({ scope, reason, actor }: { scope: Scope; reason: str
   byName.catch(() => undefined); // awaited below; a failure before then must not go unhandled
   return inTransaction(async (client) => {
     const run = clientRunner(client);
-    const opened = (await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${HALT_LOCK}); ${flipSwitchSql(scope, { reason, actor })}`)) as unknown as pg.QueryResult[];
-    const r: Flipped | null = flippedOf(scope, opened[2]!.rows);
+    // Bounded like the Prisma transaction it replaces (30 s): a halt that can't finish fails, it doesn't hang.
+    const opened = (await client.query(`BEGIN; SET LOCAL statement_timeout = ${HALT_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${HALT_LOCK}); ${flipSwitchSql(scope, { reason, actor })}`)) as unknown as pg.QueryResult[];
+    const r: Flipped | null = flippedOf(scope, opened[3]!.rows);
     if (!r) throw notFound(WHAT[scope.kind]);
     const by = await byName;
     const rejected = await settlePending(run, {

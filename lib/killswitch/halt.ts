@@ -43,7 +43,7 @@ async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Prom
   }
 }
 
-/** Round trip: the audit chain for one event, then the event, NOTIFY on `halts`, `tail` statements, and COMMIT. */
+/** Two round trips: the audit chain for one event; then the event, NOTIFY on `halts`, `tail` statements, and COMMIT. */
 async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope: Scope, tail: string[]): Promise<void> {
   const run = clientRunner(client);
   const opened = (await client.query(openChainSql(1))) as unknown as pg.QueryResult[];

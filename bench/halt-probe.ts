@@ -39,6 +39,10 @@ export async function haltProbe(opts: { base: string; token: string; dbUrl: stri
   const halts: number[] = [];
   const health: number[] = [];
   const locks: number[] = [];
+  // The general pool a halt runs on (application_name "warden"; decisions have their own,
+  // "warden-decisions"): sampled at each halt, to see whether a halt could wait for a slot.
+  const poolBusy: number[] = [];
+  const poolOpen: number[] = [];
   let lateAllowed = 0;
   let failed = 0;
   try {
@@ -55,10 +59,14 @@ export async function haltProbe(opts: { base: string; token: string; dbUrl: stri
         await lockClient.query(`SELECT pg_advisory_xact_lock(${HALT_LOCK})`);
         await lockClient.query("ROLLBACK");
       });
-      const [[haltMs, res], [healthMs]] = await Promise.all([
+      const sample = db.query<{ open: number; busy: number }>(`SELECT count(*)::int AS open, count(*) FILTER (WHERE state <> 'idle')::int AS busy FROM pg_stat_activity WHERE application_name = 'warden'`);
+      const [[haltMs, res], [healthMs], pools] = await Promise.all([
         timed(() => post(`/api/cohorts/${cohort}/halt`, { reason: `halt probe round ${round + 1}` })),
         timed(() => fetch(`${base}/api/health`).then((r) => r.text())),
+        sample,
       ]);
+      poolBusy.push(pools.rows[0]!.busy);
+      poolOpen.push(pools.rows[0]!.open);
       const returnedAt = new Date();
       await res.text();
       if (res.status !== 200) failed++;
@@ -71,10 +79,12 @@ export async function haltProbe(opts: { base: string; token: string; dbUrl: stri
       await new Promise((r) => setTimeout(r, 300));
     }
     const during = await load;
-    console.log(`\nHalt probe: ${halts.length} halt calls (cohort "${cohort}") while ${opts.concurrency} connections saturate the data plane (${during.rps.toFixed(0)} decisions/s, p99 ${during.p99.toFixed(1)} ms, ${during.errors} errors):`);
+    const admission = `WARDEN_DECISION_CONCURRENCY=${process.env.WARDEN_DECISION_CONCURRENCY ?? "default"}, WARDEN_WORKERS=${process.env.WARDEN_WORKERS ?? "default"}`;
+    console.log(`\nHalt probe: ${halts.length} halt calls (cohort "${cohort}") while ${opts.concurrency} connections saturate the data plane (${during.rps.toFixed(0)} decisions/s, p99 ${during.p99.toFixed(1)} ms, ${during.errors} errors; ${admission}):`);
     console.log(`  halt call (POST /api/cohorts/:name/halt)   ${fmt(halts)}   [target p99 ≤ 100 ms]${failed ? `   (${failed} failed)` : ""}`);
     console.log(`  reference: GET /api/health                  ${fmt(health)}   (the worker's queueing + Next.js)`);
     console.log(`  reference: HALT_LOCK from PostgreSQL        ${fmt(locks)}   (waiting behind in-flight batches)`);
+    console.log(`  general pool connections (all workers) as a halt started: busy p50 ${pct(poolBusy, 50)}, max ${Math.max(...poolBusy)} of ${Math.max(...poolOpen)} open   (a halt waits for a slot only when all are busy)`);
     console.log(`  allowed actions of the halted cohort recorded after a halt call returned: ${lateAllowed}   [target 0]`);
   } finally {
     await db.end();

@@ -4,3 +4,4 @@
  */
 export { handleDataPlane, dataPlaneRoutes } from "./router.ts";
 export { dataPlaneApi } from "./openapi.ts";
+export { decisionAdmission, decisionConcurrency, decisionQueue, Admission, type AdmissionState } from "./admission.ts";

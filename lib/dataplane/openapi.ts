@@ -70,7 +70,7 @@ export const dataPlaneApi: ApiOperation[] = [
     auth: "agent",
     summary: "Ask before acting",
     description:
-      "The decision and its audit record are committed before the answer. The same `idempotencyKey` (or `Idempotency-Key` header) from the same agent answers the first answer again; with a different body, 409 `idempotency_conflict`. `wait` (0..60 s) long-polls while pending.",
+      "The decision and its audit record are committed before the answer. The same `idempotencyKey` (or `Idempotency-Key` header) from the same agent answers the first answer again; with a different body, 409 `idempotency_conflict`. `wait` (0..60 s) long-polls while pending. Each worker decides at most `WARDEN_DECISION_CONCURRENCY` actions at once and lets `WARDEN_DECISION_QUEUE` wait; beyond that, 503 `unavailable` with Retry-After at once (nothing recorded: retry with the same key).",
     body: actionRequestSchema,
     bodyExample: { action: "pricing.set_price", resource: "sku:LUX-001", input: { sku: "LUX-001", price: 89.5 }, context: { reason: "competitor drop" }, idempotencyKey: "b1c7e0", wait: 0 },
     responses: { 200: { description: "The decision, with its signed receipt (verify with GET /api/keys/receipts)", schema: actionAnswerSchema, example: allowedAnswer } },

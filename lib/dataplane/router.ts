@@ -5,6 +5,7 @@ import { WardenError } from "../errors/index.ts";
 import { readRecordForAgent, readSinceForAgent, sinceQuerySchema } from "../knowledge/index.ts";
 import { releaseForKey, releaseQuerySchema } from "../releases/index.ts";
 import { assertDecodableTarget } from "../validation/index.ts";
+import { decisionAdmission } from "./admission.ts";
 import { bearer, readBody, send, sendError, sendVersioned } from "./respond.ts";
 
 function decodeSegment(s: string): string {
@@ -30,7 +31,8 @@ const routes: DataPlaneRoute[] = [
       const header = req.headers["idempotency-key"];
       const headerKey = typeof header === "string" && header.length > 0 ? header : null;
       if (headerKey && headerKey.length > 255) throw new WardenError("validation_failed", "Idempotency-Key: at most 255 characters");
-      send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey }));
+      // At most WARDEN_DECISION_CONCURRENCY decisions in decide/commit at once (admission.ts).
+      await decisionAdmission().run(async () => send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey })));
     },
   },
   {

@@ -1,39 +1,54 @@
+import type pg from "pg";
 import { z } from "zod";
-import { settlePending, type SettleTarget } from "../actions/index.ts";
-import { auditTx, type AuditInput } from "../audit/index.ts";
-import { prisma, txRunner, type Tx } from "../db/index.ts";
+import { settlePending } from "../actions/index.ts";
+import { openChainSql, takeChain, writeEventsSql, type AuditInput, type ChainHead } from "../audit/index.ts";
+import { clientRunner, pool, type SqlRunner } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
-import { CHANNEL, notifySql } from "../events/index.ts";
+import { CHANNEL, notifyManySql } from "../events/index.ts";
 import { actorName } from "../users/index.ts";
-import { enqueueWebhook } from "../webhooks/index.ts";
+import { enqueueSql } from "../webhooks/index.ts";
+import { flippedOf, flipSwitchSql, type Flipped, type Scope } from "./flip-switch.ts";
 import { HALT_LOCK, HALT_REASON_CODE } from "./halt-state.ts";
+
+export type { Scope } from "./flip-switch.ts";
 
 export const haltSchema = z.strictObject({ reason: z.string().trim().min(3, "say why (at least 3 characters)").max(500) });
 export const resumeSchema = z.strictObject({ reason: z.string().trim().max(500).optional() });
 
-export type Scope = { kind: "agent"; agentId: string } | { kind: "cohort"; name: string } | { kind: "global" };
-
 export type HaltResult = { scope: Scope["kind"]; target: string; status: "halted" | "active"; reason: string | null; rejectedPending: number };
 
-type Resolved = { target: string; settle: SettleTarget; audit: Omit<AuditInput, "actor" | "data" | "kind"> & { data: Record<string, unknown> } };
+/** The longest any statement of a halt may take (the wait for HALT_LOCK included). */
+const HALT_TIMEOUT_MS = 30_000;
 
-/** Sets or clears the switch of `scope` and says what it covers. Throws not_found. */
-async function flip(tx: Tx, scope: Scope, set: { haltedAt: Date | null; haltReason: string | null; haltedBy: string | null }): Promise<Resolved & { previousReason: string | null }> {
-  if (scope.kind === "agent") {
-    const a = await tx.agent.findUnique({ where: { id: scope.agentId }, select: { id: true, name: true, haltReason: true, cohort: { select: { name: true } } } });
-    if (!a) throw notFound("Agent");
-    await tx.agent.update({ where: { id: a.id }, data: set });
-    return { target: a.name, previousReason: a.haltReason, settle: { agentId: a.id }, audit: { subject: `agent:${a.id}`, agentId: a.id, cohort: a.cohort.name, data: { name: a.name } } };
+const WHAT = { agent: "Agent", cohort: "Cohort", global: "Control state" } as const;
+
+/**
+ * Runs `fn` on a pooled connection of the general pool; `fn` opens the transaction itself (its
+ * first statement is BEGIN, batched with what follows) and commits it (COMMIT batched with its
+ * last statements). Any error rolls back; a connection that can't even roll back is closed.
+ */
+async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  try {
+    const out = await fn(client);
+    client.release();
+    return out;
+  } catch (err) {
+    const broken = await client.query("ROLLBACK").then(
+      () => undefined,
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    );
+    client.release(broken);
+    throw err;
   }
-  if (scope.kind === "cohort") {
-    const c = await tx.cohort.findUnique({ where: { name: scope.name }, select: { name: true, haltReason: true } });
-    if (!c) throw notFound("Cohort");
-    await tx.cohort.update({ where: { name: c.name }, data: set });
-    return { target: c.name, previousReason: c.haltReason, settle: { cohort: c.name }, audit: { subject: `cohort:${c.name}`, cohort: c.name, data: {} } };
-  }
-  const s = await tx.controlState.findUniqueOrThrow({ where: { id: 1 } });
-  await tx.controlState.update({ where: { id: 1 }, data: { ...set, updatedAt: new Date() } });
-  return { target: "everything", previousReason: s.haltReason, settle: { all: true }, audit: { subject: "global", data: {} } };
+}
+
+/** Two round trips: the audit chain for one event; then the event, NOTIFY on `halts`, `tail` statements, and COMMIT. */
+async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope: Scope, tail: string[]): Promise<void> {
+  const run = clientRunner(client);
+  const opened = (await client.query(openChainSql(1))) as unknown as pg.QueryResult[];
+  const slot = await takeChain(run, 1, { head: opened[0]!.rows[0] as ChainHead | undefined, seqs: opened[1]!.rows as { seq: number }[] });
+  await client.query([...writeEventsSql(slot, [event]), notifyManySql(CHANNEL.halts, [JSON.stringify(scope)]), ...tail, "COMMIT"].join(";\n"));
 }
 
 /**
@@ -41,36 +56,46 @@ async function flip(tx: Tx, scope: Scope, set: { haltedAt: Date | null; haltReas
  * the lifecycle's `settlePending` (audited, notified and sent as `approval.decided`, cause
  * `halt`). Holds HALT_LOCK exclusively, so once this returns nothing it covers is allowed on
  * any instance. Throws not_found for an unknown agent or cohort.
+ *
+ * Four round trips to PostgreSQL when nothing was pending (a halt called while the data plane
+ * is saturated waits for the event loop once per round trip, so each counts): (1) BEGIN, the
+ * lock, the flip; (2) settlePending; (3) the audit chain (taken after settlePending, which may
+ * lock budgets: budgets before chain heads, as every writer of both); (4) the audit event,
+ * NOTIFY, the webhook and COMMIT. The actor's name is read meanwhile on another connection.
  */
 export async function halt({ scope, reason, actor }: { scope: Scope; reason: string; actor: string }): Promise<HaltResult> {
-  return prisma().$transaction(
-    async (tx) => {
-      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${HALT_LOCK})`);
-      const r = await flip(tx, scope, { haltedAt: new Date(), haltReason: reason, haltedBy: actor });
-      const by = await actorName(txRunner(tx), actor);
-      const rejected = await settlePending(txRunner(tx), {
-        target: r.settle,
-        outcome: "rejected",
-        cause: "halt",
-        reason: { code: HALT_REASON_CODE[scope.kind], message: `Rejected by halt: ${reason}` },
-        actor,
-        by,
-      });
-      await auditTx(tx, { actor, kind: `${scope.kind}.halted`, ...r.audit, data: { ...r.audit.data, reason, rejectedPending: rejected.length } });
-      await tx.$executeRawUnsafe(notifySql, CHANNEL.halts, JSON.stringify(scope));
-      await enqueueWebhook(txRunner(tx), `${scope.kind}.halted`, { target: r.target, reason, by, rejectedPending: rejected.length });
-      return { scope: scope.kind, target: r.target, status: "halted" as const, reason, rejectedPending: rejected.length };
-    },
-    { timeout: 30_000, maxWait: 10_000 },
-  );
+  const poolRunner: SqlRunner = async (sql, params) => (await pool().query(sql, params)).rows;
+  const byName = actorName(poolRunner, actor);
+  byName.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  return inTransaction(async (client) => {
+    const run = clientRunner(client);
+    // Bounded like the Prisma transaction it replaces (30 s): a halt that can't finish fails, it doesn't hang.
+    const opened = (await client.query(`BEGIN; SET LOCAL statement_timeout = ${HALT_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${HALT_LOCK}); ${flipSwitchSql(scope, { reason, actor })}`)) as unknown as pg.QueryResult[];
+    const r: Flipped | null = flippedOf(scope, opened[3]!.rows);
+    if (!r) throw notFound(WHAT[scope.kind]);
+    const by = await byName;
+    const rejected = await settlePending(run, {
+      target: r.settle,
+      outcome: "rejected",
+      cause: "halt",
+      reason: { code: HALT_REASON_CODE[scope.kind], message: `Rejected by halt: ${reason}` },
+      actor,
+      by,
+    });
+    const event: AuditInput = { actor, kind: `${scope.kind}.halted`, ...r.audit, data: { ...r.audit.data, reason, rejectedPending: rejected.length } };
+    await auditNotifyCommit(client, event, scope, [enqueueSql(`${scope.kind}.halted`, { target: r.target, reason, by, rejectedPending: rejected.length })]);
+    return { scope: scope.kind, target: r.target, status: "halted" as const, reason, rejectedPending: rejected.length };
+  });
 }
 
 /** Clears the switch of `scope` (audited with the reason it was halted for). Throws not_found. */
 export async function resume({ scope, reason, actor }: { scope: Scope; reason?: string; actor: string }): Promise<HaltResult> {
-  return prisma().$transaction(async (tx) => {
-    const r = await flip(tx, scope, { haltedAt: null, haltReason: null, haltedBy: null });
-    await auditTx(tx, { actor, kind: `${scope.kind}.resumed`, ...r.audit, data: { ...r.audit.data, reason: reason ?? null, haltReason: r.previousReason } });
-    await tx.$executeRawUnsafe(notifySql, CHANNEL.halts, JSON.stringify(scope));
+  return inTransaction(async (client) => {
+    const opened = (await client.query(`BEGIN; ${flipSwitchSql(scope, null)}`)) as unknown as pg.QueryResult[];
+    const r = flippedOf(scope, opened[1]!.rows);
+    if (!r) throw notFound(WHAT[scope.kind]);
+    const event: AuditInput = { actor, kind: `${scope.kind}.resumed`, ...r.audit, data: { ...r.audit.data, reason: reason ?? null, haltReason: r.previousReason } };
+    await auditNotifyCommit(client, event, scope, []);
     return { scope: scope.kind, target: r.target, status: "active" as const, reason: null, rejectedPending: 0 };
   });
 }

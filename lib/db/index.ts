@@ -70,10 +70,22 @@ function create() {
     pipeline: true,
   });
   decisionPool.on("error", (err) => console.error("[db] idle decision client error:", err.message));
+  // A few connections of their own for the kill switch (halt, resume): never behind a pool
+  // slot held by other work, and pipelined like the group commit, so a halt's round trips stay few.
+  const controlPool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: timeout,
+    keepAlive: true,
+    application_name: "warden-control",
+    pipeline: true,
+  });
+  controlPool.on("error", (err) => console.error("[db] idle control client error:", err.message));
   // pg-pool listens for errors only on idle clients: a checked-out client whose server dies
   // emits 'error' with no listener, which would crash the process. Its queries are rejected
   // anyway (that is where callers see the failure), so the event itself needs no handling.
-  for (const p of [pool, decisionPool]) p.on("connect", (client) => client.on("error", () => undefined));
+  for (const p of [pool, decisionPool, controlPool]) p.on("connect", (client) => client.on("error", () => undefined));
   const prisma = new PrismaClient({
     adapter: new PrismaPg(pool, { disposeExternalPool: false }),
     // Secrets never leave the data layer unless a query asks for them by name.
@@ -85,7 +97,7 @@ function create() {
   });
   const replicaUrl = process.env.DATABASE_REPLICA_URL;
   const replica: Replica | null = replicaUrl ? createReplica(replicaUrl, Math.min(timeout, 1000)) : null;
-  return { pool, decisionPool, prisma, replica };
+  return { pool, decisionPool, controlPool, prisma, replica };
 }
 
 type Db = ReturnType<typeof create>;
@@ -117,6 +129,14 @@ export function decisionPool(): pg.Pool {
   return db().decisionPool;
 }
 
+/**
+ * The kill switch's own small pool (halt and resume; pipeline mode, see pipeline.ts): a halt
+ * never waits for a connection other work holds. Release a client with the error that broke it.
+ */
+export function controlPool(): pg.Pool {
+  return db().controlPool;
+}
+
 /** A transaction client, as handed to `prisma().$transaction(async (tx) => …)`. */
 export type Tx = Parameters<Parameters<Client["$transaction"]>[0]>[0];
 
@@ -126,7 +146,7 @@ export async function closeDb(): Promise<void> {
   if (!d) return;
   delete g[KEY];
   await d.prisma.$disconnect();
-  await Promise.all([d.pool.end(), d.decisionPool.end(), d.replica?.pool.end()]);
+  await Promise.all([d.pool.end(), d.decisionPool.end(), d.controlPool.end(), d.replica?.pool.end()]);
 }
 
 /** What a replica-ok read runs its queries on (the replica's pool or the primary's). */

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { settlePending } from "../actions/index.ts";
 import { openChainSql, takeChain, writeEventsSql, type AuditInput, type ChainHead } from "../audit/index.ts";
-import { clientRunner, pool, type SqlRunner } from "../db/index.ts";
+import { clientRunner, controlPool, pipeline, pool, type SqlRunner, type Statement } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
 import { actorName } from "../users/index.ts";
@@ -28,7 +28,7 @@ const WHAT = { agent: "Agent", cohort: "Cohort", global: "Control state" } as co
  * last statements). Any error rolls back; a connection that can't even roll back is closed.
  */
 async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool().connect();
+  const client = await controlPool().connect();
   try {
     const out = await fn(client);
     client.release();
@@ -44,11 +44,11 @@ async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Prom
 }
 
 /** Two round trips: the audit chain for one event; then the event, NOTIFY on `halts`, `tail` statements, and COMMIT. */
-async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope: Scope, tail: string[]): Promise<void> {
+async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope: Scope, tail: Statement[]): Promise<void> {
   const run = clientRunner(client);
   const opened = (await client.query(openChainSql(1))) as unknown as pg.QueryResult[];
   const slot = await takeChain(run, 1, { head: opened[0]!.rows[0] as ChainHead | undefined, seqs: opened[1]!.rows as { seq: number }[] });
-  await client.query([...writeEventsSql(slot, [event]), notifyManySql(CHANNEL.halts, [JSON.stringify(scope)]), ...tail, "COMMIT"].join(";\n"));
+  await pipeline(client, [...writeEventsSql(slot, [event]), notifyManySql(CHANNEL.halts, [JSON.stringify(scope)]), ...tail, "COMMIT"]);
 }
 
 /**

@@ -6,7 +6,7 @@
  * anomaly detection, the overview, rollout guards) reads them through `countWindows`.
  *
  * Writing
- * - new decisions: `decisionSignalsSql(signals, {shard})` — literal statements the group
+ * - new decisions: `decisionSignalsSql(signals, {shard})` — prepared statements the group
  *   commit appends to its last round trip: one upsert per table per batch, aggregated here
  *   (counters per scope, the resource set of scopes that track resources, hourly usage per
  *   agent × action × resource kind);

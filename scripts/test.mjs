@@ -49,8 +49,7 @@ function run({ name, cmd, args }, alone) {
   }
   if (alone) console.log(`\n━━ ${name} ━━`);
   const started = Date.now();
-  const env = { ...process.env, NODE_ENV: name === "build" ? "production" : "test", ...(alone ? {} : { FORCE_COLOR: process.env.FORCE_COLOR ?? "1" }) };
-  const child = spawn(cmd, args, { stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env });
+  const child = spawn(cmd, args, { stdio: alone ? "inherit" : ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_ENV: name === "build" ? "production" : "test" } });
   const out = [];
   child.stdout?.on("data", (b) => out.push(b));
   child.stderr?.on("data", (b) => out.push(b));

@@ -91,10 +91,13 @@ describe("rollout state across restarts", () => {
     const api = releasesApi(op.token);
     await api.register(a.agent.id, { version: `${tag}-v1`, config: {} });
     await api.register(a.agent.id, { version: `${tag}-v2`, config: {} });
+    const id = (await api.start(a.agent.id, { candidate: `${tag}-v2`, steps: [10, 50, 100], minSamplesPerStep: 40, stepMinSeconds: 0, guards: [{ metric: "deny_rate", maxAbsoluteIncrease: 0.05 }] })).json.rollout.id as string;
+    // The step counts whole signal buckets after it started: traffic waits for the next bucket
+    // boundary after the start answered (the spawn below takes part of that wait).
+    const firstBucket = Math.ceil(Date.now() / 10_000) * 10_000 + 50;
     // The only job runner is the spawned instance (this process runs no jobs).
     let worker = await spawn({ WARDEN_TEST_JOBS: "1" });
-    const id = (await api.start(a.agent.id, { candidate: `${tag}-v2`, steps: [10, 50, 100], minSamplesPerStep: 40, stepMinSeconds: 0, guards: [{ metric: "deny_rate", maxAbsoluteIncrease: 0.05 }] })).json.rollout.id as string;
-    await new Promise((r) => setTimeout(r, 10_050 - (Date.now() % 10_000)));
+    await new Promise((r) => setTimeout(r, Math.max(0, firstBucket - Date.now())));
     const send = async (base: string, version: string, n: number) => {
       const c = client(base, a.apiKey);
       for (let i = 0; i < n; i += 10) await Promise.all(Array.from({ length: Math.min(10, n - i) }, () => c.ask({ action: "shop.recommend", version })));

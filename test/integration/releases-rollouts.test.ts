@@ -17,8 +17,14 @@ beforeAll(async () => {
   op = await userWithToken("operator");
   approver = await userWithToken("approver");
   await subscribeRolloutWebhooks();
+  // Every rollout whose first step must meet traffic is started here, then one real bucket
+  // boundary passes for all of them (instead of one ~10 s wait per test): a step counts whole
+  // signal buckets after it started, so traffic sent by the tests below, after this boundary,
+  // counts in each of these steps exactly as it would after a wait of their own.
+  for (const [name, over] of Object.entries(startedBeforeTheBoundary)) started.set(name, await startRollout(over));
+  await nextBucket();
   return () => dp.close();
-});
+}, 60_000);
 
 /** An agent with a baseline (current) and a candidate version, both registered. */
 async function agentWithVersions() {
@@ -61,6 +67,32 @@ const canary = (cand: string, base: string, over: Record<string, unknown> = {}) 
   ...over,
 });
 
+type Started = Awaited<ReturnType<typeof agentWithVersions>> & { id: string; status: number };
+
+/** A fresh agent with its two versions, and the answer to starting the rollout `body(agent)`. */
+async function startRollout(body: (a: Awaited<ReturnType<typeof agentWithVersions>>) => unknown): Promise<Started> {
+  const a = await agentWithVersions();
+  const r = await a.api.start(a.agent.id, body(a));
+  return { ...a, id: r.json.rollout?.id as string, status: r.status };
+}
+
+/** The rollouts beforeAll starts before the shared bucket boundary, by test. */
+const startedBeforeTheBoundary: Record<string, (a: Awaited<ReturnType<typeof agentWithVersions>>) => unknown> = {
+  promotes: (a) => canary(a.cand, a.base, { minSamplesPerStep: 30, stepMinSeconds: 0, steps: [10, 50, 100] }),
+  concurrent: (a) => canary(a.cand, a.base, { minSamplesPerStep: 30, stepMinSeconds: 0 }),
+  ...Object.fromEntries(GUARD_METRICS.map((metric) => [`regresses:${metric}`, (a: Awaited<ReturnType<typeof agentWithVersions>>) => canary(a.cand, a.base, { guards: [{ metric, maxAbsoluteIncrease: 0.05 }] })])),
+  harmless: (a) => canary(a.cand, a.base, { guards: GUARD_METRICS.map((metric) => ({ metric, maxAbsoluteIncrease: 0.05 })) }),
+  experiment: (a) => ({ candidate: a.cand, baseline: a.base, mode: "experiment", steps: [50], minSamplesPerStep: 1, stepMinSeconds: 0, guards: [] }),
+};
+const started = new Map<string, Started>();
+
+/** The rollout beforeAll started for `name`, checked to have started. */
+function startedFor(name: string): Started {
+  const s = started.get(name);
+  if (!s || s.status !== 201) throw new Error(`rollout "${name}" did not start: ${s?.status}`);
+  return s;
+}
+
 describe("starting a rollout", () => {
   it("refuses bad input with 400/409 and changes nothing", async () => {
     const a = await agentWithVersions();
@@ -92,10 +124,8 @@ describe("starting a rollout", () => {
 
 describe("step advancement", () => {
   it("promotes a step that held for its samples and time, and the last step makes the candidate current", async () => {
-    const a = await agentWithVersions();
-    const started = await a.api.start(a.agent.id, canary(a.cand, a.base, { minSamplesPerStep: 30, stepMinSeconds: 0, steps: [10, 50, 100] }));
-    const id = started.json.rollout.id as string;
-    await nextBucket();
+    const a = startedFor("promotes");
+    const id = a.id;
     // Not enough candidate decisions yet: it holds.
     await traffic(a.dp, a.cand, 10);
     await traffic(a.dp, a.base, 40);
@@ -106,6 +136,9 @@ describe("step advancement", () => {
     const step = await webhookData("rollout.step", id);
     expect(step).toHaveLength(1);
     expect(step[0]).toMatchObject({ step: 2, share: 50, previousShare: 10, cause: "automatic", candidate: a.cand, baseline: a.base });
+    // Step 2 counts whole buckets after it started: none of step 1's decisions.
+    expect((await evaluateRollouts({ everyMs: 0 })).find((o) => o.rolloutId === id)).toMatchObject({ action: "hold", step: 2 });
+    expect((await a.api.rollout(id)).json.guards[0]).toMatchObject({ candidate: { n: 0 }, baseline: { n: 0 } });
     await nextBucket();
     await traffic(a.dp, a.cand, 35);
     await traffic(a.dp, a.base, 35);
@@ -122,9 +155,8 @@ describe("step advancement", () => {
   }, 60_000);
 
   it("is claimed by one evaluator at a time: two concurrent evaluations promote once", async () => {
-    const a = await agentWithVersions();
-    const id = (await a.api.start(a.agent.id, canary(a.cand, a.base, { minSamplesPerStep: 30, stepMinSeconds: 0 }))).json.rollout.id as string;
-    await nextBucket();
+    const a = startedFor("concurrent");
+    const id = a.id;
     await traffic(a.dp, a.cand, 35);
     await traffic(a.dp, a.base, 35);
     await Promise.all([evaluateRollouts({ everyMs: 0 }), evaluateRollouts({ everyMs: 0 }), evaluateRollouts({ everyMs: 0 })]);
@@ -181,10 +213,8 @@ const mixes: Record<GuardMetric, (a: Awaited<ReturnType<typeof agentWithVersions
 describe("automatic rollback", () => {
   for (const metric of GUARD_METRICS) {
     it(`rolls back by itself when the candidate regresses on ${metric}: share 0, the guard, both rates, the interval and samples audited and sent`, async () => {
-      const a = await agentWithVersions();
-      const started = await a.api.start(a.agent.id, canary(a.cand, a.base, { guards: [{ metric, maxAbsoluteIncrease: 0.05 }] }));
-      const id = started.json.rollout.id as string;
-      await nextBucket();
+      const a = startedFor(`regresses:${metric}`);
+      const id = a.id;
       const pendingCandidate = await mixes[metric](a);
       expect(await evaluateUntil(id, (s) => s !== "running")).toMatchObject({ status: "rolled_back" });
 
@@ -221,9 +251,8 @@ describe("automatic rollback", () => {
   }
 
   it("does not roll back a harmless candidate", async () => {
-    const a = await agentWithVersions();
-    const id = (await a.api.start(a.agent.id, canary(a.cand, a.base, { guards: GUARD_METRICS.map((metric) => ({ metric, maxAbsoluteIncrease: 0.05 })) }))).json.rollout.id as string;
-    await nextBucket();
+    const a = startedFor("harmless");
+    const id = a.id;
     for (const v of [a.base, a.cand]) for (const r of await traffic(a.dp, v, 40)) await a.dp.result(r.id, { status: "succeeded" });
     await evaluateRollouts({ everyMs: 0 });
     const view = (await a.api.rollout(id)).json;
@@ -235,11 +264,9 @@ describe("automatic rollback", () => {
 
 describe("experiments", () => {
   it("never promote by themselves, report every metric per version with intervals, and end by an operator", async () => {
-    const a = await agentWithVersions();
-    const r = await a.api.start(a.agent.id, { candidate: a.cand, baseline: a.base, mode: "experiment", steps: [50], minSamplesPerStep: 1, stepMinSeconds: 0, guards: [] });
-    expect(r.status).toBe(201);
-    const id = r.json.rollout.id as string;
-    await nextBucket();
+    const a = started.get("experiment")!;
+    expect(a.status).toBe(201);
+    const id = a.id;
     for (const v of [a.base, a.cand]) for (const x of await traffic(a.dp, v, 40)) await a.dp.result(x.id, { status: "succeeded" });
     for (let i = 0; i < 3; i++) await evaluateRollouts({ everyMs: 0 });
     const view = (await a.api.rollout(id)).json;

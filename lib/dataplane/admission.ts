@@ -23,8 +23,8 @@ function positiveInt(name: string, fallback: number): number {
   return Number.isInteger(v) && v >= 1 ? v : fallback;
 }
 
-/** `WARDEN_DECISION_CONCURRENCY`: decisions one worker works on at once (default 16). */
-export const decisionConcurrency = () => positiveInt("WARDEN_DECISION_CONCURRENCY", 16);
+/** `WARDEN_DECISION_CONCURRENCY`: decisions one worker works on at once (default 32). */
+export const decisionConcurrency = () => positiveInt("WARDEN_DECISION_CONCURRENCY", 32);
 /** `WARDEN_DECISION_QUEUE`: decisions one worker lets wait for a slot (default 1000). */
 export const decisionQueue = () => positiveInt("WARDEN_DECISION_QUEUE", 1000);
 

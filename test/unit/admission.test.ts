@@ -14,7 +14,7 @@ describe("decision admission settings", () => {
     for (const bad of ["", "0", "-3", "2.5", "many", "Infinity"]) {
       process.env.WARDEN_DECISION_CONCURRENCY = bad;
       process.env.WARDEN_DECISION_QUEUE = bad;
-      expect([decisionConcurrency(), decisionQueue()]).toEqual([16, 1000]);
+      expect([decisionConcurrency(), decisionQueue()]).toEqual([32, 1000]);
     }
     process.env.WARDEN_DECISION_CONCURRENCY = "4";
     process.env.WARDEN_DECISION_QUEUE = "50";

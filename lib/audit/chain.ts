@@ -132,7 +132,7 @@ export function chainEvents(slot: ChainSlot, inputs: AuditInput[], firstHead = 0
 }
 
 const INSERT_EVENTS_SQL = `INSERT INTO audit_events (seq, at, actor, kind, subject, agent_id, cohort, data, chain, chain_seq, prev_hash, hash)
-  SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::int[], $10::int[], $11::text[], $12::text[])`;
+  SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::int[], $10::bigint[], $11::text[], $12::text[])`;
 
 /**
  * The statement that inserts chained records: one prepared statement whatever their number
@@ -156,7 +156,7 @@ export function insertEventsSql(records: AuditRecord[]): pg.QueryConfig {
   ]);
 }
 
-const MOVE_HEADS_SQL = `UPDATE audit_chain_heads h SET chain_seq = v.chain_seq, hash = v.hash FROM unnest($1::int[], $2::int[], $3::text[]) AS v(chain, chain_seq, hash) WHERE h.chain = v.chain`;
+const MOVE_HEADS_SQL = `UPDATE audit_chain_heads h SET chain_seq = v.chain_seq, hash = v.hash FROM unnest($1::int[], $2::bigint[], $3::text[]) AS v(chain, chain_seq, hash) WHERE h.chain = v.chain`;
 
 /** The statement that moves every held head to where its chain now ends (prepared). */
 export function moveHeadsSql(slot: ChainSlot): pg.QueryConfig {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Env } from "../config/index.ts";
 import { ensureAuditPartitions } from "../audit/index.ts";
-import { closeDb } from "../db/index.ts";
+import { closeDb, pool } from "../db/index.ts";
 import { migrate } from "./migrate.ts";
 import { generatePassword } from "../secrets/index.ts";
 import { seedDemo } from "../seed/index.ts";
@@ -45,6 +45,11 @@ export async function prepare(env: Env, log: (msg: string) => void = console.log
   try {
     const { applied } = await migrate(databaseUrl);
     if (applied.length) log(`[warden] applied migrations: ${applied.join(", ")}`);
+    // The audit search matches ids and idempotency keys by their start with btree ranges,
+    // which PostgreSQL can only use under the "C" collation (the embedded database has it).
+    const { rows: collation } = await pool().query<{ c: string }>(`SELECT datcollate AS c FROM pg_database WHERE datname = current_database()`);
+    const c = collation[0]?.c ?? "";
+    if (c !== "C" && c !== "POSIX") log(`[warden] warning: the database collates "${c}", not "C": the audit explorer's search by id or idempotency key will scan instead of using its indexes (create the database with LC_COLLATE 'C'; see README, "Searching the audit log")`);
     await ensureAuditPartitions();
     if ((await checkKeyFingerprint()) === "recorded") log("[warden] recorded the redaction key's fingerprint in the database");
 

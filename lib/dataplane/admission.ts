@@ -43,8 +43,10 @@ export class Admission {
   private admitted = 0;
   private refused = 0;
   /** FIFO of waiters: `head` is the next to go (a ring would save nothing measurable). */
-  private waiting: (() => void)[] = [];
+  private waiting: Waiter[] = [];
   private head = 0;
+  /** Waiters still in `waiting` whose request went away (skipped when their turn comes). */
+  private cancelled = 0;
   private readonly listeners = new Set<(s: AdmissionState) => void>();
 
   constructor(
@@ -54,13 +56,15 @@ export class Admission {
 
   /**
    * Runs `fn` once a slot is free (at once when one is), holding the slot until `fn` settles;
-   * resolves or rejects with `fn`'s outcome.
+   * resolves or rejects with `fn`'s outcome. `signal`: the request went away (its client
+   * closed the connection) — a waiting request leaves the queue and `fn` is never run, so
+   * nothing is decided or recorded for nobody.
    *
    * @throws WardenError `unavailable` (503, Retry-After 1 s) when `queueLimit` requests are
-   *   already waiting — `fn` is not run.
+   *   already waiting, or when `signal` aborted before its turn — `fn` is not run.
    */
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    await this.enter();
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    await this.enter(signal);
     try {
       return await fn();
     } finally {
@@ -70,7 +74,7 @@ export class Admission {
 
   /** A copy of the counters. */
   state(): AdmissionState {
-    return { limit: this.limit, queueLimit: this.queueLimit, active: this.active, queued: this.waiting.length - this.head, admitted: this.admitted, refused: this.refused };
+    return { limit: this.limit, queueLimit: this.queueLimit, active: this.active, queued: this.waiting.length - this.head - this.cancelled, admitted: this.admitted, refused: this.refused };
   }
 
   /**
@@ -82,25 +86,44 @@ export class Admission {
     return () => this.listeners.delete(listener);
   }
 
-  private enter(): Promise<void> {
+  private enter(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(gone());
     if (this.active < this.limit) {
       this.active++;
       this.admitted++;
       this.changed();
       return Promise.resolve();
     }
-    if (this.waiting.length - this.head >= this.queueLimit) {
+    if (this.waiting.length - this.head - this.cancelled >= this.queueLimit) {
       this.refused++;
       this.changed();
       return Promise.reject(unavailable("Too many decisions are waiting on this worker; retry shortly (nothing was recorded)"));
     }
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+    return new Promise((resolve, reject) => {
+      const w: Waiter = { go: resolve, cancelled: false };
+      const onAbort = () => {
+        if (w.cancelled) return;
+        w.cancelled = true;
+        this.cancelled++;
+        reject(gone());
+        this.changed();
+      };
+      w.go = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.push(w);
       this.changed();
     });
   }
 
   private leave() {
+    // Waiters whose request went away give their turn to the next.
+    while (this.waiting[this.head]?.cancelled) {
+      this.waiting[this.head++] = undefined as never;
+      this.cancelled--;
+    }
     const next = this.waiting[this.head];
     if (next) {
       // The slot passes straight to the first waiter: `active` stays the same.
@@ -110,7 +133,7 @@ export class Admission {
         this.head = 0;
       }
       this.admitted++;
-      next();
+      next.go();
     } else this.active--;
     this.changed();
   }
@@ -121,6 +144,10 @@ export class Admission {
     for (const l of this.listeners) l(s);
   }
 }
+
+type Waiter = { go: () => void; cancelled: boolean };
+
+const gone = () => unavailable("The request went away before its turn (nothing was recorded)");
 
 const KEY = Symbol.for("warden.decisionAdmission");
 type Holder = { [KEY]?: Admission };

@@ -32,7 +32,17 @@ const routes: DataPlaneRoute[] = [
       const headerKey = typeof header === "string" && header.length > 0 ? header : null;
       if (headerKey && headerKey.length > 255) throw new WardenError("validation_failed", "Idempotency-Key: at most 255 characters");
       // At most WARDEN_DECISION_CONCURRENCY decisions in decide/commit at once (admission.ts).
-      await decisionAdmission().run(async () => send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey })));
+      // A request whose client closed the connection while it waited leaves the queue undecided.
+      const gone = new AbortController();
+      const onClose = () => {
+        if (!res.writableEnded) gone.abort();
+      };
+      res.once("close", onClose);
+      try {
+        await decisionAdmission().run(async () => send(res, 200, await decideAction({ agent, request, idempotencyKey: headerKey })), gone.signal);
+      } finally {
+        res.off("close", onClose);
+      }
     },
   },
   {

@@ -72,11 +72,13 @@ function create() {
   decisionPool.on("error", (err) => console.error("[db] idle decision client error:", err.message));
   // A few connections of their own for the kill switch (halt, resume): never behind a pool
   // slot held by other work, and pipelined like the group commit, so a halt's round trips stay few.
+  // Halts queue on HALT_LOCK anyway; a few connections, and a wait for one as long as Prisma's
+  // transaction maxWait was (10 s), so concurrent halts wait their turn instead of failing.
   const controlPool = new pg.Pool({
     connectionString: url,
-    max: 2,
+    max: 4,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: timeout,
+    connectionTimeoutMillis: Math.max(timeout, 10_000),
     keepAlive: true,
     application_name: "warden-control",
     pipeline: true,

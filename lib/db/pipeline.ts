@@ -32,6 +32,7 @@ export function prepared(text: string, values: unknown[] = []): pg.QueryConfig {
  * with their results in order. When any fails, waits for all of them, then rejects with the
  * first failure in statement order (in a transaction block, those after it fail with 25P02 —
  * not the cause). A multi-statement literal yields an array of results, as `client.query` does.
+ * When the last statement is "COMMIT", throws unless the server answered COMMIT.
  */
 export async function pipeline(client: pg.ClientBase, statements: Statement[]): Promise<pg.QueryResult[]> {
   // pg writes each statement's messages under a cork of its own (one write each); held corked
@@ -39,16 +40,29 @@ export async function pipeline(client: pg.ClientBase, statements: Statement[]): 
   // (A pipelined client writes each query as it is queued, synchronously.)
   const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
   stream?.cork?.();
-  let queries: Promise<pg.QueryResult>[];
+  const queries: Promise<pg.QueryResult>[] = [];
+  let refused: unknown = null;
   try {
-    queries = statements.map((s) => client.query(s as pg.QueryConfig));
+    for (const s of statements) queries.push(client.query(s as pg.QueryConfig));
+  } catch (err) {
+    refused = err ?? new Error("statement refused");
   } finally {
     stream?.uncork?.();
+  }
+  if (refused !== null) {
+    // A statement pg refused before sending it: the ones already written still answer first.
+    await Promise.allSettled(queries);
+    throw refused;
   }
   const settled = await Promise.allSettled(queries);
   const failed = settled.find((r) => r.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
+  const results = settled.map((r) => (r as PromiseFulfilledResult<pg.QueryResult>).value);
+  // A COMMIT of a transaction that failed earlier answers ROLLBACK, not an error: never report it as committed.
+  if (statements[statements.length - 1] === "COMMIT" && results[results.length - 1]?.command !== "COMMIT") {
+    throw new Error(`the transaction did not commit (the server answered ${results[results.length - 1]?.command ?? "nothing"})`);
+  }
+  return results;
 }
 
 /** A PostgreSQL array literal of text (`{"a","b\"c"}`), for a `text[]` that is one element of an array parameter (`unnest($1::text[])` yields it, `::text[]` reads it). */

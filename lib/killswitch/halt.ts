@@ -23,7 +23,7 @@ const HALT_TIMEOUT_MS = 30_000;
 const WHAT = { agent: "Agent", cohort: "Cohort", global: "Control state" } as const;
 
 /**
- * Runs `fn` on a pooled connection of the general pool; `fn` opens the transaction itself (its
+ * Runs `fn` on a connection of the kill switch's own pool (controlPool); `fn` opens the transaction itself (its
  * first statement is BEGIN, batched with what follows) and commits it (COMMIT batched with its
  * last statements). Any error rolls back; a connection that can't even roll back is closed.
  */
@@ -64,16 +64,17 @@ async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope
  * NOTIFY, the webhook and COMMIT. The actor's name is read meanwhile on another connection.
  */
 export async function halt({ scope, reason, actor }: { scope: Scope; reason: string; actor: string }): Promise<HaltResult> {
+  // The actor's name, for the webhook, is read before HALT_LOCK is taken (never wait on the
+  // general pool while holding it: decisions queue behind it); if it can't be read, the id serves.
   const poolRunner: SqlRunner = async (sql, params) => (await pool().query(sql, params)).rows;
-  const byName = actorName(poolRunner, actor);
-  byName.catch(() => undefined); // awaited below; a failure before then must not go unhandled
+  const byName = actorName(poolRunner, actor).catch(() => actor);
   return inTransaction(async (client) => {
+    const by = await byName;
     const run = clientRunner(client);
     // Bounded like the Prisma transaction it replaces (30 s): a halt that can't finish fails, it doesn't hang.
     const opened = (await client.query(`BEGIN; SET LOCAL statement_timeout = ${HALT_TIMEOUT_MS}; SELECT pg_advisory_xact_lock(${HALT_LOCK}); ${flipSwitchSql(scope, { reason, actor })}`)) as unknown as pg.QueryResult[];
     const r: Flipped | null = flippedOf(scope, opened[3]!.rows);
     if (!r) throw notFound(WHAT[scope.kind]);
-    const by = await byName;
     const rejected = await settlePending(run, {
       target: r.settle,
       outcome: "rejected",
@@ -91,8 +92,8 @@ export async function halt({ scope, reason, actor }: { scope: Scope; reason: str
 /** Clears the switch of `scope` (audited with the reason it was halted for). Throws not_found. */
 export async function resume({ scope, reason, actor }: { scope: Scope; reason?: string; actor: string }): Promise<HaltResult> {
   return inTransaction(async (client) => {
-    const opened = (await client.query(`BEGIN; ${flipSwitchSql(scope, null)}`)) as unknown as pg.QueryResult[];
-    const r = flippedOf(scope, opened[1]!.rows);
+    const opened = (await client.query(`BEGIN; SET LOCAL statement_timeout = ${HALT_TIMEOUT_MS}; ${flipSwitchSql(scope, null)}`)) as unknown as pg.QueryResult[];
+    const r = flippedOf(scope, opened[2]!.rows);
     if (!r) throw notFound(WHAT[scope.kind]);
     const event: AuditInput = { actor, kind: `${scope.kind}.resumed`, ...r.audit, data: { ...r.audit.data, reason: reason ?? null, haltReason: r.previousReason } };
     await auditNotifyCommit(client, event, scope, []);

@@ -51,4 +51,38 @@ describe("Admission", () => {
     expect(started).toEqual(["a", "b", "c", "d", "e"]);
     expect(a.state()).toMatchObject({ active: 0, queued: 0, admitted: 5, refused: 1 });
   });
+
+  it("drops a waiting request whose client went away: it never runs, frees its queue place, and the next one takes the turn", async () => {
+    const a = new Admission(1, 1);
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const job = (name: string, signal?: AbortSignal) =>
+      a.run(async () => {
+        started.push(name);
+        await new Promise<void>((r) => gates.set(name, r));
+        return name;
+      }, signal);
+    const first = job("first");
+    const gone = new AbortController();
+    const abandoned = job("abandoned", gone.signal);
+    expect(a.state()).toMatchObject({ active: 1, queued: 1 });
+    gone.abort();
+    await expect(abandoned).rejects.toMatchObject({ code: "unavailable" });
+    // Its place in the queue is free again.
+    expect(a.state()).toMatchObject({ active: 1, queued: 0 });
+    const next = job("next");
+    await expect(job("refused")).rejects.toMatchObject({ code: "unavailable" });
+    await Promise.resolve();
+    gates.get("first")!();
+    expect(await first).toBe("first");
+    await new Promise((r) => setImmediate(r));
+    gates.get("next")!();
+    expect(await next).toBe("next");
+    expect(started).toEqual(["first", "next"]);
+    expect(a.state()).toMatchObject({ active: 0, queued: 0 });
+    // Already gone before asking: not queued at all.
+    const before = new AbortController();
+    before.abort();
+    await expect(a.run(async () => "never", before.signal)).rejects.toMatchObject({ code: "unavailable" });
+  });
 });

@@ -61,7 +61,8 @@ async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope
  * is saturated waits for the event loop once per round trip, so each counts): (1) BEGIN, the
  * lock, the flip; (2) settlePending; (3) the audit chain (taken after settlePending, which may
  * lock budgets: budgets before chain heads, as every writer of both); (4) the audit event,
- * NOTIFY, the webhook and COMMIT. The actor's name is read meanwhile on another connection.
+ * NOTIFY, the webhook and COMMIT. The actor's name (for the webhook) is read on the general pool
+ * while the control connection is taken, before HALT_LOCK.
  */
 export async function halt({ scope, reason, actor }: { scope: Scope; reason: string; actor: string }): Promise<HaltResult> {
   // The actor's name, for the webhook, is read before HALT_LOCK is taken (never wait on the

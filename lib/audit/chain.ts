@@ -49,28 +49,20 @@ export type ChainHead = { chain: number; chain_seq: number; hash: string };
 export type ChainSlot = { heads: ChainHead[]; seqs: number[] };
 
 const TAKE_FREE_HEAD_SQL = `SELECT chain, chain_seq, hash FROM audit_chain_heads ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED`;
-const reserveSeqsSql = (n: number) =>
-  `SELECT nextval(pg_get_serial_sequence('audit_events', 'seq'))::bigint AS seq FROM generate_series(1, ${Math.max(0, Math.floor(n))})`;
-
 const RESERVE_SEQS_SQL = `SELECT nextval(pg_get_serial_sequence('audit_events', 'seq'))::bigint AS seq FROM generate_series(1, $1::int)`;
 
 /**
- * Steps 1–2 as literal SQL (two statements) for a caller that batches round trips in one
- * simple query: try to take a free head, then reserve `n` seqs. Pass what the two statements
- * returned to `takeChain`, which completes the protocol.
+ * Steps 1–2 as two prepared statements, for a caller that batches round trips (the group
+ * commit, a halt: lib/db `pipeline`): try to take a free head, then reserve `n` seqs. Pass what
+ * the two statements returned to `takeChain`, which completes the protocol.
  */
-export function openChainSql(n: number): string {
-  return `${TAKE_FREE_HEAD_SQL};\n${reserveSeqsSql(n)}`;
-}
-
-/** `openChainSql` as two prepared statements, for a pipelined round trip (the group commit). */
 export function openChainStatements(n: number): pg.QueryConfig[] {
   return [prepared(TAKE_FREE_HEAD_SQL), prepared(RESERVE_SEQS_SQL, [Math.max(0, Math.floor(n))])];
 }
 
 /**
  * Holds one chain head and `n` seqs reserved while holding it. With `opened` (the rows of
- * `openChainSql`'s two statements, already run in this transaction) it only finishes the
+ * `openChainStatements`' two statements, already run in this transaction) it only finishes the
  * protocol: when no head was free it waits for a random one and reserves fresh seqs — the
  * ones taken before waiting would break seq order on that chain.
  */
@@ -94,7 +86,7 @@ export async function holdAllChains(run: SqlRunner, n: number): Promise<ChainSlo
 
 async function reserveSeqs(run: SqlRunner, n: number): Promise<number[]> {
   if (n <= 0) return [];
-  return (await run<{ seq: number | string }>(reserveSeqsSql(n), [])).map((s) => Number(s.seq)).sort((a, b) => a - b);
+  return (await run<{ seq: number | string }>(RESERVE_SEQS_SQL, [Math.floor(n)])).map((s) => Number(s.seq)).sort((a, b) => a - b);
 }
 
 /**

@@ -24,7 +24,6 @@ export {
   holdAllChains,
   insertEventsSql,
   moveHeadsSql,
-  openChainSql,
   openChainStatements,
   takeChain,
   writeEventsSql,

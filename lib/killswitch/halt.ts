@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { settlePending } from "../actions/index.ts";
-import { openChainSql, takeChain, writeEventsSql, type AuditInput, type ChainHead } from "../audit/index.ts";
+import { openChainStatements, takeChain, writeEventsSql, type AuditInput, type ChainHead } from "../audit/index.ts";
 import { clientRunner, controlPool, pipeline, pool, type SqlRunner, type Statement } from "../db/index.ts";
 import { notFound } from "../errors/index.ts";
 import { CHANNEL, notifyManySql } from "../events/index.ts";
@@ -46,7 +46,7 @@ async function inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Prom
 /** Two round trips: the audit chain for one event; then the event, NOTIFY on `halts`, `tail` statements, and COMMIT. */
 async function auditNotifyCommit(client: pg.PoolClient, event: AuditInput, scope: Scope, tail: Statement[]): Promise<void> {
   const run = clientRunner(client);
-  const opened = (await client.query(openChainSql(1))) as unknown as pg.QueryResult[];
+  const opened = await pipeline(client, openChainStatements(1));
   const slot = await takeChain(run, 1, { head: opened[0]!.rows[0] as ChainHead | undefined, seqs: opened[1]!.rows as { seq: number }[] });
   await pipeline(client, [...writeEventsSql(slot, [event]), notifyManySql(CHANNEL.halts, [JSON.stringify(scope)]), ...tail, "COMMIT"]);
 }

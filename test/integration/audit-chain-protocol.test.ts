@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chainEvents, holdAllChains, insertEventsSql, moveHeadsSql, openChainSql, takeChain, verifyAuditChain, type ChainHead } from "../../lib/audit/index.ts";
-import { clientRunner, pool } from "../../lib/db/index.ts";
+import { chainEvents, holdAllChains, insertEventsSql, moveHeadsSql, openChainStatements, takeChain, verifyAuditChain, type ChainHead } from "../../lib/audit/index.ts";
+import { clientRunner, pipeline, pool } from "../../lib/db/index.ts";
 import { switchToFreshDatabase } from "../support/db.ts";
 
 // The ordering rule of lib/audit's chain protocol: a writer reserves its seqs while holding
-// its chain head. The group commit opens a chain optimistically (openChainSql: a free head and
+// its chain head. The group commit opens a chain optimistically (openChainStatements: a free head and
 // seqs in one round trip); when no head was free, the seqs it got are older than those another
 // writer may commit on the chain it ends up waiting for, so takeChain must reserve new ones.
 describe("the audit chain protocol", () => {
@@ -19,7 +19,7 @@ describe("the audit chain protocol", () => {
 
       // The batched writer opens its chain: no free head, but seqs reserved in that round trip.
       await waiter.query("BEGIN");
-      const opened = (await waiter.query(openChainSql(1))) as unknown as { rows: unknown[] }[];
+      const opened = await pipeline(waiter, openChainStatements(1));
       expect(opened[0]!.rows).toHaveLength(0);
       const early = opened[1]!.rows as { seq: number }[];
       const waiterPid = (await waiter.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid;
@@ -58,7 +58,7 @@ describe("the audit chain protocol", () => {
     const c = await pool().connect();
     try {
       await c.query("BEGIN");
-      const opened = (await c.query(openChainSql(3))) as unknown as { rows: unknown[] }[];
+      const opened = await pipeline(c, openChainStatements(3));
       const head = opened[0]!.rows[0] as ChainHead;
       const seqs = opened[1]!.rows as { seq: number }[];
       const slot = await takeChain(clientRunner(c), 3, { head, seqs });

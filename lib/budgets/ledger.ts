@@ -49,7 +49,10 @@ export function budgetOpenSql(drafts: { budgets: DraftBudget[] }[]): pg.QueryCon
   return [prepared(BUDGET_OPEN_SQL, [ids]), prepared(BUDGET_PRESENT_SQL, [list.map(([b]) => b), list.map(([, r]) => r)])];
 }
 
-const BUDGET_OPEN_SQL = `SELECT * FROM budget_open($1::text[])`;
+// The columns named, not `*`: a prepared statement's cached plan must keep its result type, so a
+// migration that adds a column to budget_open's output can't break running processes' plans.
+const BUDGET_OPEN_SQL = `SELECT budget_id, name, version, scope_kind, scope_value, scope_name, limit_value, unit, on_exceed, approval_quorum,
+  approval_timeout_seconds, is_distinct, total, watermark, window_start, window_end, at, exceeded_at FROM budget_open($1::text[])`;
 const BUDGET_PRESENT_SQL = `SELECT r.budget_id, r.resource FROM budget_reservations r JOIN budget_states s ON s.budget_id = r.budget_id
   WHERE (r.budget_id, r.resource) IN (SELECT * FROM unnest($1::text[], $2::text[]))
     AND r.at >= s.watermark AND r.state <> 'RELEASED' GROUP BY 1, 2`;

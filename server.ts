@@ -1,12 +1,13 @@
 // Warden's one HTTP entry: /v1/* (agents) goes to the lean data plane, everything else to
 // Next.js (dashboard and control-plane API). With WARDEN_WORKERS > 1 this file runs as the
-// primary (start-up once, then it supervises) and as each worker (serves). See README
+// primary (start-up once, then it listens, routes connections and supervises) and as each
+// worker (serves): WARDEN_WORKERS data-plane workers and one control-plane worker. See README
 // "Architecture".
 import cluster from "node:cluster";
 import http from "node:http";
 import next from "next";
 import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo, type Prepared } from "./lib/boot/index.ts";
-import { onStop, superviseWorkers, workerCount, workerSlot } from "./lib/cluster/index.ts";
+import { onStop, receiveConnections, superviseWorkers, workerCount, workerSlot } from "./lib/cluster/index.ts";
 import { instanceId, readEnv, type Env } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb } from "./lib/db/index.ts";
@@ -15,11 +16,12 @@ import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
 import { startJobs } from "./lib/jobs/index.ts";
 
 /**
- * Serves HTTP on PORT (data plane + Next.js), and the background jobs when `jobs`. Returns a
- * stop function: stop accepting, finish in-flight requests, stop the jobs, close the pools.
- * Whatever it started is stopped again when it fails.
+ * Serves HTTP (data plane + Next.js): on PORT, or — `routed`, a cluster worker — on the
+ * connections the primary hands it (lib/cluster receiveConnections); and the background jobs
+ * when `jobs`. Returns a stop function: stop accepting, finish in-flight requests, stop the
+ * jobs, close the pools. Whatever it started is stopped again when it fails.
  */
-async function serve(env: Env, opts: { jobs: boolean }): Promise<() => Promise<void>> {
+async function serve(env: Env, opts: { jobs: boolean; routed: boolean }): Promise<() => Promise<void>> {
   const trust = parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES);
   let stopJobs: () => Promise<void> = async () => {};
   const server = http.createServer();
@@ -44,6 +46,13 @@ async function serve(env: Env, opts: { jobs: boolean }): Promise<() => Promise<v
     });
     server.keepAliveTimeout = 65_000;
     if (opts.jobs) stopJobs = startJobs();
+    if (opts.routed) {
+      const connections = receiveConnections(server);
+      return async () => {
+        await connections.close();
+        await closePools();
+      };
+    }
     await listenOn(server, env.PORT, env.HOST);
   } catch (err) {
     await closePools();
@@ -61,7 +70,7 @@ function banner(port: number, prepared: Prepared, workers: number): string {
     "",
     `  Warden is running at http://localhost:${port}`,
     `  Database: ${prepared.embedded ? "embedded PostgreSQL" : "DATABASE_URL"}`,
-    `  Workers:  ${workers === 1 ? "1 process" : `${workers} processes (WARDEN_WORKERS)`}`,
+    `  Workers:  ${workers === 1 ? "1 process" : `${workers} data-plane processes + 1 control-plane process (WARDEN_WORKERS)`}`,
   ];
   if (prepared.firstAdmin) {
     lines.push(`  First admin: ${prepared.firstAdmin.email}`);
@@ -78,9 +87,9 @@ function banner(port: number, prepared: Prepared, workers: number): string {
   return lines.join("\n") + "\n";
 }
 
-/** A worker: serves until told to stop (its own Ctrl-C, or the primary's SIGTERM). */
+/** A worker: serves until told to stop (its own Ctrl-C, or the primary's SIGTERM). Slot 0 (the control plane) runs the jobs. */
 async function worker(env: Env) {
-  const stop = await serve(env, { jobs: workerSlot() === 0 });
+  const stop = await serve(env, { jobs: workerSlot() === 0, routed: true });
   onStop(async () => {
     await stop();
     process.exit(0);
@@ -101,14 +110,15 @@ async function primary(env: Env) {
   let stopServing: () => Promise<void>;
   try {
     if (workers === 1) {
-      stopServing = await serve(env, { jobs: true });
+      stopServing = await serve(env, { jobs: true, routed: false });
     } else {
-      // The primary serves nothing: its connections go before the workers open theirs. Each
-      // worker's general pool gets a share of the default 20 (WARDEN_DB_POOL_SIZE sets it per worker).
+      // The primary serves nothing (it routes connections): its database connections go before
+      // the workers open theirs. Each worker's general pool gets a share of the default 20
+      // (WARDEN_DB_POOL_SIZE sets it per worker). Slot 0 serves the control plane, 1 … the data plane.
       await closeBus();
       await closeDb();
-      process.env.WARDEN_DB_POOL_SIZE ??= String(Math.max(5, Math.ceil(20 / workers)));
-      const supervisor = superviseWorkers({ count: workers, exec: import.meta.filename, execArgv: workerExecArgv() });
+      process.env.WARDEN_DB_POOL_SIZE ??= String(Math.max(5, Math.ceil(20 / (workers + 1))));
+      const supervisor = superviseWorkers({ count: workers + 1, listen: { port, host: env.HOST }, exec: import.meta.filename, execArgv: workerExecArgv() });
       stopServing = supervisor.stop;
       await supervisor.ready.catch(async (err: unknown) => {
         await supervisor.stop();

@@ -1,4 +1,3 @@
-import type { Server } from "node:http";
 import net from "node:net";
 
 /** What to tell the person starting Warden when its port is taken. */
@@ -34,7 +33,7 @@ export async function assertPortFree(port: number, host: string): Promise<void> 
  * `server.listen` as a promise whose failure says what to do (someone may take the port
  * between assertPortFree and here): the caller then stops what it started.
  */
-export async function listenOn(server: Server, port: number, host: string): Promise<void> {
+export async function listenOn(server: net.Server, port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(explain(err, port));
     server.once("error", onError);

@@ -1,7 +1,9 @@
 import cluster, { type Worker } from "node:cluster";
+import { listenOn } from "../boot/index.ts";
+import { isReadyMessage, routeConnections, type ConnectionKind, type RouteTarget } from "./route.ts";
 
 export type Supervisor = {
-  /** Resolves when every worker listens; rejects when one exits before it ever listened (a start-up failure). */
+  /** Resolves when every worker is ready and the port listens; rejects when a worker exits before it was ever ready (a start-up failure) or the port can't be bound. */
   ready: Promise<void>;
   /** The live workers' process ids, by slot. */
   pids: () => number[];
@@ -10,7 +12,10 @@ export type Supervisor = {
 };
 
 export type SuperviseOptions = {
+  /** Worker processes in all: slot 0 serves the control plane (and runs the background jobs), slots 1 … count−1 the data plane. At least 2. */
   count: number;
+  /** Where the primary listens; it routes each connection to a worker (route.ts). */
+  listen: { port: number; host: string };
   /** The module each worker runs, and the Node flags it needs (e.g. `["--import", "tsx"]`). */
   exec: string;
   execArgv?: string[];
@@ -24,45 +29,90 @@ export type SuperviseOptions = {
 export const WORKER_SLOT_ENV = "WARDEN_WORKER_SLOT";
 
 /**
- * The primary process's side of the cluster (node:cluster): forks `count` workers sharing the
- * listening port, restarts one that exits (with backoff, logged), and stops them all on `stop`.
- * The primary does no request work. A worker's in-flight requests die with it (their clients
- * see the connection reset); an answered decision was committed before its answer, so none is
- * lost.
+ * The primary process's side of the cluster (node:cluster): forks `count` workers, listens on
+ * the port once every one is ready, and hands each connection to a worker by the start of its
+ * first request (route.ts): agents' (`/v1/*`) round-robin to the data-plane workers (slots 1 …),
+ * everything else to the control-plane worker (slot 0), so halts, approvals and the dashboard
+ * are served by a process no agent traffic queues in. While a worker of one kind is down its
+ * connections go to the other kind (every worker serves every route). Restarts a worker that
+ * exits (with backoff, logged), and on `stop` closes the port, then stops them all. The primary
+ * does no request work. A worker's in-flight requests die with it (their clients see the
+ * connection reset); an answered decision was committed before its answer, so none is lost.
  */
 export function superviseWorkers(opts: SuperviseOptions): Supervisor {
   const log = opts.log ?? ((line: string) => console.log(line));
   const backoff = opts.backoff ?? { initialMs: 250, maxMs: 10_000, stableMs: 30_000 };
   cluster.setupPrimary({ exec: opts.exec, execArgv: opts.execArgv ?? process.execArgv });
-  const slots: { worker: Worker | null; startedAt: number; crashes: number; listened: boolean; timer?: NodeJS.Timeout }[] = Array.from({ length: opts.count }, () => ({ worker: null, startedAt: 0, crashes: 0, listened: false }));
+  if (opts.count < 2) throw new Error("superviseWorkers: at least 2 workers (a control-plane one and a data-plane one)");
+  // `up`: this slot's current worker said it is ready (and hasn't exited since); `everUp`: some worker of this slot was.
+  const slots: { worker: Worker | null; startedAt: number; crashes: number; up: boolean; everUp: boolean; timer?: NodeJS.Timeout }[] = Array.from({ length: opts.count }, () => ({ worker: null, startedAt: 0, crashes: 0, up: false, everUp: false }));
   let stopping = false;
   let started = 0;
   let settle: { resolve: () => void; reject: (err: Error) => void };
   const ready = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   let readyDone = false;
 
+  let turn = 0;
+  const live = (slot: number): RouteTarget | null => {
+    const s = slots[slot]!;
+    return s.up && s.worker?.isConnected() ? (s.worker as unknown as RouteTarget) : null;
+  };
+  /** The next live data-plane worker, round-robin; null when none is. */
+  const nextData = (): RouteTarget | null => {
+    for (let i = 0; i < opts.count - 1; i++) {
+      turn = (turn % (opts.count - 1)) + 1;
+      const w = live(turn);
+      if (w) return w;
+    }
+    return null;
+  };
+  const pick = (kind: ConnectionKind): RouteTarget | null => (kind === "control" ? (live(0) ?? nextData()) : (nextData() ?? live(0)));
+  const router = routeConnections(pick);
+
   const fork = (slot: number) => {
     const s = slots[slot]!;
     const worker = cluster.fork({ [WORKER_SLOT_ENV]: String(slot) });
     s.worker = worker;
     s.startedAt = Date.now();
-    worker.once("listening", () => {
-      if (!s.listened) {
-        s.listened = true;
-        started++;
-        if (started === opts.count && !readyDone) {
-          readyDone = true;
-          settle.resolve();
-        }
-      } else log(`[warden] worker ${slot + 1} is back (pid ${worker.process.pid})`);
-    });
+    s.up = false;
+    const onMessage = (message: unknown) => {
+      if (!isReadyMessage(message)) return;
+      worker.off("message", onMessage);
+      if (s.worker !== worker) return;
+      s.up = true;
+      if (s.everUp) {
+        log(`[warden] worker ${slot + 1} is back (pid ${worker.process.pid})`);
+        return;
+      }
+      s.everUp = true;
+      started++;
+      if (started === opts.count && !readyDone) {
+        listenOn(router.server, opts.listen.port, opts.listen.host).then(
+          () => {
+            if (readyDone) return;
+            readyDone = true;
+            settle.resolve();
+          },
+          (err: Error) => {
+            if (readyDone) return;
+            readyDone = true;
+            settle.reject(err);
+          },
+        );
+      }
+    };
+    worker.on("message", onMessage);
     worker.once("exit", (code, signal) => {
-      if (s.worker === worker) s.worker = null;
+      worker.off("message", onMessage);
+      if (s.worker === worker) {
+        s.worker = null;
+        s.up = false;
+      }
       if (stopping) return;
       const how = signal ? `signal ${signal}` : `code ${code}`;
-      if (!s.listened && !readyDone) {
+      if (!s.everUp && !readyDone) {
         readyDone = true;
-        settle.reject(new Error(`worker ${slot + 1} exited before it listened (${how})`));
+        settle.reject(new Error(`worker ${slot + 1} exited before it was ready (${how})`));
         return;
       }
       if (Date.now() - s.startedAt >= backoff.stableMs) s.crashes = 0;
@@ -83,6 +133,8 @@ export function superviseWorkers(opts: SuperviseOptions): Supervisor {
 
   const stop = async () => {
     stopping = true;
+    // No new connection from here on; then the workers finish what they have and stop.
+    await router.close();
     const timeout = opts.stopTimeoutMs ?? 10_000;
     await Promise.all(
       slots.map(async (s) => {

@@ -2,15 +2,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 
 /**
- * Starts test/support/cluster-instance.ts (a data plane on `workers` worker processes behind
- * one port) on the current DATABASE_URL. `lines` collects what its supervisor says after
+ * Starts test/support/cluster-instance.ts (a data plane on `workers` worker processes and a
+ * control-plane worker behind one port) on the current DATABASE_URL, with `env` added to its
+ * environment (WARDEN_TEST_RESTART_MS: the supervisor's first restart delay, default 100). `lines` collects what its supervisor says after
  * start (e.g. "worker 2 is back (pid N)"); `waitFor` waits for such a line.
  */
-export async function spawnCluster(workers = 2) {
+export async function spawnCluster(workers = 2, env: Record<string, string> = {}) {
   const root = path.resolve(import.meta.dirname, "../..");
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/support/cluster-instance.ts")], {
     cwd: root,
-    env: { ...process.env, WARDEN_WORKERS: String(workers) },
+    env: { ...process.env, ...env, WARDEN_WORKERS: String(workers) },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const lines: string[] = [];

@@ -61,7 +61,7 @@ test("an operator watches the overview move with demo traffic, opens the busiest
   // "Policies that fired most" fits its panel on a laptop and on a phone: long names are cut
   // (the whole name in their title) and the bars stay in view.
   const fired = op.getByRole("table", { name: "Policies that fired most" });
-  await expect(fired.getByRole("link", { name: longName })).toBeVisible({ timeout: 20_000 });
+  await expect(fired.getByRole("link", { name: longName })).toBeVisible({ timeout: 40_000 });
   for (const viewport of [{ width: 1400, height: 900 }, { width: 390, height: 844 }]) {
     await op.setViewportSize(viewport);
     const size = await overflow(fired);
@@ -69,8 +69,12 @@ test("an operator watches the overview move with demo traffic, opens the busiest
     await expect(fired.getByRole("link", { name: longName })).toHaveAttribute("title", longName);
     // The panel sits below the fold: scroll down to it (only down, never sideways, so a bar
     // pushed off to the right stays out of view), then the whole first bar must be in view.
-    await fired.evaluate((t) => window.scrollTo({ left: 0, top: t.getBoundingClientRect().top + window.scrollY - 100 }));
-    await expect(fired.getByTestId("fired-bar").first()).toBeInViewport({ ratio: 1 });
+    // The page refreshes itself every 5 s and the panels above it grow while traffic starts
+    // (more agents, more cohorts): scrolled again if a refresh moved it since.
+    await expect(async () => {
+      await fired.evaluate((t) => window.scrollTo({ left: 0, top: t.getBoundingClientRect().top + window.scrollY - 100 }));
+      await expect(fired.getByTestId("fired-bar").first()).toBeInViewport({ ratio: 1, timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
     const bar = await fired.getByTestId("fired-bar").first().boundingBox();
     expect(bar!.width, `bar width at ${viewport.width} px`).toBeGreaterThanOrEqual(48);
     await info.attach(`overview-policies-${viewport.width}px`, { body: await fired.locator("xpath=ancestor::section[1]").screenshot(), contentType: "image/png" });
@@ -79,14 +83,16 @@ test("an operator watches the overview move with demo traffic, opens the busiest
   await op.setViewportSize({ width: 1280, height: 720 });
 
   // The busiest agent, from the list, to its timeline, to one action's whole story.
+  // Both lists refresh themselves while the agents work: what is read is what gets clicked (by
+  // its address), not whatever is first by the time of the click.
   const busiest = op.getByRole("table", { name: "Busiest agents" }).getByRole("link").first();
-  const agentName = (await busiest.textContent())!.trim();
-  await busiest.click();
+  const [agentName, agentHref] = await busiest.evaluate((a) => [a.textContent!.trim(), a.getAttribute("href")!]);
+  await op.getByRole("table", { name: "Busiest agents" }).locator(`a[href="${agentHref}"]`).click();
   await expect(op.getByRole("heading", { level: 1 })).toContainText(agentName);
   const entry = op.getByTestId("action-row").first();
   await expect(entry).toBeVisible();
-  const actionName = (await entry.getByRole("link").first().textContent())!.trim();
-  await entry.getByRole("link").first().click();
+  const [actionName, actionHref] = await entry.getByRole("link").first().evaluate((a) => [a.textContent!.trim(), a.getAttribute("href")!]);
+  await op.locator(`a[href="${actionHref}"]`).first().click();
   await expect(op.getByRole("heading", { level: 1 })).toContainText(actionName);
   await expect(op.getByTestId("action-audit-row").filter({ hasText: "action.decided" })).toHaveCount(1);
   const actionId = op.url().split("/actions/")[1]!;

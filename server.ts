@@ -10,7 +10,7 @@ import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo, type 
 import { onStop, receiveConnections, superviseWorkers, workerCount, workerSlot } from "./lib/cluster/index.ts";
 import { instanceId, readEnv, type Env } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
-import { closeDb } from "./lib/db/index.ts";
+import { closeDb, warmControlPool } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
 import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
 import { startJobs } from "./lib/jobs/index.ts";
@@ -45,7 +45,11 @@ async function serve(env: Env, opts: { jobs: boolean; routed: boolean }): Promis
       void handle(req, res);
     });
     server.keepAliveTimeout = 65_000;
-    if (opts.jobs) stopJobs = startJobs();
+    if (opts.jobs) {
+      // The process that runs the jobs serves the control plane: its kill switch is ready to go.
+      stopJobs = startJobs();
+      await warmControlPool();
+    }
     if (opts.routed) {
       const connections = receiveConnections(server);
       return async () => {

@@ -5,7 +5,8 @@
 // (GET /api/health: Next.js routing + one query — the worker's queueing) and HALT_LOCK taken
 // exclusively straight from PostgreSQL (what waiting behind in-flight decision batches costs).
 // Each halt is checked for exactness: no allowed action of the halted cohort recorded after the
-// call returned.
+// call returned. Before the load, a few unloaded halts: the first after start is reported apart
+// (the first run of its code), so the loaded percentiles measure saturation, not a cold start.
 import pg from "pg";
 import { HALT_LOCK } from "../lib/killswitch/index.ts";
 
@@ -46,6 +47,16 @@ export async function haltProbe(opts: { base: string; token: string; dbUrl: stri
   let lateAllowed = 0;
   let failed = 0;
   try {
+    // Before any load: the first halt after start (the first run of its code in the worker that
+    // serves the control plane), then a few more, and the read-only reference — the floor the
+    // loaded figures compare with. Reported apart: a first call is not saturation.
+    const unloaded: { health: number; halt: number }[] = [];
+    for (let i = 0; i < 5; i++) {
+      const [health] = await timed(() => fetch(`${base}/api/health`).then((r) => r.text()));
+      const [halt] = await timed(() => post(`/api/cohorts/${cohort}/halt`, { reason: `halt probe, unloaded ${i + 1}` }).then((r) => r.text()));
+      await (await post(`/api/cohorts/${cohort}/resume`, { reason: "halt probe" })).text();
+      unloaded.push({ health, halt });
+    }
     await opts.runLoad({ url: `${base}/v1/actions`, keys: opts.keys, concurrency: 8, seconds: 2 }); // warm-up
     let loading = true;
     const seconds = Math.ceil(opts.rounds * 0.8) + 4;
@@ -81,8 +92,10 @@ export async function haltProbe(opts: { base: string; token: string; dbUrl: stri
     const during = await load;
     const admission = `WARDEN_DECISION_CONCURRENCY=${process.env.WARDEN_DECISION_CONCURRENCY ?? "default"}, WARDEN_WORKERS=${process.env.WARDEN_WORKERS ?? "default"}`;
     console.log(`\nHalt probe: ${halts.length} halt calls (cohort "${cohort}") while ${opts.concurrency} connections saturate the data plane (${during.rps.toFixed(0)} decisions/s, p99 ${during.p99.toFixed(1)} ms, ${during.errors} errors; ${admission}):`);
+    const rest = unloaded.slice(1);
+    console.log(`  unloaded, before the load: the first halt after start ${unloaded[0]!.halt.toFixed(0)} ms (its code's first run), the next ${rest.length} p50 ${pct(rest.map((u) => u.halt), 50).toFixed(0)} ms; GET /api/health p50 ${pct(unloaded.map((u) => u.health), 50).toFixed(0)} ms`);
     console.log(`  halt call (POST /api/cohorts/:name/halt)   ${fmt(halts)}   [target p99 ≤ 100 ms]${failed ? `   (${failed} failed)` : ""}`);
-    console.log(`  reference: GET /api/health                  ${fmt(health)}   (the worker's queueing + Next.js)`);
+    console.log(`  reference: GET /api/health                  ${fmt(health)}   (the control-plane worker's queueing + Next.js + one query)`);
     console.log(`  reference: HALT_LOCK from PostgreSQL        ${fmt(locks)}   (waiting behind in-flight batches)`);
     console.log(`  general pool connections (all workers) as a halt started: busy p50 ${pct(poolBusy, 50)}, max ${Math.max(...poolBusy)} of ${Math.max(...poolOpen)} open   (a halt waits for a slot only when all are busy)`);
     console.log(`  allowed actions of the halted cohort recorded after a halt call returned: ${lateAllowed}   [target 0]`);

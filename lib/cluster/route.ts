@@ -62,7 +62,11 @@ const NO_WORKER =
  */
 export function routeConnections(pick: (kind: ConnectionKind) => RouteTarget | null): { server: net.Server; close: () => Promise<void> } {
   const reading = new Set<net.Socket>();
-  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+  // noDelay: what node:http's own listener sets on every connection it accepts (Nagle's
+  // algorithm off), set here because the worker's HTTP server never accepts these sockets;
+  // the option lives on the socket, so it holds in the worker. Without it a response written
+  // in two parts waits for the client's delayed ACK (~40 ms).
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
     reading.add(socket);
     const chunks: Buffer[] = [];
     const done = () => {

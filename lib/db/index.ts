@@ -74,9 +74,12 @@ function create() {
   // slot held by other work, and pipelined like the group commit, so a halt's round trips stay few.
   // Halts queue on HALT_LOCK anyway; a few connections, and a wait for one as long as Prisma's
   // transaction maxWait was (10 s), so concurrent halts wait their turn instead of failing.
+  // One connection stays open however long the kill switch sits unused (`min`; opened at start
+  // by warmControlPool): the first halt after a quiet hour doesn't pay a connection's start-up.
   const controlPool = new pg.Pool({
     connectionString: url,
     max: 4,
+    min: 1,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: Math.max(timeout, 10_000),
     keepAlive: true,
@@ -137,6 +140,17 @@ export function decisionPool(): pg.Pool {
  */
 export function controlPool(): pg.Pool {
   return db().controlPool;
+}
+
+/**
+ * Opens the control pool's standing connection (see controlPool) ahead of the first halt, on a
+ * process that serves the control plane. Never throws: a database that isn't reachable yet is
+ * the first halt's to report.
+ */
+export async function warmControlPool(): Promise<void> {
+  await db()
+    .controlPool.query("SELECT 1")
+    .catch(() => undefined);
 }
 
 /** A transaction client, as handed to `prisma().$transaction(async (tx) => …)`. */

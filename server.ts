@@ -48,7 +48,7 @@ async function serve(env: Env, opts: { jobs: boolean; routed: boolean }): Promis
     if (opts.jobs) {
       // The process that runs the jobs serves the control plane: its kill switch is ready to go.
       stopJobs = startJobs();
-      await warmControlPool();
+      void warmControlPool(); // not awaited: a slow database mustn't hold the start back
     }
     if (opts.routed) {
       const connections = receiveConnections(server);

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { listenOn } from "../boot/index.ts";
-import { isReadyMessage, routeConnections, type ConnectionKind, type RouteTarget } from "./route.ts";
+import { isDrainingMessage, isReadyMessage, receiptOf, routeConnections, type ConnectionKind, type RouteTarget } from "./route.ts";
 
 export type Supervisor = {
   /** Resolves when every worker is ready and the port listens; rejects when a worker exits before it was ever ready (a start-up failure) or the port can't be bound. */
@@ -76,9 +76,13 @@ export function superviseWorkers(opts: SuperviseOptions): Supervisor {
     s.startedAt = Date.now();
     s.up = false;
     const onMessage = (message: unknown) => {
-      if (!isReadyMessage(message)) return;
-      worker.off("message", onMessage);
-      if (s.worker !== worker) return;
+      const receipt = receiptOf(message);
+      if (receipt !== null) return router.received(receipt);
+      if (isDrainingMessage(message)) {
+        if (s.worker === worker) s.up = false; // stopping: no new connections for it
+        return;
+      }
+      if (!isReadyMessage(message) || s.worker !== worker || s.up) return;
       s.up = true;
       if (s.everUp) {
         log(`[warden] worker ${slot + 1} is back (pid ${worker.process.pid})`);
@@ -104,6 +108,7 @@ export function superviseWorkers(opts: SuperviseOptions): Supervisor {
     worker.on("message", onMessage);
     worker.once("exit", (code, signal) => {
       worker.off("message", onMessage);
+      router.abandon(worker as unknown as RouteTarget);
       if (s.worker === worker) {
         s.worker = null;
         s.up = false;
@@ -134,7 +139,7 @@ export function superviseWorkers(opts: SuperviseOptions): Supervisor {
   const stop = async () => {
     stopping = true;
     // No new connection from here on; then the workers finish what they have and stop.
-    await router.close();
+    router.close();
     const timeout = opts.stopTimeoutMs ?? 10_000;
     await Promise.all(
       slots.map(async (s) => {

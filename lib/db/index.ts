@@ -74,8 +74,10 @@ function create() {
   // slot held by other work, and pipelined like the group commit, so a halt's round trips stay few.
   // Halts queue on HALT_LOCK anyway; a few connections, and a wait for one as long as Prisma's
   // transaction maxWait was (10 s), so concurrent halts wait their turn instead of failing.
-  // One connection stays open however long the kill switch sits unused (`min`; opened at start
-  // by warmControlPool): the first halt after a quiet hour doesn't pay a connection's start-up.
+  // Once open, one connection stays however long the kill switch sits unused (`min`; opened at
+  // start by warmControlPool): the first halt after a quiet hour doesn't pay a connection's
+  // start-up. pg-pool doesn't reopen it by itself if it breaks (a database restart): the next
+  // halt does.
   const controlPool = new pg.Pool({
     connectionString: url,
     max: 4,

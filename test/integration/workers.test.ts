@@ -151,4 +151,32 @@ describe("one instance on two workers", () => {
     await instance.waitFor(/worker 1 is back \(pid \d+\)/, 60_000);
     expect(await onOneConnection(instance.base, ["/api/health"])).toEqual(["0"]);
   }, 90_000);
+
+  it("stops on SIGTERM to the primary alone while a client keeps a connection busy (the port closes, the workers are told, nobody waits for the client)", async () => {
+    const other = await spawnCluster(1);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let busy = true;
+    // A dashboard-like client: a request on its one keep-alive connection every 200 ms, never idle for long.
+    const client = (async () => {
+      while (busy) {
+        await new Promise<void>((resolve) => {
+          const req = http.get(`${other.base}/api/health`, { agent }, (res) => {
+            res.resume();
+            res.on("end", () => resolve());
+          });
+          req.on("error", () => resolve());
+        });
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    try {
+      expect(await onOneConnection(other.base, ["/api/health"])).toEqual(["0"]);
+      // 0: stopped by itself; 1 would be its onStop deadline (10 s) forcing it, still waiting for the client.
+      expect(await other.stop()).toBe(0);
+    } finally {
+      busy = false;
+      await client;
+      agent.destroy();
+    }
+  }, 60_000);
 });

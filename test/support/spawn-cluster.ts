@@ -44,10 +44,11 @@ export async function spawnCluster(workers = 2, env: Record<string, string> = {}
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+  /** SIGTERM to the primary; resolves with its exit code (0: it stopped cleanly; 1: its onStop deadline forced it). */
   const stop = () =>
-    new Promise<void>((r) => {
-      if (child.exitCode !== null || child.signalCode !== null) return r();
-      child.once("exit", () => r());
+    new Promise<number | null>((r) => {
+      if (child.exitCode !== null || child.signalCode !== null) return r(child.exitCode);
+      child.once("exit", (code) => r(code));
       child.kill("SIGTERM");
     });
   return { base: `http://127.0.0.1:${port}`, lines, waitFor, stop };

@@ -8,8 +8,9 @@
 // process and of PostgreSQL (/proc; steadier than throughput on a shared machine: see
 // bench/peer.ts). Prints figures; asserts nothing. `--evaluation-only` stops after the
 // in-process figures (no server, no build); `--receipts-only` runs only the receipts comparison
-// after them, `--halt-probe-only` only the halt probe (bench/halt-probe.ts). The server runs
-// WARDEN_WORKERS workers (default: the cores).
+// after them, `--halt-probe-only` only the halt probe (bench/halt-probe.ts; `--halt-rounds=N`
+// halt calls, default 40). The server runs WARDEN_WORKERS data-plane workers (default: the
+// cores) and a control-plane worker.
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { benchDatabase, runLoadWorker, startWarden, stop } from "./harness.ts";
@@ -34,6 +35,8 @@ import { haltProbe } from "./halt-probe.ts";
 
 const quick = process.argv.includes("--quick");
 const STEP_SECONDS = quick ? 3 : 8;
+/** Halt calls in the halt probe (`--halt-rounds=N`): with 40, its p99 is the slowest call; 100 or more give a p99 that isn't just one sample. */
+const haltRounds = Number(process.argv.find((a) => a.startsWith("--halt-rounds="))?.split("=")[1] ?? (quick ? 15 : 40));
 const ADMIN = { email: "bench@warden.local", password: "bench-password-123" };
 
 type Load = { ok: number; errors: number; rps: number; p50: number; p99: number; max: number; decisions: Record<string, number>; receipts: number; records?: [number, string][]; wardenCpuMs?: number; pgCpuMs?: number };
@@ -266,7 +269,7 @@ async function main() {
     const postmaster = await postmasterOf(db.url);
     const probe = async () => {
       const admin = (await (await fetch(`${base1}/api/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) })).json()) as { token: string };
-      await haltProbe({ base: base1, token: admin.token, dbUrl: db.url, keys: allKeys, cohort: "pricing", runLoad, rounds: quick ? 15 : 40, concurrency: 128 });
+      await haltProbe({ base: base1, token: admin.token, dbUrl: db.url, keys: allKeys, cohort: "pricing", runLoad, rounds: haltRounds, concurrency: 128 });
     };
     if (process.argv.includes("--halt-probe-only")) return await probe();
     if (process.argv.includes("--receipts-only")) {

@@ -13,7 +13,7 @@ import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb, warmControlPool } from "./lib/db/index.ts";
 import { closeBus } from "./lib/events/index.ts";
 import { ingress, parseTrustedProxies } from "./lib/http/index.ts";
-import { startJobs } from "./lib/jobs/index.ts";
+import { startJobs, type JobLanes } from "./lib/jobs/index.ts";
 
 /**
  * Serves HTTP (data plane + Next.js): on PORT, or — `routed`, a cluster worker — on the
@@ -21,7 +21,7 @@ import { startJobs } from "./lib/jobs/index.ts";
  * when `jobs`. Returns a stop function: stop accepting, finish in-flight requests, stop the
  * jobs, close the pools. Whatever it started is stopped again when it fails.
  */
-async function serve(env: Env, opts: { jobs: boolean; routed: boolean }): Promise<() => Promise<void>> {
+async function serve(env: Env, opts: { jobs: JobLanes | null; routed: boolean }): Promise<() => Promise<void>> {
   const trust = parseTrustedProxies(env.WARDEN_TRUSTED_PROXIES);
   let stopJobs: () => Promise<void> = async () => {};
   const server = http.createServer();
@@ -45,11 +45,10 @@ async function serve(env: Env, opts: { jobs: boolean; routed: boolean }): Promis
       void handle(req, res);
     });
     server.keepAliveTimeout = 65_000;
-    if (opts.jobs) {
-      // The process that runs the jobs serves the control plane: its kill switch is ready to go.
-      stopJobs = startJobs();
-      void warmControlPool(); // not awaited: a slow database mustn't hold the start back
-    }
+    if (opts.jobs) stopJobs = startJobs(undefined, opts.jobs);
+    // The process that serves the control plane: its kill switch is ready to go (not awaited:
+    // a slow database mustn't hold the start back).
+    if (opts.jobs === "all" || opts.jobs === "prompt") void warmControlPool();
     if (opts.routed) {
       const connections = receiveConnections(server);
       return async () => {
@@ -91,9 +90,13 @@ function banner(port: number, prepared: Prepared, workers: number): string {
   return lines.join("\n") + "\n";
 }
 
-/** A worker: serves until told to stop (its own Ctrl-C, or the primary's SIGTERM). Slot 0 (the control plane) runs the jobs. */
+/**
+ * A worker: serves until told to stop (its own Ctrl-C, or the primary's SIGTERM). Slot 0 (the
+ * control plane) runs the prompt jobs, slot 1 (a data-plane worker) the bulk ones (lib/jobs).
+ */
 async function worker(env: Env) {
-  const stop = await serve(env, { jobs: workerSlot() === 0, routed: true });
+  const slot = workerSlot();
+  const stop = await serve(env, { jobs: slot === 0 ? "prompt" : slot === 1 ? "bulk" : null, routed: true });
   onStop(async () => {
     await stop();
     process.exit(0);
@@ -114,7 +117,7 @@ async function primary(env: Env) {
   let stopServing: () => Promise<void>;
   try {
     if (workers === 1) {
-      stopServing = await serve(env, { jobs: true, routed: false });
+      stopServing = await serve(env, { jobs: "all", routed: false });
     } else {
       // The primary serves nothing (it routes connections): its database connections go before
       // the workers open theirs. Each worker's general pool gets a share of the default 20

@@ -4,7 +4,7 @@
  * supervisor that forks, restarts and stops them and routes each connection to one
  * (`superviseWorkers`; route.ts: agents' connections to the data-plane workers, the rest to the
  * control-plane worker), a worker's side of that (`receiveConnections`), a worker's slot
- * (`workerSlot`; slot 0 is the control-plane worker and runs the background jobs) and the one
+ * (`workerSlot`; slot 0 is the control-plane worker and runs the prompt background jobs, slot 1 the bulk ones) and the one
  * shutdown path every process takes (`onStop`). Every guarantee is enforced in PostgreSQL, so
  * workers are interchangeable, as instances are: the routing is about latency, never safety.
  */

@@ -12,7 +12,7 @@ export type Supervisor = {
 };
 
 export type SuperviseOptions = {
-  /** Worker processes in all: slot 0 serves the control plane (and runs the background jobs), slots 1 … count−1 the data plane. At least 2. */
+  /** Worker processes in all: slot 0 serves the control plane (and runs the prompt background jobs; slot 1 the bulk ones, lib/jobs), slots 1 … count−1 the data plane. At least 2. */
   count: number;
   /** Where the primary listens; it routes each connection to a worker (route.ts). */
   listen: { port: number; host: string };
@@ -25,7 +25,7 @@ export type SuperviseOptions = {
   stopTimeoutMs?: number;
 };
 
-/** The environment variable telling a worker its slot (0 … count−1); slot 0 runs the background jobs. */
+/** The environment variable telling a worker its slot (0 … count−1); slot 0 runs the prompt background jobs, slot 1 the bulk ones. */
 export const WORKER_SLOT_ENV = "WARDEN_WORKER_SLOT";
 
 /**

@@ -1,8 +1,8 @@
 // A Warden data plane on WARDEN_WORKERS (default 2) data-plane worker processes and one
 // control-plane worker behind one port, through lib/cluster's supervisor and its connection
 // routing as server.ts runs it (without Next.js, so no build is needed), on the current
-// DATABASE_URL. Worker slot 0 is the control-plane worker and runs the background jobs, as in
-// server.ts; slots 1 … the data plane. Prints `PORT <n>` when every worker is ready and the
+// DATABASE_URL. Worker slot 0 is the control-plane worker and runs the prompt background jobs,
+// slot 1 the bulk ones, as in server.ts; slots 1 … the data plane. Prints `PORT <n>` when every worker is ready and the
 // port listens, and the supervisor's lines (restarts) after it. Each answer carries
 // `x-warden-worker: <slot>:<pid>`, so a test can tell the workers apart.
 import cluster from "node:cluster";
@@ -35,7 +35,7 @@ if (cluster.isPrimary) {
     res.setHeader("x-warden-worker", `${slot}:${process.pid}`);
     void handleDataPlane(req, res);
   });
-  const stopJobs = slot === 0 ? startJobs() : async () => {};
+  const stopJobs = slot === 0 ? startJobs(undefined, "prompt") : slot === 1 ? startJobs(undefined, "bulk") : async () => {};
   const connections = receiveConnections(server);
   onStop(async () => {
     await connections.close(0);

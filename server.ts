@@ -7,7 +7,7 @@ import cluster from "node:cluster";
 import http from "node:http";
 import next from "next";
 import { listenOn, localUrl, prepare, removeRuntimeInfo, writeRuntimeInfo, type Prepared } from "./lib/boot/index.ts";
-import { onStop, receiveConnections, superviseWorkers, workerCount, workerSlot } from "./lib/cluster/index.ts";
+import { onStop, receiveConnections, superviseWorkers, workerCount, workerJobs, workerSlot } from "./lib/cluster/index.ts";
 import { instanceId, readEnv, type Env } from "./lib/config/index.ts";
 import { handleDataPlane } from "./lib/dataplane/index.ts";
 import { closeDb, warmControlPool } from "./lib/db/index.ts";
@@ -95,8 +95,7 @@ function banner(port: number, prepared: Prepared, workers: number): string {
  * control plane) runs the prompt jobs, slot 1 (a data-plane worker) the bulk ones (lib/jobs).
  */
 async function worker(env: Env) {
-  const slot = workerSlot();
-  const stop = await serve(env, { jobs: slot === 0 ? "prompt" : slot === 1 ? "bulk" : null, routed: true });
+  const stop = await serve(env, { jobs: workerJobs(), routed: true });
   onStop(async () => {
     await stop();
     process.exit(0);

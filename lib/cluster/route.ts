@@ -185,7 +185,6 @@ export function receiveConnections(server: http.Server): { close: (deadlineMs?: 
     const deadline = Date.now() + deadlineMs;
     while (open.size > 0 && Date.now() < deadline) {
       server.closeIdleConnections();
-      if (open.size === 0) break;
       await new Promise((r) => setTimeout(r, 25));
     }
     for (const s of open) s.destroy();

@@ -165,3 +165,11 @@ export function workerSlot(): number {
   const n = Number(process.env[WORKER_SLOT_ENV] ?? 0);
   return Number.isInteger(n) && n >= 0 ? n : 0;
 }
+
+/**
+ * Which background jobs (lib/jobs lanes) the worker in `slot` runs: the control-plane worker
+ * (slot 0) the prompt ones, the first data-plane worker (slot 1) the bulk ones, the others none.
+ */
+export function workerJobs(slot: number = workerSlot()): "prompt" | "bulk" | null {
+  return slot === 0 ? "prompt" : slot === 1 ? "bulk" : null;
+}

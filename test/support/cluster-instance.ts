@@ -8,7 +8,7 @@
 import cluster from "node:cluster";
 import http from "node:http";
 import { freePort } from "../../lib/boot/index.ts";
-import { onStop, receiveConnections, superviseWorkers, workerSlot } from "../../lib/cluster/index.ts";
+import { onStop, receiveConnections, superviseWorkers, workerJobs, workerSlot } from "../../lib/cluster/index.ts";
 import { handleDataPlane } from "../../lib/dataplane/index.ts";
 import { closeDb } from "../../lib/db/index.ts";
 import { closeBus } from "../../lib/events/index.ts";
@@ -35,7 +35,8 @@ if (cluster.isPrimary) {
     res.setHeader("x-warden-worker", `${slot}:${process.pid}`);
     void handleDataPlane(req, res);
   });
-  const stopJobs = slot === 0 ? startJobs(undefined, "prompt") : slot === 1 ? startJobs(undefined, "bulk") : async () => {};
+  const lanes = workerJobs(slot);
+  const stopJobs = lanes ? startJobs(undefined, lanes) : async () => {};
   const connections = receiveConnections(server);
   onStop(async () => {
     await connections.close(0);
